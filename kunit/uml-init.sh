@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the User-Mode Linux KUnit run (scripts/uml-kunit.sh).  The root
+# is the host's / over hostfs, read-only.  MDL_UML_STAGE (from the kernel
+# command line) is the directory holding mdl.ko and mdl_kunit.ko.  Each step
+# prints "MDL: <step> ok" or "MDL: <step> FAILED" for the host to check.
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+bb=/bin/busybox
+stage=${MDL_UML_STAGE:?MDL_UML_STAGE not set}
+
+step() {
+	name=$1
+	shift
+	if "$@"; then
+		echo "MDL: $name ok"
+	else
+		echo "MDL: $name FAILED"
+	fi
+}
+
+pins() {
+	$bb grep '^nr_foll_pin_' /proc/vmstat | $bb sed "s/^/MDL-VMSTAT-$1: /"
+}
+
+$bb mount -t proc proc /proc
+$bb mount -t sysfs sysfs /sys
+$bb mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+pins BEFORE
+step "insmod mdl" $bb insmod "$stage/mdl.ko"
+step "insmod mdl_kunit" $bb insmod "$stage/mdl_kunit.ko"
+pins TESTS
+step "rmmod mdl_kunit" $bb rmmod mdl_kunit
+step "rmmod mdl" $bb rmmod mdl
+pins AFTER
+echo "MDL: end ok"
+exec $bb poweroff -f

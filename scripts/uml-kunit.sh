@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make kunit: run mdl_kunit.ko in a User-Mode Linux kernel with KUnit, KASAN
+# and lockdep.  The UML kernel is built once per (linux-source version,
+# kunit/.kunitconfig) and cached under $MDL_CACHE/uml/.
+#
+# Usage: scripts/uml-kunit.sh [--build-only]
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=kunit
+
+UML_BOOT_TIMEOUT=${UML_BOOT_TIMEOUT:-300}
+UML_BUILD_TIMEOUT=${UML_BUILD_TIMEOUT:-3600}
+
+# uml_build: build (or reuse) the cached UML kernel; prints its directory.
+uml_build() {
+	local src uml kconf log start
+	src=$(kernel_src)
+	uml=$(uml_dir)
+	kconf=$(uml_kunitconfig)
+	if [[ -f $uml/.mdl-ok && -x $uml/linux ]]; then
+		info "UML kernel cached: $uml" >&2
+		printf '%s\n' "$uml"
+		return
+	fi
+	rm -rf "$uml"
+	mkdir -p "$uml"
+	log=$MDL_CACHE/uml/$(basename "$uml").build.log
+	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
+	start=$SECONDS
+	# kunit.py changes directory: absolute paths only.
+	(cd "$src" && run_logged "$log" with_timeout "$UML_BUILD_TIMEOUT" \
+		python3 tools/testing/kunit/kunit.py build --arch=um \
+		--build_dir="$uml" --kunitconfig="$kconf" --jobs="$MDL_JOBS") >&2
+	check_config "$uml/.config" "$kconf" ||
+		die "UML .config lacks options of $kconf (see above)"
+	[[ -x $uml/linux ]] || die "no UML kernel binary in $uml"
+	touch "$uml/.mdl-ok"
+	info "UML kernel built in $((SECONDS - start)) s" >&2
+	printf '%s\n' "$uml"
+}
+
+# boot_uml UML STAGE LOG: boot with hostfs root (read-only) and uml-init.sh.
+boot_uml() {
+	local uml=$1 stage=$2 log=$3 rc=0
+	MDL_UML_STAGE=$stage with_timeout "$UML_BOOT_TIMEOUT" \
+		"$uml/linux" mem=512M console=tty rootfstype=hostfs rootflags=/ ro \
+		init="$MDL_ROOT/kunit/uml-init.sh" MDL_UML_STAGE="$stage" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	# UML's exit status after poweroff is not meaningful; 124/137 = timeout.
+	if ((rc == 124 || rc == 137)); then
+		die "UML run timed out after ${UML_BOOT_TIMEOUT}s (log: $log)"
+	fi
+}
+
+# ktap_parse SRC LOG OUT: kunit.py parse from the init line on.
+ktap_parse() {
+	local src=$1 log=$2 out=$3
+	sed -n '/as init process/,$p' "$log" |
+		(cd "$src" && python3 tools/testing/kunit/kunit.py parse) >"$out" 2>&1 || true
+}
+
+# count_cases LOG STATUS: test cases (not suites) with STATUS in the KTAP.
+# Subtests are indented; suites (top level of the module's KTAP) are not.
+count_cases() {
+	local log=$1 status=$2
+	sed -n '/as init process/,$p' "$log" |
+		grep -Ec "^[[:space:]]+${status} [0-9]+ [^#]*(\$| # (SKIP|skip))" | head -n 1 || true
+}
+
+# check_log LOG: print every forbidden kernel message; non-zero if any.
+check_log() {
+	local log=$1
+	if grep -En "$MDL_BAD_LOG_RE" "$log"; then
+		return 1
+	fi
+	return 0
+}
+
+# check_marker LOG NAME: uml-init.sh prints "MDL: NAME ok" on success.
+check_marker() {
+	grep -q "^MDL: $2 ok" "$1"
+}
+
+# check_pins LOG: nr_foll_pin_acquired == nr_foll_pin_released after tests.
+check_pins() {
+	local log=$1 acq rel
+	acq=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_acquired \([0-9]*\).*/\1/p' "$log")
+	rel=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_released \([0-9]*\).*/\1/p' "$log")
+	[[ -n $acq && -n $rel ]] || {
+		warn "no nr_foll_pin_* counters in the log"
+		return 1
+	}
+	info "pins: acquired $acq released $rel"
+	[[ $acq == "$rel" ]]
+}
+
+main() {
+	local uml src stage res log parsed
+	uml=$(uml_build)
+	[[ ${1:-} == --build-only ]] && return 0
+	src=$(kernel_src)
+	res=$(results_dir kunit)
+	stage=$MDL_BUILD/stage/uml
+	info "building mdl.ko + mdl_kunit.ko for UML"
+	build_module "$uml" "$stage" "$res/build.log" ARCH=um
+	[[ -f $stage/mdl_kunit.ko ]] || die "mdl_kunit.ko not built (CONFIG_KUNIT missing?)"
+
+	log=$res/uml.log
+	parsed=$res/parsed.txt
+	info "booting UML (log: $log)"
+	boot_uml "$uml" "$stage" "$log"
+	ktap_parse "$src" "$log" "$parsed"
+	sed -n '/=\{5,\} .* =\{5,\}/p;/\[FAILED\]/p;/\[CRASHED\]/p;/Testing complete/p' "$parsed" |
+		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
+
+	evaluate "$log" "$parsed"
+}
+
+# evaluate LOG PARSED: apply all checks, print the summary line, set exit code.
+evaluate() {
+	local log=$1 parsed=$2 passed failed skipped bad=0
+	passed=$(count_cases "$log" ok)
+	failed=$(count_cases "$log" 'not ok')
+	skipped=$(sed -n '/as init process/,$p' "$log" |
+		grep -Ec '^[[:space:]]+ok [0-9]+ .*# (SKIP|skip)' || true)
+	passed=$((passed - skipped))
+	check_marker "$log" "insmod mdl" || { warn "insmod mdl.ko failed"; bad=1; }
+	check_marker "$log" "insmod mdl_kunit" || { warn "insmod mdl_kunit.ko failed"; bad=1; }
+	check_marker "$log" "rmmod mdl_kunit" || { warn "rmmod mdl_kunit failed"; bad=1; }
+	check_marker "$log" "rmmod mdl" || { warn "rmmod mdl failed"; bad=1; }
+	check_marker "$log" "end" || { warn "init did not reach its end"; bad=1; }
+	check_log "$log" || { warn "kernel log has KASAN/lockdep/WARNING/BUG reports (above)"; bad=1; }
+	check_pins "$log" || { warn "unbalanced page pins"; bad=1; }
+	grep -q 'Testing complete' "$parsed" || { warn "kunit.py parse found no complete run"; bad=1; }
+	((passed + failed + skipped > 0)) || { warn "no test cases ran"; bad=1; }
+	if ((skipped > 0)); then
+		printf 'kunit: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+	else
+		summary_line kunit "$passed" "$failed"
+	fi
+	((failed == 0 && bad == 0))
+}
+
+main "$@"

@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make vmtest: boot each Debian kernel in QEMU with mdl.ko, the extra modules
+# and the user-space tests in an initramfs; check the serial log.
+#
+# Usage: scripts/vmtest.sh                 test on all Debian kernels
+#        scripts/vmtest.sh --demo [META]   demo run on one kernel
+#                                          (default linux-image-6.12-amd64)
+#
+# Hooks (each skipped when absent):
+#   examples/Makefile   make -C <stage>/examples KDIR=<headers> \
+#                            MDL_SYMVERS=<stage>/Module.symvers
+#                       must build *.ko in the staged copy (the stage holds
+#                       Kbuild, module/, uapi/ next to examples/); every *.ko
+#                       found below examples/ goes to /mdl/extra/ and is
+#                       loaded after mdl.ko in name order, unloaded in reverse.
+#   userspace/Makefile  make -C userspace vmtest-bins OUT=<abs dir> \
+#                            CC="gcc -static"
+#                       installs static programs into OUT -> /tests/bin/.
+#   userspace/tests/    copied to /tests/; /tests/run (executable) is run as
+#                       root in /tests, PATH starting with /tests/bin, env
+#                       MDL_KVER and MDL_TESTS_BIN; it prints TAP ("ok N ..." /
+#                       "not ok N ..." at column 0, "# SKIP" allowed) for its
+#                       root and unprivileged (uid/gid 65534 "nobody", e.g.
+#                       `setpriv --reuid=65534 --regid=65534 --clear-groups`)
+#                       cases and exits non-zero on failure.
+#   userspace/demo/     copied to /demo/; /demo/run is run in demo mode only.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=vmtest
+
+MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
+MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
+MDL_VM_MEM=${MDL_VM_MEM:-1024}
+
+# build_extras KDIR STAGE LOG: build examples/ against the staged mdl.ko.
+build_extras() {
+	local kdir=$1 stage=$2 log=$3
+	[[ -f $MDL_ROOT/examples/Makefile ]] || return 0
+	cp -a "$MDL_ROOT/examples" "$stage/"
+	run_logged "$log" make -C "$stage/examples" KDIR="$kdir" \
+		MDL_SYMVERS="$stage/Module.symvers"
+}
+
+# build_userspace OUT LOG: static test programs, once for all kernels.
+build_userspace() {
+	local out=$1 log=$2
+	rm -rf "$out"
+	mkdir -p "$out"
+	[[ -f $MDL_ROOT/userspace/Makefile ]] || {
+		info "no userspace/Makefile: no test programs"
+		return 0
+	}
+	info "building static user-space test programs"
+	run_logged "$log" make -C "$MDL_ROOT/userspace" vmtest-bins OUT="$out" \
+		CC="gcc -static"
+}
+
+# make_initramfs STAGE BINS MODE OUT: pack the guest's root into OUT (gzip).
+make_initramfs() {
+	local stage=$1 bins=$2 out=$3 root ko
+	root=$(dirname "$out")/rootfs
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,etc,mdl/extra,tests/bin}
+	cp /bin/busybox "$root/bin/busybox"
+	install -m 755 "$MDL_ROOT/scripts/vm/init" "$root/init"
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/tmp:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	cp "$stage/mdl.ko" "$root/mdl/"
+	if [[ -d $stage/examples ]]; then
+		while IFS= read -r ko; do
+			cp "$ko" "$root/mdl/extra/"
+		done < <(find "$stage/examples" -name '*.ko')
+	fi
+	[[ -d $MDL_ROOT/userspace/tests ]] && cp -a "$MDL_ROOT/userspace/tests/." "$root/tests/"
+	[[ -d $MDL_ROOT/userspace/demo ]] && cp -a "$MDL_ROOT/userspace/demo" "$root/demo"
+	cp -a "$bins/." "$root/tests/bin/"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+}
+
+# boot_vm VMLINUZ INITRD MODE LOG: QEMU with a hard timeout; returns its status.
+boot_vm() {
+	local kernel=$1 initrd=$2 mode=$3 log=$4 rc=0
+	with_timeout "$MDL_VM_TIMEOUT" qemu-system-x86_64 -accel "$MDL_QEMU_ACCEL" \
+		-m "$MDL_VM_MEM" -smp 2 -nographic -no-reboot -monitor none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 mdlvm=$mode" \
+		</dev/null >"$log" 2>&1 || rc=$?
+	sed -i 's/\r$//' "$log"
+	return "$rc"
+}
+
+# prepare_kernel KVER BINS MODE RES: build everything and the initramfs.
+prepare_kernel() {
+	local kver=$1 bins=$2 mode=$3 res=$4 kdir stage
+	kdir=$(kdir_for "$kver")
+	stage=$MDL_BUILD/stage/$kver
+	info "$kver: building mdl.ko"
+	build_module "$kdir" "$stage" "$res/build.log"
+	build_extras "$kdir" "$stage" "$res/examples.log"
+	make_initramfs "$stage" "$bins" "$res/initrd.gz"
+}
+
+# --- evaluation of a test-mode serial log -----------------------------------
+
+PASS=0
+FAIL=0
+
+result() {
+	local ok=$1 name=$2
+	if ((ok)); then
+		PASS=$((PASS + 1))
+	else
+		FAIL=$((FAIL + 1))
+		warn "$KVER: not ok: $name"
+	fi
+}
+
+# marker NAME: 1 if the guest printed "MDL: NAME ok".
+marker() {
+	grep -q "^MDL: $1 ok" "$LOG" && echo 1 || echo 0
+}
+
+section() {
+	sed -n "/^$1-BEGIN/,/^$1-END/p" "$LOG"
+}
+
+pin_delta_ok() {
+	local acq0 rel0 acq1 rel1
+	acq0=$(sed -n 's/^MDL-VMSTAT-BEFORE: nr_foll_pin_acquired //p' "$LOG")
+	rel0=$(sed -n 's/^MDL-VMSTAT-BEFORE: nr_foll_pin_released //p' "$LOG")
+	acq1=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_acquired //p' "$LOG")
+	rel1=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_released //p' "$LOG")
+	[[ -n $acq0 && -n $rel0 && -n $acq1 && -n $rel1 ]] || return 1
+	info "$KVER: pins acquired $acq0 -> $acq1, released $rel0 -> $rel1"
+	((acq1 - acq0 == rel1 - rel0))
+}
+
+# evaluate_log QEMU_RC: count infra checks and the tests' TAP lines.
+evaluate_log() {
+	local qrc=$1 name tap_ok tap_fail ok
+	result "$(marker booted)" "booted"
+	result "$(marker 'insmod mdl')" "insmod mdl.ko + /sys/module/mdl"
+	for name in $(sed -n 's/^MDL: \(insmod\|rmmod\) \([^ ]*\.ko\) .*/\1 \2/p' "$LOG" | tr ' ' '@'); do
+		result "$(marker "${name//@/ }")" "${name//@/ }"
+	done
+	if grep -q '^MDL-TESTS-BEGIN' "$LOG"; then
+		tap_ok=$(section MDL-TESTS | grep -Ec '^ok [0-9]+' || true)
+		tap_fail=$(section MDL-TESTS | grep -Ec '^not ok [0-9]+' || true)
+		PASS=$((PASS + tap_ok))
+		FAIL=$((FAIL + tap_fail))
+		section MDL-TESTS | grep -E '^not ok' | sed "s/^/[vmtest] $KVER: /" >&2 || true
+		result "$(marker 'TESTS exit status')" "/tests/run exit status"
+		((tap_ok + tap_fail > 0)) || result 0 "/tests/run printed no TAP results"
+	else
+		info "$KVER: no /tests/run in the initramfs (hook absent)"
+	fi
+	result "$(marker 'rmmod mdl')" "rmmod mdl + /sys/module/mdl gone"
+	ok=1
+	pin_delta_ok || ok=0
+	result "$ok" "pins balanced"
+	ok=1
+	if grep -q '^MDL-DMESG-END' "$LOG"; then
+		grep -En "$MDL_BAD_LOG_RE" "$LOG" >&2 && ok=0
+	else
+		ok=0
+	fi
+	result "$ok" "kernel log clean"
+	ok=0
+	[[ $(marker end) == 1 && $qrc == 0 ]] && ok=1
+	result "$ok" "clean poweroff (qemu status $qrc)"
+}
+
+run_kernel() {
+	local kver=$1 bins=$2 res kernel qrc=0 p0=$PASS f0=$FAIL
+	KVER=$kver
+	res=$MDL_RESULTS/vmtest/$kver
+	mkdir -p "$res"
+	kernel=$(kernel_image "$kver")
+	prepare_kernel "$kver" "$bins" test "$res"
+	LOG=$res/serial.log
+	info "$kver: booting QEMU ($MDL_QEMU_ACCEL, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
+	local start=$SECONDS
+	boot_vm "$kernel" "$res/initrd.gz" test "$LOG" || qrc=$?
+	evaluate_log "$qrc"
+	info "$kver: $((PASS - p0)) passed, $((FAIL - f0)) failed ($((SECONDS - start)) s)"
+}
+
+main_test() {
+	local res bins kver kvers
+	res=$(results_dir vmtest)
+	bins=$MDL_BUILD/vmtest-bins
+	build_userspace "$bins" "$res/userspace.log"
+	mapfile -t kvers < <(debian_kvers)
+	((${#kvers[@]} == ${#MDL_IMAGE_METAS[@]})) || die "could not resolve all kernels"
+	for kver in "${kvers[@]}"; do
+		run_kernel "$kver" "$bins"
+	done
+	summary_line vmtest "$PASS" "$FAIL"
+	((FAIL == 0 && PASS > 0))
+}
+
+# --- demo mode ---------------------------------------------------------------
+
+main_demo() {
+	local meta=${1:-linux-image-6.12-amd64} kver res bins kernel qrc=0
+	kver=$(kver_of_meta "$meta")
+	res=$(results_dir demo)
+	bins=$MDL_BUILD/vmtest-bins
+	build_userspace "$bins" "$res/userspace.log"
+	kernel=$(kernel_image "$kver")
+	prepare_kernel "$kver" "$bins" demo "$res"
+	[[ -x $MDL_ROOT/userspace/demo/run ]] ||
+		info "no userspace/demo/run: the demo only loads and unloads mdl.ko"
+	info "booting Debian $kver in QEMU ($MDL_QEMU_ACCEL); serial log: $res/serial.log"
+	boot_vm "$kernel" "$res/initrd.gz" demo "$res/serial.log" || qrc=$?
+	echo
+	echo "================ guest console (kernel $kver) ================"
+	sed -n '/^MDL: booted/,/^MDL-DMESG-BEGIN/p' "$res/serial.log" | sed '$d'
+	echo "================ end of guest console ================"
+	echo
+	if ! grep -q '^MDL: end ok' "$res/serial.log" || ((qrc != 0)); then
+		die "the demo VM did not finish cleanly (status $qrc, log $res/serial.log)"
+	fi
+	grep -q '^MDL: rmmod mdl ok' "$res/serial.log" || die "mdl.ko did not unload"
+	if grep -En "$MDL_BAD_LOG_RE" "$res/serial.log"; then
+		die "kernel log has warnings (above)"
+	fi
+}
+
+if [[ ${1:-} == --demo ]]; then
+	shift
+	MDL_STAGE=demo
+	main_demo "$@"
+else
+	main_test
+fi
