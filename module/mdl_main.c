@@ -1,19 +1,163 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mdl: Windows Memory Descriptor Lists over Linux mm.
+ *
+ * The table of MDL states. mdl.ko never keeps private state inside an MDL
+ * or its MdlFlags: what it holds for an MDL (pins, mappings, allocations)
+ * lives in a struct mdl_ext, found by the MDL's address. An MDL that
+ * mdl.ko allocated is laid out as [struct mdl_ext][MDL][PFN array].
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "mdl_internal.h"
+
+static const struct rhashtable_params mdl_ext_params = {
+	.key_len = sizeof(PMDL),
+	.key_offset = offsetof(struct mdl_ext, mdl),
+	.head_offset = offsetof(struct mdl_ext, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable mdl_exts;
+
+struct mdl_ext *mdl_ext_find(PMDL mdl)
+{
+	return rhashtable_lookup_fast(&mdl_exts, &mdl, mdl_ext_params);
+}
+
+static int mdl_ext_insert(struct mdl_ext *ext)
+{
+	return rhashtable_lookup_insert_fast(&mdl_exts, &ext->node,
+					     mdl_ext_params);
+}
+
+static void mdl_ext_remove(struct mdl_ext *ext)
+{
+	rhashtable_remove_fast(&mdl_exts, &ext->node, mdl_ext_params);
+}
+
+/* The state of @mdl, created (not owned) when the MDL has none yet. */
+struct mdl_ext *mdl_ext_get(PMDL mdl)
+{
+	struct mdl_ext *ext = mdl_ext_find(mdl);
+
+	if (ext)
+		return ext;
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL);
+	if (!ext)
+		return NULL;
+	ext->mdl = mdl;
+	if (mdl_ext_insert(ext)) {
+		kfree(ext);
+		return NULL;
+	}
+	return ext;
+}
+
+/* Forget the state of a caller-allocated MDL once it holds nothing. */
+void mdl_ext_release_if_idle(struct mdl_ext *ext)
+{
+	if (ext->owned || ext->hold != MDL_HOLD_NONE || ext->sys_va || ext->priv)
+		return;
+	mdl_ext_remove(ext);
+	kfree_rcu(ext, rcu);
+}
+
+bool mdl_range_ok(const void *va, SIZE_T length)
+{
+	unsigned long end;
+
+	if (!length || length > MDL_MAX_BYTE_COUNT)
+		return false;
+	return !check_add_overflow((unsigned long)va, length, &end);
+}
+
+bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages)
+{
+	size_t need = sizeof(MDL) + (size_t)pages * sizeof(PFN_NUMBER);
+
+	if (ext && ext->owned)
+		return pages <= ext->capacity;
+	/* Size is a CSHORT: large MDLs carry it truncated, as on Windows. */
+	if (need <= S16_MAX)
+		return mdl->Size >= (CSHORT)need;
+	return mdl->Size == (CSHORT)need;
+}
+
+/**
+ * mdl_alloc_owned() - allocate an initialised MDL that mdl.ko owns
+ * @va: start of the buffer
+ * @length: length of the buffer, checked by mdl_range_ok()
+ * @gfp: allocation flags
+ *
+ * The PFN array is not zeroed: it is filled when the MDL is locked or built.
+ *
+ * Return: the MDL, or NULL.
+ */
+PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
+{
+	struct mdl_ext *ext;
+	ULONG pages;
+	PMDL mdl;
+
+	if (!mdl_range_ok(va, length))
+		return NULL;
+	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length);
+	ext = kvmalloc(sizeof(*ext) + sizeof(MDL) +
+		       (size_t)pages * sizeof(PFN_NUMBER), gfp);
+	if (!ext)
+		return NULL;
+	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
+	mdl = (PMDL)(ext + 1);
+	ext->mdl = mdl;
+	ext->owned = true;
+	ext->capacity = pages;
+	MmInitializeMdl(mdl, va, length);
+	if (mdl_ext_insert(ext)) {
+		kvfree(ext);
+		return NULL;
+	}
+	return mdl;
+}
+
+void mdl_free_owned(struct mdl_ext *ext)
+{
+	mdl_ext_remove(ext);
+	kvfree_rcu(ext, rcu);
+}
+
+/* At unload, release whatever callers left behind. */
+static void mdl_ext_destroy(void *ptr, void *arg)
+{
+	struct mdl_ext *ext = ptr;
+
+	pr_warn("MDL %p still held at unload: releasing it\n", ext->mdl);
+	mdl_unmap_system(ext);
+	mdl_release_hold(ext);
+	kvfree(ext);
+}
 
 static int __init mdl_init(void)
 {
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct page *) != sizeof(PFN_NUMBER));
+	ret = rhashtable_init(&mdl_exts, &mdl_ext_params);
+	if (ret)
+		return ret;
 	pr_info("version %s loaded\n", MDL_VERSION);
 	return 0;
 }
 
 static void __exit mdl_exit(void)
 {
+	rcu_barrier();
+	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
 	pr_info("unloaded\n");
 }
 

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels mdl.ko supports (6.1 to 6.12 and later)
+ * and between architectures. Every version or architecture test of the
+ * project lives in this file.
+ */
+#ifndef _MDL_COMPAT_H
+#define _MDL_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+
+/*
+ * Kernel addresses backed by page tables rather than the direct map:
+ * vmalloc and module memory. is_vmalloc_or_module_addr() is not exported
+ * by 6.1, so the module range is tested directly where the architecture
+ * has one (UML allocates modules from vmalloc space).
+ */
+static inline bool mdl_is_vmalloc_or_module(const void *addr)
+{
+	if (is_vmalloc_addr(addr))
+		return true;
+#ifdef MODULES_VADDR
+	return (unsigned long)addr >= MODULES_VADDR &&
+	       (unsigned long)addr < MODULES_END;
+#else
+	return false;
+#endif
+}
+
+/*
+ * vmap_pfn() maps PFNs without struct pages (I/O space). Kernels built
+ * without CONFIG_VMAP_PFN (User-Mode Linux) cannot map I/O space.
+ */
+static inline void *mdl_vmap_io(unsigned long *pfns, unsigned int count,
+				pgprot_t prot)
+{
+#ifdef CONFIG_VMAP_PFN
+	return vmap_pfn(pfns, count, prot);
+#else
+	return NULL;
+#endif
+}
+
+#endif /* _MDL_COMPAT_H */

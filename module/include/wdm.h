@@ -1,0 +1,1102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wdm.h - the Windows Driver Kit MDL interface, for Linux kernel code.
+ *
+ * A Windows driver's memory code (IoAllocateMdl, MmProbeAndLockPages,
+ * MmGetSystemAddressForMdlSafe, MmMapLockedPagesSpecifyCache,
+ * MmGetPhysicalAddress, MmMapIoSpace, ...) compiles against this header with
+ * its Windows names, types, flag values and MDL layout, and links against the
+ * symbols exported by mdl.ko.
+ *
+ * Include this header after every Linux header: it gives PAGE_ALIGN() its
+ * Windows meaning (round down) and defines the IN / OUT / OPTIONAL
+ * annotations.
+ *
+ * Context rules: Windows IRQL levels become "may sleep" (PASSIVE_LEVEL and
+ * APC_LEVEL) and "atomic context allowed" (DISPATCH_LEVEL). Each routine
+ * says which it is. Linux has no structured exceptions: every routine that
+ * raises on Windows has a status-returning "Try" form here, and the Windows
+ * form leaves the MDL unchanged on failure (for example MDL_PAGES_LOCKED
+ * stays clear) and logs the reason once.
+ */
+#ifndef _MDL_WDM_H
+#define _MDL_WDM_H
+
+#include <linux/types.h>
+#include <linux/mm.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+
+/* ------------------------------------------------------------------ */
+/* Basic Windows types (LLP64: LONG and ULONG are 32 bits).           */
+/* ------------------------------------------------------------------ */
+
+typedef void VOID;
+typedef void *PVOID;
+typedef void *HANDLE;
+typedef char CHAR, *PCHAR;
+typedef char CCHAR;
+typedef unsigned char UCHAR, *PUCHAR;
+typedef s16 SHORT, CSHORT;
+typedef u16 USHORT;
+typedef s32 LONG, *PLONG;
+typedef u32 ULONG, *PULONG;
+typedef s64 LONGLONG, LONG64;
+typedef u64 ULONGLONG, ULONG64, *PULONG64;
+typedef long LONG_PTR;
+typedef unsigned long ULONG_PTR, *PULONG_PTR;
+typedef ULONG_PTR SIZE_T, *PSIZE_T;
+typedef u8 BOOLEAN, *PBOOLEAN;
+typedef ULONG LOGICAL;
+typedef LONG NTSTATUS;
+typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
+typedef u64 POOL_FLAGS;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+
+#ifndef IN
+#define IN
+#endif
+#ifndef OUT
+#define OUT
+#endif
+#ifndef OPTIONAL
+#define OPTIONAL
+#endif
+#ifndef NTAPI
+#define NTAPI
+#endif
+
+#define MAXULONG	0xffffffffU
+
+/**
+ * union _LARGE_INTEGER - a 64-bit value seen whole or as two halves
+ * @LowPart: low 32 bits
+ * @HighPart: high 32 bits
+ * @u: the same halves, named for old code
+ * @u.LowPart: low 32 bits
+ * @u.HighPart: high 32 bits
+ * @QuadPart: the whole value
+ */
+typedef union _LARGE_INTEGER {
+	struct {
+		ULONG LowPart;
+		LONG HighPart;
+	};
+	struct {
+		ULONG LowPart;
+		LONG HighPart;
+	} u;
+	LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
+
+/* ------------------------------------------------------------------ */
+/* NTSTATUS values used by the MDL routines.                          */
+/* ------------------------------------------------------------------ */
+
+#define NT_SUCCESS(Status)		((NTSTATUS)(Status) >= 0)
+
+#define STATUS_SUCCESS			((NTSTATUS)0x00000000L)
+#define STATUS_PENDING			((NTSTATUS)0x00000103L)
+#define STATUS_UNSUCCESSFUL		((NTSTATUS)0xC0000001L)
+#define STATUS_NOT_IMPLEMENTED		((NTSTATUS)0xC0000002L)
+#define STATUS_ACCESS_VIOLATION		((NTSTATUS)0xC0000005L)
+#define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000DL)
+#define STATUS_INVALID_DEVICE_REQUEST	((NTSTATUS)0xC0000010L)
+#define STATUS_NO_MEMORY		((NTSTATUS)0xC0000017L)
+#define STATUS_CONFLICTING_ADDRESSES	((NTSTATUS)0xC0000018L)
+#define STATUS_NOT_MAPPED_VIEW		((NTSTATUS)0xC0000019L)
+#define STATUS_ACCESS_DENIED		((NTSTATUS)0xC0000022L)
+#define STATUS_INVALID_PAGE_PROTECTION	((NTSTATUS)0xC0000045L)
+#define STATUS_INSUFFICIENT_RESOURCES	((NTSTATUS)0xC000009AL)
+#define STATUS_WORKING_SET_QUOTA	((NTSTATUS)0xC00000A1L)
+#define STATUS_NOT_SUPPORTED		((NTSTATUS)0xC00000BBL)
+#define STATUS_INVALID_PARAMETER_1	((NTSTATUS)0xC00000EFL)
+#define STATUS_INVALID_PARAMETER_2	((NTSTATUS)0xC00000F0L)
+#define STATUS_INVALID_PARAMETER_3	((NTSTATUS)0xC00000F1L)
+#define STATUS_INVALID_PARAMETER_4	((NTSTATUS)0xC00000F2L)
+#define STATUS_INVALID_ADDRESS		((NTSTATUS)0xC0000141L)
+#define STATUS_INVALID_CID		((NTSTATUS)0xC000000BL)
+
+/* ------------------------------------------------------------------ */
+/* Enumerations.                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef CCHAR KPROCESSOR_MODE;
+#define KernelMode	((KPROCESSOR_MODE)0)
+#define UserMode	((KPROCESSOR_MODE)1)
+
+typedef enum _LOCK_OPERATION {
+	IoReadAccess = 0,
+	IoWriteAccess = 1,
+	IoModifyAccess = 2,
+} LOCK_OPERATION;
+
+typedef enum _MEMORY_CACHING_TYPE {
+	MmNotMapped = -1,
+	MmNonCached = 0,
+	MmCached = 1,
+	MmWriteCombined = 2,
+	MmFrameBufferCached = 2,
+	MmHardwareCoherentCached = 3,
+	MmNonCachedUnordered = 4,
+	MmUSWCCached = 5,
+	MmMaximumCacheType = 6,
+} MEMORY_CACHING_TYPE;
+
+typedef enum _MM_PAGE_PRIORITY {
+	LowPagePriority = 0,
+	NormalPagePriority = 16,
+	HighPagePriority = 32,
+} MM_PAGE_PRIORITY;
+
+/* Flags that may be ORed into an MM_PAGE_PRIORITY argument. */
+#define MdlMappingNoWrite	0x80000000U
+#define MdlMappingNoExecute	0x40000000U
+
+typedef enum _POOL_TYPE {
+	NonPagedPool = 0,
+	NonPagedPoolExecute = 0,
+	PagedPool = 1,
+	NonPagedPoolMustSucceed = 2,
+	NonPagedPoolCacheAligned = 4,
+	PagedPoolCacheAligned = 5,
+	NonPagedPoolNx = 512,
+} POOL_TYPE;
+
+/* ExAllocatePool2 flags. */
+#define POOL_FLAG_UNINITIALIZED		0x0000000000000002ULL
+#define POOL_FLAG_CACHE_ALIGNED		0x0000000000000008ULL
+#define POOL_FLAG_RAISE_ON_FAILURE	0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED		0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE	0x0000000000000080ULL
+#define POOL_FLAG_PAGED			0x0000000000000100ULL
+
+/* MmAllocatePagesForMdlEx flags. */
+#define MM_DONT_ZERO_ALLOCATION			0x00000001
+#define MM_ALLOCATE_FROM_LOCAL_NODE_ONLY	0x00000002
+#define MM_ALLOCATE_FULLY_REQUIRED		0x00000004
+#define MM_ALLOCATE_NO_WAIT			0x00000008
+#define MM_ALLOCATE_PREFER_CONTIGUOUS		0x00000010
+#define MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS	0x00000020
+#define MM_ALLOCATE_FAST_LARGE_PAGES		0x00000040
+#define MM_ALLOCATE_TRIM_IF_NECESSARY		0x00000080
+#define MM_ALLOCATE_AND_HOT_REMOVE		0x00000100
+
+/* MmFreePagesFromMdlEx flags. */
+#define MM_FREE_MDL_PAGES_ZERO			0x00000001
+
+/*
+ * Page protections (MmProtectMdlSystemAddress, MmMapIoSpaceEx). x86 Linux
+ * names a pgprot_t PAGE_READONLY: ported code gets the Windows value.
+ */
+#undef PAGE_READONLY
+#define PAGE_NOACCESS		0x01
+#define PAGE_READONLY		0x02
+#define PAGE_READWRITE		0x04
+#define PAGE_WRITECOPY		0x08
+#define PAGE_EXECUTE		0x10
+#define PAGE_EXECUTE_READ	0x20
+#define PAGE_EXECUTE_READWRITE	0x40
+#define PAGE_EXECUTE_WRITECOPY	0x80
+#define PAGE_GUARD		0x100
+#define PAGE_NOCACHE		0x200
+#define PAGE_WRITECOMBINE	0x400
+
+/* ------------------------------------------------------------------ */
+/* The MDL.                                                           */
+/* ------------------------------------------------------------------ */
+
+/* A process object: on Linux a reference to a task (the thread group leader). */
+struct _EPROCESS;
+typedef struct _EPROCESS *PEPROCESS;
+
+/**
+ * struct _MDL - Memory Descriptor List header (WDK x64 layout, 48 bytes)
+ * @Next: next MDL of a chain (for example an IRP's buffers)
+ * @Size: sizeof(MDL) + page count * sizeof(PFN_NUMBER), truncated to CSHORT
+ * @MdlFlags: MDL_* flags
+ * @Process: process whose pages a user-mode lock describes, or NULL
+ * @MappedSystemVa: system address of the buffer when MDL_MAPPED_TO_SYSTEM_VA
+ *                  or MDL_SOURCE_IS_NONPAGED_POOL is set
+ * @StartVa: page-aligned virtual address of the buffer's first page
+ * @ByteCount: length of the buffer in bytes
+ * @ByteOffset: offset of the buffer in its first page
+ *
+ * The PFN array (one PFN_NUMBER per page the buffer spans) follows the
+ * header: MmGetMdlPfnArray(Mdl) == (PPFN_NUMBER)(Mdl + 1).
+ */
+typedef struct _MDL {
+	struct _MDL *Next;
+	CSHORT Size;
+	CSHORT MdlFlags;
+	struct _EPROCESS *Process;
+	PVOID MappedSystemVa;
+	PVOID StartVa;
+	ULONG ByteCount;
+	ULONG ByteOffset;
+} MDL, *PMDL, *PMDLX;
+
+static_assert(sizeof(MDL) == 48, "MDL header must have the WDK x64 size");
+static_assert(offsetof(MDL, Size) == 0x08, "MDL.Size offset");
+static_assert(offsetof(MDL, MdlFlags) == 0x0A, "MDL.MdlFlags offset");
+static_assert(offsetof(MDL, Process) == 0x10, "MDL.Process offset");
+static_assert(offsetof(MDL, MappedSystemVa) == 0x18, "MDL.MappedSystemVa offset");
+static_assert(offsetof(MDL, StartVa) == 0x20, "MDL.StartVa offset");
+static_assert(offsetof(MDL, ByteCount) == 0x28, "MDL.ByteCount offset");
+static_assert(offsetof(MDL, ByteOffset) == 0x2C, "MDL.ByteOffset offset");
+
+#define MDL_MAPPED_TO_SYSTEM_VA		0x0001
+#define MDL_PAGES_LOCKED		0x0002
+#define MDL_SOURCE_IS_NONPAGED_POOL	0x0004
+#define MDL_ALLOCATED_FIXED_SIZE	0x0008
+#define MDL_PARTIAL			0x0010
+#define MDL_PARTIAL_HAS_BEEN_MAPPED	0x0020
+#define MDL_IO_PAGE_READ		0x0040
+#define MDL_WRITE_OPERATION		0x0080
+#define MDL_LOCKED_PAGE_TABLES		0x0100
+#define MDL_PARENT_MAPPED_SYSTEM_VA	MDL_LOCKED_PAGE_TABLES
+#define MDL_FREE_EXTRA_PTES		0x0200
+#define MDL_DESCRIBES_AWE		0x0400
+#define MDL_IO_SPACE			0x0800
+#define MDL_NETWORK_HEADER		0x1000
+#define MDL_MAPPING_CAN_FAIL		0x2000
+#define MDL_PAGE_CONTENTS_INVARIANT	0x4000
+#define MDL_ALLOCATED_MUST_SUCCEED	MDL_PAGE_CONTENTS_INVARIANT
+#define MDL_INTERNAL			0x8000
+
+/* The largest buffer one MDL describes (Windows 7 and later). */
+#define MDL_MAX_BYTE_COUNT		((ULONG)(0x100000000ULL - PAGE_SIZE))
+
+/**
+ * struct _IRP - the part of an I/O request packet that MDL code uses
+ * @Type: object type (unused here)
+ * @Size: size of the packet
+ * @MdlAddress: first MDL of the request's buffer chain
+ * @Flags: request flags
+ * @AssociatedIrp: system buffer of a buffered request
+ * @AssociatedIrp.SystemBuffer: buffered-I/O copy of the caller's buffer
+ * @IoStatus: completion status and information
+ * @IoStatus.Status: completion status
+ * @IoStatus.Information: bytes transferred
+ * @RequestorMode: KernelMode or UserMode
+ * @UserBuffer: caller's buffer of a METHOD_NEITHER request
+ */
+typedef struct _IRP {
+	CSHORT Type;
+	USHORT Size;
+	PMDL MdlAddress;
+	ULONG Flags;
+	union {
+		PVOID SystemBuffer;
+	} AssociatedIrp;
+	struct {
+		NTSTATUS Status;
+		ULONG_PTR Information;
+	} IoStatus;
+	KPROCESSOR_MODE RequestorMode;
+	PVOID UserBuffer;
+} IRP, *PIRP;
+
+/**
+ * struct _MM_PHYSICAL_ADDRESS_LIST - one physical range of an I/O-space MDL
+ * @PhysicalAddress: start of the range
+ * @NumberOfBytes: length of the range
+ */
+typedef struct _MM_PHYSICAL_ADDRESS_LIST {
+	PHYSICAL_ADDRESS PhysicalAddress;
+	SIZE_T NumberOfBytes;
+} MM_PHYSICAL_ADDRESS_LIST, *PMM_PHYSICAL_ADDRESS_LIST;
+
+/**
+ * union _FILE_SEGMENT_ELEMENT - one page of a MmProbeAndLockSelectedPages list
+ * @Buffer: page-aligned user address of the page
+ * @Alignment: the same value as an integer
+ */
+typedef union _FILE_SEGMENT_ELEMENT {
+	PVOID Buffer;
+	ULONGLONG Alignment;
+} FILE_SEGMENT_ELEMENT, *PFILE_SEGMENT_ELEMENT;
+
+/* ------------------------------------------------------------------ */
+/* Macros (atomic context allowed).                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * PAGE_ALIGN rounds DOWN on Windows and UP on Linux: ported code gets the
+ * Windows meaning. Linux code that includes this header uses ALIGN().
+ */
+#undef PAGE_ALIGN
+#define PAGE_ALIGN(Va)		((PVOID)((ULONG_PTR)(Va) & ~(PAGE_SIZE - 1)))
+#define BYTE_OFFSET(Va)		((ULONG)((ULONG_PTR)(Va) & (PAGE_SIZE - 1)))
+#define ROUND_TO_PAGES(Size)	(((ULONG_PTR)(Size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define BYTES_TO_PAGES(Size)	((ULONG)(ROUND_TO_PAGES(Size) >> PAGE_SHIFT))
+#define ADDRESS_AND_SIZE_TO_SPAN_PAGES(Va, Size) \
+	((ULONG)((BYTE_OFFSET(Va) + (ULONG_PTR)(Size) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define COMPUTE_PAGES_SPANNED(Va, Size)	ADDRESS_AND_SIZE_TO_SPAN_PAGES(Va, Size)
+
+/**
+ * MmGetMdlVirtualAddress() - virtual address of the buffer an MDL describes
+ * @Mdl: the MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: StartVa + ByteOffset.
+ */
+static inline PVOID MmGetMdlVirtualAddress(PMDL Mdl)
+{
+	return (PVOID)((PUCHAR)Mdl->StartVa + Mdl->ByteOffset);
+}
+
+/**
+ * MmGetMdlByteCount() - length of the buffer an MDL describes
+ * @Mdl: the MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: ByteCount.
+ */
+static inline ULONG MmGetMdlByteCount(PMDL Mdl)
+{
+	return Mdl->ByteCount;
+}
+
+/**
+ * MmGetMdlByteOffset() - offset of the buffer within its first page
+ * @Mdl: the MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: ByteOffset.
+ */
+static inline ULONG MmGetMdlByteOffset(PMDL Mdl)
+{
+	return Mdl->ByteOffset;
+}
+
+/**
+ * MmGetMdlBaseVa() - page-aligned start of the buffer
+ * @Mdl: the MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: StartVa.
+ */
+static inline PVOID MmGetMdlBaseVa(PMDL Mdl)
+{
+	return Mdl->StartVa;
+}
+
+/**
+ * MmGetMdlPfnArray() - the MDL's page frame numbers
+ * @Mdl: the MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: the PFN array that follows the MDL header.
+ */
+static inline PPFN_NUMBER MmGetMdlPfnArray(PMDL Mdl)
+{
+	return (PPFN_NUMBER)(Mdl + 1);
+}
+
+/**
+ * MmInitializeMdl() - initialise a caller-allocated MDL
+ * @Mdl: memory of at least MmSizeOfMdl(BaseVa, Length) bytes
+ * @BaseVa: start of the buffer
+ * @Length: length of the buffer in bytes
+ *
+ * Sets Next, Size, MdlFlags, StartVa, ByteOffset and ByteCount; leaves
+ * Process and MappedSystemVa alone, as the WDK macro does.
+ *
+ * Context: any; atomic context allowed.
+ */
+static inline VOID MmInitializeMdl(PMDL Mdl, PVOID BaseVa, SIZE_T Length)
+{
+	Mdl->Next = NULL;
+	Mdl->Size = (CSHORT)(sizeof(MDL) +
+		sizeof(PFN_NUMBER) * ADDRESS_AND_SIZE_TO_SPAN_PAGES(BaseVa, Length));
+	Mdl->MdlFlags = 0;
+	Mdl->StartVa = PAGE_ALIGN(BaseVa);
+	Mdl->ByteOffset = BYTE_OFFSET(BaseVa);
+	Mdl->ByteCount = (ULONG)Length;
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation of MDLs (may sleep).                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * IoAllocateMdl() - allocate and initialise an MDL for a buffer
+ * @VirtualAddress: start of the buffer (user or kernel address)
+ * @Length: length in bytes, 1 to MDL_MAX_BYTE_COUNT
+ * @SecondaryBuffer: with @Irp: FALSE sets Irp->MdlAddress, TRUE appends the
+ *                   MDL to the end of the Irp's MDL chain
+ * @ChargeQuota: ignored, as on current Windows
+ * @Irp: optional I/O request packet to attach the MDL to
+ *
+ * The MDL describes the buffer but locks nothing: call MmProbeAndLockPages or
+ * MmBuildMdlForNonPagedPool next. Free it with IoFreeMdl.
+ *
+ * Context: may sleep.
+ * Return: the MDL, or NULL for a zero, too large or wrapping range, or when
+ * memory is short.
+ */
+PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
+		   BOOLEAN ChargeQuota, PIRP Irp);
+
+/**
+ * IoFreeMdl() - free one MDL (not its chain)
+ * @Mdl: an MDL from IoAllocateMdl or MmCreateMdl
+ *
+ * A mapped partial MDL is unmapped first. An MDL that is still locked or
+ * mapped is a caller error: it is logged once, and the lock and mapping are
+ * released so that nothing leaks. Pointers that mdl.ko did not allocate are
+ * refused (logged once, nothing freed).
+ *
+ * Context: may sleep.
+ */
+VOID IoFreeMdl(PMDL Mdl);
+
+/**
+ * MmSizeOfMdl() - bytes needed for an MDL describing a buffer
+ * @Base: start of the buffer
+ * @Length: length of the buffer in bytes
+ *
+ * Context: any; atomic context allowed.
+ * Return: sizeof(MDL) + pages spanned * sizeof(PFN_NUMBER).
+ */
+SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length);
+
+/**
+ * MmCreateMdl() - the old MDL allocator
+ * @MemoryDescriptorList: caller memory to initialise, or NULL to allocate
+ * @Base: start of the buffer
+ * @Length: length of the buffer in bytes
+ *
+ * Context: may sleep.
+ * Return: the initialised MDL, or NULL on a bad range or when memory is short.
+ */
+PMDL MmCreateMdl(PMDL MemoryDescriptorList, PVOID Base, SIZE_T Length);
+
+/**
+ * IoBuildPartialMdl() - describe a sub-range of a locked or built MDL
+ * @SourceMdl: locked, non-paged, I/O-space or partial MDL
+ * @TargetMdl: MDL large enough for the sub-range (for example IoAllocateMdl
+ *             of the same range)
+ * @VirtualAddress: start of the sub-range, inside the source's buffer
+ * @Length: length of the sub-range; 0 means "to the end of the source"
+ *
+ * Copies the PFNs of the sub-range, sets MDL_PARTIAL and inherits the
+ * source's MDL_SOURCE_IS_NONPAGED_POOL, MDL_MAPPED_TO_SYSTEM_VA, MDL_IO_SPACE
+ * and MDL_IO_PAGE_READ flags, Process and (offset) MappedSystemVa. A range
+ * outside the source, or a target too small, is refused (logged once, target
+ * unchanged). The source must stay locked while the target is used.
+ *
+ * Context: any; atomic context allowed.
+ */
+VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+		       ULONG Length);
+
+/* ------------------------------------------------------------------ */
+/* Locking pages (may sleep).                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * MmTryProbeAndLockPages() - lock an MDL's pages and fill its PFN array
+ * @Mdl: an MDL not yet locked
+ * @AccessMode: UserMode checks that the buffer is the current process's
+ *              user memory; KernelMode also accepts kernel addresses
+ *              (direct map, vmalloc and module memory)
+ * @Operation: IoReadAccess, or IoWriteAccess / IoModifyAccess (the pages are
+ *             made writable, copy-on-write broken, and marked dirty on unlock)
+ *
+ * User memory is pinned with pin_user_pages_fast(FOLL_LONGTERM): the pages
+ * stay resident and in place until MmUnlockPages. This is MmProbeAndLockPages
+ * without the structured exception: it returns the status Windows would raise.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_ACCESS_VIOLATION for an address that is not
+ * mapped with the requested access; STATUS_INVALID_PARAMETER for an MDL that
+ * is already locked or built, too small for its range, or a bad argument;
+ * STATUS_WORKING_SET_QUOTA or STATUS_INSUFFICIENT_RESOURCES when memory is
+ * short. On failure the MDL is unchanged and MDL_PAGES_LOCKED stays clear.
+ */
+NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+				LOCK_OPERATION Operation);
+
+/**
+ * MmProbeAndLockPages() - lock an MDL's pages (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockPages(). Windows raises an exception on failure; here
+ * the failure is logged once and the MDL stays unlocked: test
+ * (Mdl->MdlFlags & MDL_PAGES_LOCKED) afterwards, or call the Try form where
+ * the Windows code had __try / __except.
+ *
+ * Context: may sleep.
+ */
+VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+			 LOCK_OPERATION Operation);
+
+/**
+ * MmTryProbeAndLockProcessPages() - lock pages of another process
+ * @Mdl: an MDL not yet locked, describing an address of @Process
+ * @Process: the process (from PsLookupProcessByProcessId or
+ *           PsGetCurrentProcess)
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * Context: may sleep.
+ * Return: as MmTryProbeAndLockPages(); STATUS_INVALID_PARAMETER for a process
+ * that has exited.
+ */
+NTSTATUS MmTryProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
+				       KPROCESSOR_MODE AccessMode,
+				       LOCK_OPERATION Operation);
+
+/**
+ * MmProbeAndLockProcessPages() - lock pages of another process (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @Process: the process whose address space @Mdl describes
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockProcessPages(); failure is logged once and leaves
+ * MDL_PAGES_LOCKED clear.
+ *
+ * Context: may sleep.
+ */
+VOID MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
+				KPROCESSOR_MODE AccessMode,
+				LOCK_OPERATION Operation);
+
+/**
+ * MmTryProbeAndLockSelectedPages() - lock a list of user pages
+ * @Mdl: an MDL not yet locked, whose page count is the segment count
+ * @SegmentArray: one page-aligned user address per page of @Mdl
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * Context: may sleep.
+ * Return: as MmTryProbeAndLockPages().
+ */
+NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
+					PFILE_SEGMENT_ELEMENT SegmentArray,
+					KPROCESSOR_MODE AccessMode,
+					LOCK_OPERATION Operation);
+
+/**
+ * MmProbeAndLockSelectedPages() - lock a list of user pages (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @SegmentArray: one page-aligned user address per page of @Mdl
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockSelectedPages(); failure is logged once and leaves
+ * MDL_PAGES_LOCKED clear.
+ *
+ * Context: may sleep.
+ */
+VOID MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
+				 KPROCESSOR_MODE AccessMode,
+				 LOCK_OPERATION Operation);
+
+/**
+ * MmUnlockPages() - unlock the pages of a locked MDL
+ * @Mdl: an MDL locked by one of the MmProbeAndLock routines
+ *
+ * Releases a system mapping made on the MDL (MmGetSystemAddressForMdlSafe),
+ * unpins the pages, and marks them dirty when the lock was for writing.
+ * An MDL that is not locked is refused (logged once, nothing changes).
+ *
+ * Context: may sleep.
+ */
+VOID MmUnlockPages(PMDL Mdl);
+
+/**
+ * MmTryBuildMdlForNonPagedPool() - describe non-paged kernel memory
+ * @Mdl: an MDL over kmalloc, page allocator, vmalloc or module memory
+ *
+ * Fills the PFN array, sets MDL_SOURCE_IS_NONPAGED_POOL and MappedSystemVa
+ * (StartVa + ByteOffset). Such an MDL is never locked, unlocked, or unmapped.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a stack buffer, a
+ * user address, an address that is not mapped, an MDL too small, or one
+ * already locked or built. On failure the MDL is unchanged.
+ */
+NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl);
+
+/**
+ * MmBuildMdlForNonPagedPool() - describe non-paged kernel memory (Windows form)
+ * @Mdl: an MDL over non-paged kernel memory
+ *
+ * As MmTryBuildMdlForNonPagedPool(); failure is logged once and leaves
+ * MDL_SOURCE_IS_NONPAGED_POOL clear.
+ *
+ * Context: any; atomic context allowed.
+ */
+VOID MmBuildMdlForNonPagedPool(PMDL Mdl);
+
+/**
+ * MmAdvanceMdl() - move the start of an MDL forward
+ * @Mdl: a locked or built MDL
+ * @NumberOfBytes: bytes to move, less than MmGetMdlByteCount(Mdl)
+ *
+ * Whole pages passed over leave the PFN array and, for a locked MDL, are
+ * unlocked.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER_2 when @NumberOfBytes
+ * is not less than the byte count; STATUS_INVALID_PARAMETER for an MDL that
+ * is mapped or neither locked nor built.
+ */
+NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes);
+
+/* ------------------------------------------------------------------ */
+/* Mappings (may sleep).                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * MmMapLockedPagesSpecifyCache() - map an MDL's pages
+ * @MemoryDescriptorList: a locked, non-paged, partial, allocated or
+ *                        I/O-space MDL
+ * @AccessMode: KernelMode maps into system space (vmap); UserMode maps into
+ *              the current process
+ * @CacheType: MmCached, MmNonCached, MmWriteCombined, ...
+ * @RequestedAddress: must be NULL for KernelMode; a user address hint for
+ *                    UserMode
+ * @BugCheckOnFailure: never obeyed: a failure returns NULL. A TRUE value is
+ *                     logged once.
+ * @Priority: an MM_PAGE_PRIORITY, optionally ORed with MdlMappingNoWrite
+ *            (read-only mapping) and MdlMappingNoExecute (mappings are always
+ *            non-executable on Linux)
+ *
+ * A kernel mapping sets MDL_MAPPED_TO_SYSTEM_VA (and, for a partial MDL,
+ * MDL_PARTIAL_HAS_BEEN_MAPPED) and MappedSystemVa; MmUnmapLockedPages,
+ * MmUnlockPages, MmPrepareMdlForReuse or IoFreeMdl release it. A user mapping
+ * keeps the pages alive while it exists and is removed by
+ * MmUnmapLockedPages in the same process or when the process exits.
+ *
+ * Context: may sleep.
+ * Return: the mapping of the buffer's first byte (base + ByteOffset), or
+ * NULL for an MDL that is not locked, already mapped, unknown priority bits,
+ * or when address space or memory is short.
+ */
+PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
+				   KPROCESSOR_MODE AccessMode,
+				   MEMORY_CACHING_TYPE CacheType,
+				   PVOID RequestedAddress,
+				   ULONG BugCheckOnFailure, ULONG Priority);
+
+/**
+ * MmMapLockedPages() - map an MDL's pages, cached (old form)
+ * @MemoryDescriptorList: a locked MDL
+ * @AccessMode: KernelMode or UserMode
+ *
+ * MmMapLockedPagesSpecifyCache(Mdl, AccessMode, MmCached, NULL, FALSE,
+ * HighPagePriority). Windows bugchecks on failure; here it returns NULL.
+ *
+ * Context: may sleep.
+ * Return: the mapped address of the buffer, or NULL.
+ */
+PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode);
+
+/**
+ * MmUnmapLockedPages() - remove a mapping made by MmMapLockedPages*
+ * @BaseAddress: the address the map call returned
+ * @MemoryDescriptorList: the MDL that was mapped
+ *
+ * A user mapping is removed only in the process that made it; anything else
+ * is refused (logged once, no address space touched).
+ *
+ * Context: may sleep.
+ */
+VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
+
+/**
+ * MmGetSystemAddressForMdlSafe() - system address of an MDL's buffer
+ * @Mdl: a locked, non-paged, partial or allocated MDL
+ * @Priority: MM_PAGE_PRIORITY, optionally ORed with MdlMapping* flags
+ *
+ * Context: may sleep when it must create the mapping.
+ * Return: MappedSystemVa when the MDL is mapped or non-paged, else a new
+ * cached kernel mapping (released with the MDL's lock); NULL on failure.
+ */
+static inline PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
+{
+	if (Mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))
+		return Mdl->MappedSystemVa;
+	return MmMapLockedPagesSpecifyCache(Mdl, KernelMode, MmCached, NULL,
+					    FALSE, Priority);
+}
+
+/**
+ * MmPrepareMdlForReuse() - release what a partial MDL holds before reuse
+ * @Mdl: an MDL about to be rebuilt by IoBuildPartialMdl
+ *
+ * Unmaps a partial MDL that has MDL_PARTIAL_HAS_BEEN_MAPPED.
+ *
+ * Context: may sleep.
+ */
+static inline VOID MmPrepareMdlForReuse(PMDL Mdl)
+{
+	if (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED)
+		MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
+}
+
+/**
+ * MmProtectMdlSystemAddress() - change the protection of a system mapping
+ * @MemoryDescriptorList: an MDL mapped to system space by mdl.ko
+ * @NewProtect: PAGE_NOACCESS, PAGE_READONLY, PAGE_READWRITE or a
+ *              PAGE_EXECUTE* value (executable is refused: kernel mappings
+ *              stay non-executable)
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, STATUS_NOT_MAPPED_VIEW when the MDL has no system
+ * mapping of its own, STATUS_INVALID_PAGE_PROTECTION for other values.
+ */
+NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect);
+
+/**
+ * MmAllocateMappingAddress() - reserve system address space
+ * @NumberOfBytes: size of the range
+ * @PoolTag: non-zero tag that later calls must repeat
+ *
+ * Context: may sleep.
+ * Return: the reserved range, or NULL.
+ */
+PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag);
+
+/**
+ * MmFreeMappingAddress() - release a range from MmAllocateMappingAddress
+ * @BaseAddress: the reserved range (it must not be mapped)
+ * @PoolTag: the tag given at reservation; a mismatch is refused
+ *
+ * Context: may sleep.
+ */
+VOID MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag);
+
+/**
+ * MmMapLockedPagesWithReservedMapping() - map an MDL into a reserved range
+ * @MappingAddress: range from MmAllocateMappingAddress
+ * @PoolTag: the tag given at reservation
+ * @MemoryDescriptorList: a locked, non-paged, partial or allocated MDL
+ * @CacheType: cache type of the mapping
+ *
+ * Context: may sleep.
+ * Return: the buffer's address in the range (base + ByteOffset), or NULL if
+ * the range is too small, already in use, or the tag does not match.
+ */
+PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
+					  PMDL MemoryDescriptorList,
+					  MEMORY_CACHING_TYPE CacheType);
+
+/**
+ * MmUnmapReservedMapping() - unmap an MDL from a reserved range
+ * @BaseAddress: the reserved range
+ * @PoolTag: the tag given at reservation
+ * @MemoryDescriptorList: the MDL that was mapped there
+ *
+ * Context: may sleep.
+ */
+VOID MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
+			    PMDL MemoryDescriptorList);
+
+/* ------------------------------------------------------------------ */
+/* Physical pages, I/O space and contiguous memory.                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * MmAllocatePagesForMdl() - allocate physical pages described by a new MDL
+ * @LowAddress: lowest acceptable physical address
+ * @HighAddress: highest acceptable physical address
+ * @SkipBytes: 0, or the stride between acceptable ranges (a multiple of
+ *             PAGE_SIZE)
+ * @TotalBytes: bytes to allocate
+ *
+ * The pages are zeroed and not mapped. Free them with MmFreePagesFromMdl and
+ * the MDL with ExFreePool.
+ *
+ * Context: may sleep.
+ * Return: the MDL, possibly describing fewer bytes than asked (check
+ * MmGetMdlByteCount), or NULL.
+ */
+PMDL MmAllocatePagesForMdl(PHYSICAL_ADDRESS LowAddress,
+			   PHYSICAL_ADDRESS HighAddress,
+			   PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes);
+
+/**
+ * MmAllocatePagesForMdlEx() - allocate physical pages, with options
+ * @LowAddress: lowest acceptable physical address
+ * @HighAddress: highest acceptable physical address
+ * @SkipBytes: 0, or the stride between acceptable ranges
+ * @TotalBytes: bytes to allocate
+ * @CacheType: cache type later mappings of the pages use
+ * @Flags: MM_DONT_ZERO_ALLOCATION, MM_ALLOCATE_FULLY_REQUIRED,
+ *         MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, MM_ALLOCATE_PREFER_CONTIGUOUS,
+ *         MM_ALLOCATE_NO_WAIT, MM_ALLOCATE_FROM_LOCAL_NODE_ONLY, ...
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL (shorter than asked unless MM_ALLOCATE_FULLY_REQUIRED), or
+ * NULL; unknown flags are refused.
+ */
+PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+			     PHYSICAL_ADDRESS HighAddress,
+			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, ULONG Flags);
+
+/**
+ * MmFreePagesFromMdl() - free the pages of MmAllocatePagesForMdl*
+ * @MemoryDescriptorList: the MDL; free it afterwards with ExFreePool
+ *
+ * A system mapping of the MDL is released first.
+ *
+ * Context: may sleep.
+ */
+VOID MmFreePagesFromMdl(PMDL MemoryDescriptorList);
+
+/**
+ * MmFreePagesFromMdlEx() - free the pages of MmAllocatePagesForMdl*, with options
+ * @MemoryDescriptorList: the MDL; free it afterwards with ExFreePool
+ * @Flags: 0 or MM_FREE_MDL_PAGES_ZERO (zero the pages before freeing)
+ *
+ * Context: may sleep.
+ */
+VOID MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags);
+
+/**
+ * MmAllocateMdlForIoSpace() - MDL describing device memory
+ * @PhysicalAddressList: page-aligned physical ranges
+ * @NumberOfEntries: number of ranges
+ * @NewMdl: receives the MDL (MDL_IO_SPACE; free with ExFreePool)
+ *
+ * No struct page is assumed for the ranges.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_1/_2 for bad ranges,
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
+NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
+				 SIZE_T NumberOfEntries, PMDL *NewMdl);
+
+/**
+ * MmMapIoSpace() - map a physical range into system space
+ * @PhysicalAddress: start of the range
+ * @NumberOfBytes: length of the range
+ * @CacheType: MmNonCached (ioremap), MmWriteCombined (ioremap_wc) or
+ *             MmCached (ioremap_cache); System RAM is mapped with memremap
+ *
+ * Context: may sleep.
+ * Return: the address of @PhysicalAddress, or NULL.
+ */
+PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+		   MEMORY_CACHING_TYPE CacheType);
+
+/**
+ * MmMapIoSpaceEx() - map a physical range with a page protection
+ * @PhysicalAddress: start of the range
+ * @NumberOfBytes: length of the range
+ * @Protect: PAGE_READWRITE or PAGE_READONLY, ORed with PAGE_NOCACHE or
+ *           PAGE_WRITECOMBINE (neither: cached)
+ *
+ * Context: may sleep.
+ * Return: the address of @PhysicalAddress, or NULL.
+ */
+PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+		     ULONG Protect);
+
+/**
+ * MmUnmapIoSpace() - unmap a range from MmMapIoSpace / MmMapIoSpaceEx
+ * @BaseAddress: the address returned by the map call
+ * @NumberOfBytes: the length given to the map call
+ *
+ * Context: may sleep.
+ */
+VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes);
+
+/**
+ * MmAllocateContiguousMemory() - physically contiguous, cached memory
+ * @NumberOfBytes: size
+ * @HighestAcceptableAddress: highest acceptable physical address
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
+PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
+				 PHYSICAL_ADDRESS HighestAcceptableAddress);
+
+/**
+ * MmAllocateContiguousMemorySpecifyCache() - physically contiguous memory
+ * @NumberOfBytes: size
+ * @LowestAcceptableAddress: lowest acceptable physical address
+ * @HighestAcceptableAddress: highest acceptable physical address
+ * @BoundaryAddressMultiple: 0, or a power of two the block must not cross
+ * @CacheType: cache type of the returned mapping
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
+PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
+					     PHYSICAL_ADDRESS LowestAcceptableAddress,
+					     PHYSICAL_ADDRESS HighestAcceptableAddress,
+					     PHYSICAL_ADDRESS BoundaryAddressMultiple,
+					     MEMORY_CACHING_TYPE CacheType);
+
+/**
+ * MmFreeContiguousMemory() - free MmAllocateContiguousMemory memory
+ * @BaseAddress: the address returned by the allocator
+ *
+ * Context: may sleep.
+ */
+VOID MmFreeContiguousMemory(PVOID BaseAddress);
+
+/**
+ * MmFreeContiguousMemorySpecifyCache() - free contiguous memory
+ * @BaseAddress: the address returned by the allocator
+ * @NumberOfBytes: the size given to the allocator
+ * @CacheType: the cache type given to the allocator
+ *
+ * Context: may sleep.
+ */
+VOID MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
+					MEMORY_CACHING_TYPE CacheType);
+
+/**
+ * MmAllocateNonCachedMemory() - uncached, virtually contiguous memory
+ * @NumberOfBytes: size
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
+PVOID MmAllocateNonCachedMemory(SIZE_T NumberOfBytes);
+
+/**
+ * MmFreeNonCachedMemory() - free MmAllocateNonCachedMemory memory
+ * @BaseAddress: the address returned by the allocator
+ * @NumberOfBytes: the size given to the allocator
+ *
+ * Context: may sleep.
+ */
+VOID MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes);
+
+/**
+ * MmGetPhysicalAddress() - physical address of a resident virtual address
+ * @BaseAddress: a kernel address (direct map, vmalloc, module memory) or a
+ *               user address of the current process
+ *
+ * Context: any for kernel addresses; may sleep for user addresses.
+ * Return: the physical address, or 0 when the address is not mapped or the
+ * user page is not resident (as Windows).
+ */
+PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress);
+
+/**
+ * MmGetVirtualForPhysical() - system address of a physical address of RAM
+ * @PhysicalAddress: a physical address in the kernel's direct map
+ *
+ * Context: any; atomic context allowed.
+ * Return: the direct-map address, or NULL when the address is not RAM that
+ * the kernel maps.
+ */
+PVOID MmGetVirtualForPhysical(PHYSICAL_ADDRESS PhysicalAddress);
+
+/**
+ * MmIsAddressValid() - would an access to an address fault right now
+ * @VirtualAddress: kernel address, or user address of the current process
+ *
+ * Context: any for kernel addresses; may sleep for user addresses.
+ * Return: TRUE when a read of the address would not fault.
+ */
+BOOLEAN MmIsAddressValid(PVOID VirtualAddress);
+
+/* ------------------------------------------------------------------ */
+/* Pool and process helpers that MDL code depends on.                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ExAllocatePool() - allocate pool memory
+ * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool (all non-paged on
+ *            Linux: kmalloc, or vmalloc for large sizes)
+ * @NumberOfBytes: size
+ *
+ * Context: may sleep.
+ * Return: the memory (not zeroed), or NULL.
+ */
+PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
+
+/**
+ * ExAllocatePoolWithTag() - allocate tagged pool memory
+ * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool
+ * @NumberOfBytes: size
+ * @Tag: pool tag (kept for diagnostics only)
+ *
+ * Context: may sleep.
+ * Return: the memory (not zeroed), or NULL.
+ */
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+
+/**
+ * ExAllocatePool2() - allocate pool memory, zeroed unless asked otherwise
+ * @Flags: POOL_FLAG_NON_PAGED or POOL_FLAG_PAGED, optionally
+ *         POOL_FLAG_UNINITIALIZED and POOL_FLAG_CACHE_ALIGNED
+ * @NumberOfBytes: size
+ * @Tag: non-zero pool tag
+ *
+ * Context: may sleep.
+ * Return: the memory, or NULL (also for unknown flags).
+ */
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+
+/**
+ * ExFreePool() - free pool memory, or an MDL from MmAllocatePagesForMdl* or
+ * MmAllocateMdlForIoSpace
+ * @P: the memory
+ *
+ * Context: may sleep.
+ */
+VOID ExFreePool(PVOID P);
+
+/**
+ * ExFreePoolWithTag() - free tagged pool memory
+ * @P: the memory
+ * @Tag: the tag given at allocation
+ *
+ * Context: may sleep.
+ */
+VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
+
+/**
+ * PsGetCurrentProcess() - the current process
+ *
+ * No reference is taken, as on Windows.
+ *
+ * Context: process context.
+ * Return: the current process.
+ */
+PEPROCESS PsGetCurrentProcess(void);
+
+/**
+ * PsLookupProcessByProcessId() - reference a process by its id
+ * @ProcessId: the process id (a Linux tgid), cast to HANDLE
+ * @Process: receives a referenced process; drop it with ObDereferenceObject
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS or STATUS_INVALID_CID.
+ */
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
+
+/**
+ * ObDereferenceObject() - drop a process reference
+ * @Object: a process from PsLookupProcessByProcessId
+ *
+ * Context: any.
+ */
+VOID ObDereferenceObject(PVOID Object);
+
+#endif /* _MDL_WDM_H */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation of MDLs: IoAllocateMdl, IoFreeMdl, MmSizeOfMdl, MmCreateMdl
+ * and IoBuildPartialMdl.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "mdl_internal.h"
+
+PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
+		   BOOLEAN ChargeQuota, PIRP Irp)
+{
+	PMDL mdl = mdl_alloc_owned(VirtualAddress, Length, GFP_KERNEL);
+	PMDL tail;
+
+	if (!mdl) {
+		mdl_refuse("cannot describe %u bytes at %p", Length, VirtualAddress);
+		return NULL;
+	}
+	if (!Irp)
+		return mdl;
+	if (!SecondaryBuffer || !Irp->MdlAddress) {
+		Irp->MdlAddress = mdl;
+		return mdl;
+	}
+	for (tail = Irp->MdlAddress; tail->Next; tail = tail->Next)
+		;
+	tail->Next = mdl;
+	return mdl;
+}
+EXPORT_SYMBOL_GPL(IoAllocateMdl);
+
+/* Release everything an MDL still holds: mappings, then its pages. */
+static void mdl_release_all(struct mdl_ext *ext)
+{
+	PMDL mdl = ext->mdl;
+	bool partial_map = (mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) &&
+			   ext->hold == MDL_HOLD_NONE && !ext->priv;
+
+	if (!partial_map && (ext->hold != MDL_HOLD_NONE || ext->priv ||
+			     ext->sys_va))
+		mdl_refuse("MDL %p freed while locked or mapped: releasing it", mdl);
+	mdl_user_release_all(ext);
+	mdl_unmap_system(ext);
+	mdl_release_hold(ext);
+}
+
+VOID IoFreeMdl(PMDL Mdl)
+{
+	struct mdl_ext *ext;
+
+	if (!Mdl)
+		return;
+	ext = mdl_ext_find(Mdl);
+	if (!ext || !ext->owned) {
+		mdl_refuse("MDL %p was not allocated by IoAllocateMdl", Mdl);
+		return;
+	}
+	mdl_release_all(ext);
+	mdl_free_owned(ext);
+}
+EXPORT_SYMBOL_GPL(IoFreeMdl);
+
+SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
+{
+	return sizeof(MDL) +
+	       sizeof(PFN_NUMBER) * ADDRESS_AND_SIZE_TO_SPAN_PAGES(Base, Length);
+}
+EXPORT_SYMBOL_GPL(MmSizeOfMdl);
+
+PMDL MmCreateMdl(PMDL MemoryDescriptorList, PVOID Base, SIZE_T Length)
+{
+	if (!mdl_range_ok(Base, Length)) {
+		mdl_refuse("cannot describe %zu bytes at %p", Length, Base);
+		return NULL;
+	}
+	if (!MemoryDescriptorList)
+		return mdl_alloc_owned(Base, Length, GFP_KERNEL);
+	MmInitializeMdl(MemoryDescriptorList, Base, Length);
+	return MemoryDescriptorList;
+}
+EXPORT_SYMBOL_GPL(MmCreateMdl);
+
+/* Flags a partial MDL inherits from its source. */
+#define MDL_PARTIAL_INHERITED	(MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | \
+				 MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE)
+
+static bool mdl_partial_ok(PMDL src, PMDL dst, PVOID va, ULONG *length)
+{
+	const char *src_va = MmGetMdlVirtualAddress(src);
+	struct mdl_ext *src_ext = mdl_ext_find(src);
+	struct mdl_ext *dst_ext = mdl_ext_find(dst);
+	unsigned long offset;
+
+	if (!mdl_is_mappable(src, src_ext) || src == dst)
+		return false;
+	if ((const char *)va < src_va)
+		return false;
+	offset = (const char *)va - src_va;
+	if (offset >= src->ByteCount)
+		return false;
+	if (!*length)
+		*length = src->ByteCount - offset;
+	if (*length > src->ByteCount - offset)
+		return false;
+	if (dst->MdlFlags & (MDL_PAGES_LOCKED | MDL_PARTIAL_HAS_BEEN_MAPPED))
+		return false;
+	if (dst_ext && (dst_ext->hold != MDL_HOLD_NONE || dst_ext->sys_va ||
+			dst_ext->priv))
+		return false;
+	return mdl_has_room(dst, dst_ext, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, *length));
+}
+
+VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+		       ULONG Length)
+{
+	unsigned long offset, first;
+
+	if (!SourceMdl || !TargetMdl ||
+	    !mdl_partial_ok(SourceMdl, TargetMdl, VirtualAddress, &Length)) {
+		mdl_refuse("bad range %p+%u for source MDL %p", VirtualAddress,
+			   Length, SourceMdl);
+		return;
+	}
+	offset = (char *)VirtualAddress - (char *)MmGetMdlVirtualAddress(SourceMdl);
+	first = ((unsigned long)PAGE_ALIGN(VirtualAddress) -
+		 (unsigned long)SourceMdl->StartVa) >> PAGE_SHIFT;
+
+	TargetMdl->StartVa = PAGE_ALIGN(VirtualAddress);
+	TargetMdl->ByteOffset = BYTE_OFFSET(VirtualAddress);
+	TargetMdl->ByteCount = Length;
+	TargetMdl->Process = SourceMdl->Process;
+	TargetMdl->MdlFlags &= MDL_ALLOCATED_FIXED_SIZE | MDL_ALLOCATED_MUST_SUCCEED;
+	TargetMdl->MdlFlags |= (SourceMdl->MdlFlags & MDL_PARTIAL_INHERITED) |
+			       MDL_PARTIAL;
+	TargetMdl->MappedSystemVa = NULL;
+	if (SourceMdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))
+		TargetMdl->MappedSystemVa = (char *)SourceMdl->MappedSystemVa + offset;
+	memcpy(MmGetMdlPfnArray(TargetMdl), MmGetMdlPfnArray(SourceMdl) + first,
+	       sizeof(PFN_NUMBER) * mdl_page_count(TargetMdl));
+}
+EXPORT_SYMBOL_GPL(IoBuildPartialMdl);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mdl.ko internals: the state mdl.ko keeps about an MDL, outside the MDL.
+ */
+#ifndef _MDL_INTERNAL_H
+#define _MDL_INTERNAL_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/rcupdate.h>
+#include <linux/printk.h>
+
+#include "compat.h"
+#include <wdm.h>
+
+/* How the pages of an MDL are held. */
+enum mdl_hold {
+	MDL_HOLD_NONE = 0,
+	MDL_HOLD_PINNED,	/* user pages pinned: unpin_user_pages on release */
+	MDL_HOLD_KERNEL,	/* kernel memory described: nothing to release */
+	MDL_HOLD_ALLOCATED,	/* pages from MmAllocatePagesForMdl: freed by owner */
+	MDL_HOLD_IO,		/* device memory from MmAllocateMdlForIoSpace */
+};
+
+/**
+ * struct mdl_ext - what mdl.ko knows about one MDL
+ * @node: link in the table keyed by @mdl
+ * @mdl: the MDL this state belongs to
+ * @rcu: deferred free after removal from the table
+ * @owned: the MDL lives in this allocation (IoAllocateMdl, MmCreateMdl,
+ *         MmAllocatePagesForMdl*, MmAllocateMdlForIoSpace); it is freed with
+ *         the state
+ * @hold: how the pages counted by @nheld are held
+ * @nheld: number of PFN array entries that @hold covers
+ * @capacity: PFN entries the MDL has room for (owned MDLs), else 0
+ * @sys_va: page-aligned base of the system mapping this MDL made, or NULL
+ * @sys_pages: pages covered by @sys_va
+ * @priv: per-feature state (user mappings, allocations), owned by the
+ *        feature that set it
+ *
+ * Operations on one MDL are serialised by its caller, as on Windows; the
+ * table itself is safe for concurrent use.
+ */
+struct mdl_ext {
+	struct rhash_head node;
+	PMDL mdl;
+	struct rcu_head rcu;
+	bool owned;
+	enum mdl_hold hold;
+	ULONG nheld;
+	ULONG capacity;
+	void *sys_va;
+	ULONG sys_pages;
+	void *priv;
+};
+
+/* Log a refused call once per call site, without a backtrace. */
+#define mdl_refuse(fmt, ...) \
+	pr_warn_once("%s: " fmt "\n", __func__, ##__VA_ARGS__)
+
+/* mdl_main.c: the table of MDL states. */
+struct mdl_ext *mdl_ext_find(PMDL mdl);
+struct mdl_ext *mdl_ext_get(PMDL mdl);
+void mdl_ext_release_if_idle(struct mdl_ext *ext);
+PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp);
+void mdl_free_owned(struct mdl_ext *ext);
+
+/* Number of PFN entries an MDL describes. */
+static inline ULONG mdl_page_count(PMDL mdl)
+{
+	return ADDRESS_AND_SIZE_TO_SPAN_PAGES(mdl->StartVa + mdl->ByteOffset,
+					      mdl->ByteCount);
+}
+
+/* Validate a buffer range: non-zero, not above the MDL limit, no wrap. */
+bool mdl_range_ok(const void *va, SIZE_T length);
+
+/* Can @mdl hold @pages PFN entries? */
+bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages);
+
+/* mdl_lock.c */
+NTSTATUS mdl_errno_to_status(int err);
+void mdl_release_hold(struct mdl_ext *ext);
+bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn);
+NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
+			struct mdl_ext **extp);
+void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
+		   LOCK_OPERATION op, PEPROCESS process);
+
+/* mdl_map.c */
+int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);
+bool mdl_priority_ok(ULONG priority);
+bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
+void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot);
+void mdl_unmap_system(struct mdl_ext *ext);
+
+/* mdl_user.c: user-space mappings. */
+struct vm_area_struct;
+PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
+		   ULONG priority);
+void mdl_unmap_user(struct mdl_ext *ext, PVOID base);
+void mdl_user_release_all(struct mdl_ext *ext);
+int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
+		     ULONG npages);
+
+#endif /* _MDL_INTERNAL_H */

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Locking the pages of an MDL: MmProbeAndLockPages, MmUnlockPages and
+ * MmBuildMdlForNonPagedPool.
+ *
+ * User pages are pinned with pin_user_pages_fast(FOLL_LONGTERM) straight
+ * into the MDL's PFN array (a struct page pointer and a PFN_NUMBER have the
+ * same size), then turned into PFNs in place: no allocation per page, and
+ * the PFN array is the only per-page memory a lock costs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/vmalloc.h>
+
+#include "mdl_internal.h"
+
+NTSTATUS mdl_errno_to_status(int err)
+{
+	switch (err) {
+	case 0:
+		return STATUS_SUCCESS;
+	case -ENOMEM:
+		return STATUS_INSUFFICIENT_RESOURCES;
+	case -EINVAL:
+		return STATUS_INVALID_PARAMETER;
+	case -EPERM:
+	case -EACCES:
+		return STATUS_ACCESS_DENIED;
+	default:
+		return STATUS_ACCESS_VIOLATION;
+	}
+}
+
+/* PFN of one page of kernel memory: direct map, vmalloc or module memory. */
+bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn)
+{
+	if (mdl_is_vmalloc_or_module(va)) {
+		*pfn = vmalloc_to_pfn(va);
+		return *pfn != 0;
+	}
+	if (virt_addr_valid(va)) {
+		*pfn = page_to_pfn(virt_to_page(va));
+		return true;
+	}
+	return false;
+}
+
+static bool mdl_is_kernel_address(const void *va)
+{
+	return mdl_is_vmalloc_or_module(va) || virt_addr_valid(va);
+}
+
+static NTSTATUS mdl_fill_kernel_pfns(PMDL mdl, ULONG npages)
+{
+	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
+	const char *va = mdl->StartVa;
+	ULONG i;
+
+	for (i = 0; i < npages; i++, va += PAGE_SIZE)
+		if (!mdl_kernel_pfn(va, &pfns[i]))
+			return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * mdl_pin_user_pages() - pin user pages of the current mm into an MDL
+ * @mdl: the MDL; its PFN array receives the PFNs
+ * @npages: pages spanned by the MDL
+ * @write: pin for writing (breaks copy-on-write, dirties on release)
+ *
+ * Return: 0 or a negative errno; nothing stays pinned on failure.
+ */
+static int mdl_pin_user_pages(PMDL mdl, ULONG npages, bool write)
+{
+	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
+	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
+	unsigned long start = (unsigned long)mdl->StartVa;
+	unsigned int gup = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
+	ULONG done = 0, i;
+	int ret;
+
+	while (done < npages) {
+		ret = pin_user_pages_fast(start + (unsigned long)done * PAGE_SIZE,
+					  npages - done, gup, pages + done);
+		if (ret <= 0) {
+			unpin_user_pages(pages, done);
+			return ret ? ret : -EFAULT;
+		}
+		done += ret;
+	}
+	for (i = 0; i < npages; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+	return 0;
+}
+
+static void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty)
+{
+	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
+	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
+	ULONG i;
+
+	for (i = 0; i < npages; i++)
+		pages[i] = pfn_to_page(pfns[i]);
+	unpin_user_pages_dirty_lock(pages, npages, dirty);
+	for (i = 0; i < npages; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+}
+
+/* Release what the state holds on the MDL's pages (not its mappings). */
+void mdl_release_hold(struct mdl_ext *ext)
+{
+	PMDL mdl = ext->mdl;
+
+	switch (ext->hold) {
+	case MDL_HOLD_PINNED:
+		mdl_unpin_user_pages(mdl, ext->nheld,
+				     mdl->MdlFlags & MDL_WRITE_OPERATION);
+		break;
+	default:
+		break;
+	}
+	ext->hold = MDL_HOLD_NONE;
+	ext->nheld = 0;
+	mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
+}
+
+/* Common argument checks of the probe-and-lock family. */
+NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
+			struct mdl_ext **extp)
+{
+	struct mdl_ext *ext;
+
+	if (!mdl || (mode != KernelMode && mode != UserMode) ||
+	    (op != IoReadAccess && op != IoWriteAccess && op != IoModifyAccess))
+		return STATUS_INVALID_PARAMETER;
+	if (mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
+			     MDL_PARTIAL | MDL_IO_SPACE | MDL_MAPPED_TO_SYSTEM_VA))
+		return STATUS_INVALID_PARAMETER;
+	if (!mdl_range_ok(MmGetMdlVirtualAddress(mdl), mdl->ByteCount))
+		return STATUS_INVALID_PARAMETER;
+	ext = mdl_ext_find(mdl);
+	if (ext && ext->hold != MDL_HOLD_NONE)
+		return STATUS_INVALID_PARAMETER;
+	if (!mdl_has_room(mdl, ext, mdl_page_count(mdl)))
+		return STATUS_INVALID_PARAMETER;
+	ext = mdl_ext_get(mdl);
+	if (!ext)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	*extp = ext;
+	return STATUS_SUCCESS;
+}
+
+/* Record a successful lock of @npages pages held as @hold. */
+void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
+		   LOCK_OPERATION op, PEPROCESS process)
+{
+	PMDL mdl = ext->mdl;
+
+	ext->hold = hold;
+	ext->nheld = npages;
+	mdl->Process = process;
+	mdl->MdlFlags |= MDL_PAGES_LOCKED;
+	if (op != IoReadAccess)
+		mdl->MdlFlags |= MDL_WRITE_OPERATION;
+}
+
+NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+				LOCK_OPERATION Operation)
+{
+	struct mdl_ext *ext;
+	NTSTATUS status;
+	ULONG npages;
+	int err;
+
+	status = mdl_lock_check(Mdl, AccessMode, Operation, &ext);
+	if (!NT_SUCCESS(status))
+		return status;
+	npages = mdl_page_count(Mdl);
+
+	if (AccessMode == KernelMode &&
+	    mdl_is_kernel_address(MmGetMdlVirtualAddress(Mdl))) {
+		status = mdl_fill_kernel_pfns(Mdl, npages);
+		if (NT_SUCCESS(status))
+			mdl_lock_done(ext, MDL_HOLD_KERNEL, npages, Operation, NULL);
+	} else if (!current->mm) {
+		status = STATUS_ACCESS_VIOLATION;
+	} else {
+		err = mdl_pin_user_pages(Mdl, npages, Operation != IoReadAccess);
+		status = mdl_errno_to_status(err);
+		if (!err)
+			mdl_lock_done(ext, MDL_HOLD_PINNED, npages, Operation,
+				      PsGetCurrentProcess());
+	}
+	if (!NT_SUCCESS(status))
+		mdl_ext_release_if_idle(ext);
+	return status;
+}
+EXPORT_SYMBOL_GPL(MmTryProbeAndLockPages);
+
+VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+			 LOCK_OPERATION Operation)
+{
+	NTSTATUS status = MmTryProbeAndLockPages(Mdl, AccessMode, Operation);
+
+	if (!NT_SUCCESS(status))
+		mdl_refuse("failed with status %#x; the MDL stays unlocked",
+			   (u32)status);
+}
+EXPORT_SYMBOL_GPL(MmProbeAndLockPages);
+
+VOID MmUnlockPages(PMDL Mdl)
+{
+	struct mdl_ext *ext = Mdl ? mdl_ext_find(Mdl) : NULL;
+
+	if (!ext || !(Mdl->MdlFlags & MDL_PAGES_LOCKED) ||
+	    (ext->hold != MDL_HOLD_PINNED && ext->hold != MDL_HOLD_KERNEL)) {
+		mdl_refuse("MDL %p is not locked by MmProbeAndLockPages", Mdl);
+		return;
+	}
+	mdl_unmap_system(ext);
+	mdl_release_hold(ext);
+	mdl_ext_release_if_idle(ext);
+}
+EXPORT_SYMBOL_GPL(MmUnlockPages);
+
+NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl)
+{
+	const void *va;
+	ULONG npages;
+	NTSTATUS status;
+
+	if (!Mdl || (Mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
+				      MDL_PARTIAL | MDL_IO_SPACE |
+				      MDL_MAPPED_TO_SYSTEM_VA)))
+		return STATUS_INVALID_PARAMETER;
+	va = MmGetMdlVirtualAddress(Mdl);
+	if (!mdl_range_ok(va, Mdl->ByteCount) || !mdl_is_kernel_address(va) ||
+	    object_is_on_stack(va))
+		return STATUS_INVALID_PARAMETER;
+	npages = mdl_page_count(Mdl);
+	if (!mdl_has_room(Mdl, mdl_ext_find(Mdl), npages))
+		return STATUS_INVALID_PARAMETER;
+	status = mdl_fill_kernel_pfns(Mdl, npages);
+	if (!NT_SUCCESS(status))
+		return STATUS_INVALID_PARAMETER;
+	Mdl->Process = NULL;
+	Mdl->MappedSystemVa = (PVOID)va;
+	Mdl->MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(MmTryBuildMdlForNonPagedPool);
+
+VOID MmBuildMdlForNonPagedPool(PMDL Mdl)
+{
+	if (!NT_SUCCESS(MmTryBuildMdlForNonPagedPool(Mdl)))
+		mdl_refuse("MDL %p does not describe non-paged kernel memory", Mdl);
+}
+EXPORT_SYMBOL_GPL(MmBuildMdlForNonPagedPool);
+
+PEPROCESS PsGetCurrentProcess(void)
+{
+	return (PEPROCESS)current->group_leader;
+}
+EXPORT_SYMBOL_GPL(PsGetCurrentProcess);

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System-space mappings of MDLs: MmMapLockedPagesSpecifyCache(KernelMode),
+ * MmMapLockedPages and MmUnmapLockedPages, over vmap().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "mdl_internal.h"
+
+/**
+ * mdl_cache_prot() - apply a Windows cache type to a page protection
+ * @cache: the MEMORY_CACHING_TYPE
+ * @prot: protection to update
+ *
+ * Return: 0, or -EINVAL for MmNotMapped and unknown values.
+ */
+int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot)
+{
+	switch (cache) {
+	case MmCached:
+	case MmHardwareCoherentCached:
+		return 0;
+	case MmNonCached:
+	case MmNonCachedUnordered:
+		*prot = pgprot_noncached(*prot);
+		return 0;
+	case MmWriteCombined:
+	case MmUSWCCached:
+		*prot = pgprot_writecombine(*prot);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* An MM_PAGE_PRIORITY with only the documented flag bits. */
+bool mdl_priority_ok(ULONG priority)
+{
+	ULONG prio = priority & ~(MdlMappingNoWrite | MdlMappingNoExecute);
+
+	return prio == LowPagePriority || prio == NormalPagePriority ||
+	       prio == HighPagePriority;
+}
+
+/* Does the MDL describe pages that may be mapped (pitfall: hand-built MDLs
+ * must carry MDL_PAGES_LOCKED)?
+ */
+bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext)
+{
+	if (mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
+			     MDL_PARTIAL | MDL_IO_SPACE))
+		return true;
+	return ext && ext->hold != MDL_HOLD_NONE;
+}
+
+/**
+ * mdl_vmap_pfns() - map the first @count PFNs of an MDL into system space
+ * @mdl: the MDL
+ * @count: number of pages
+ * @prot: protection, cache type applied
+ *
+ * RAM is mapped with vmap() (its PFNs must have struct pages); I/O space
+ * with vmap_pfn().
+ *
+ * Return: the page-aligned mapping, or NULL.
+ */
+void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot)
+{
+	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
+	struct page **pages;
+	void *va = NULL;
+	ULONG i;
+
+	if (mdl->MdlFlags & MDL_IO_SPACE)
+		return mdl_vmap_io(pfns, count, prot);
+	pages = kvmalloc_array(count, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < count; i++) {
+		if (!pfn_valid(pfns[i]))
+			goto out;
+		pages[i] = pfn_to_page(pfns[i]);
+	}
+	va = vmap(pages, count, VM_MAP, prot);
+out:
+	kvfree(pages);
+	return va;
+}
+
+static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
+{
+	struct mdl_ext *ext = mdl_ext_find(mdl);
+	pgprot_t prot = (priority & MdlMappingNoWrite) ? PAGE_KERNEL_RO : PAGE_KERNEL;
+	ULONG npages = mdl_page_count(mdl);
+	void *va;
+
+	if (!mdl_is_mappable(mdl, ext)) {
+		mdl_refuse("MDL %p is not locked", mdl);
+		return NULL;
+	}
+	if ((mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va)) {
+		mdl_refuse("MDL %p is already mapped to system space", mdl);
+		return NULL;
+	}
+	if (mdl_cache_prot(cache, &prot))
+		return NULL;
+	ext = mdl_ext_get(mdl);
+	if (!ext)
+		return NULL;
+	va = mdl_vmap_pfns(mdl, npages, prot);
+	if (!va) {
+		mdl_ext_release_if_idle(ext);
+		return NULL;
+	}
+	ext->sys_va = va;
+	ext->sys_pages = npages;
+	/* A non-paged pool MDL keeps its pool address as MappedSystemVa. */
+	if (!(mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
+		mdl->MappedSystemVa = va + mdl->ByteOffset;
+		mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+		if (mdl->MdlFlags & MDL_PARTIAL)
+			mdl->MdlFlags |= MDL_PARTIAL_HAS_BEEN_MAPPED;
+	}
+	return va + mdl->ByteOffset;
+}
+
+/* Remove the system mapping the MDL made, if any. */
+void mdl_unmap_system(struct mdl_ext *ext)
+{
+	PMDL mdl = ext->mdl;
+
+	if (!ext->sys_va)
+		return;
+	if ((mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) &&
+	    !(mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
+		mdl->MdlFlags &= ~(MDL_MAPPED_TO_SYSTEM_VA |
+				   MDL_PARTIAL_HAS_BEEN_MAPPED);
+		mdl->MappedSystemVa = NULL;
+	}
+	vunmap(ext->sys_va);
+	ext->sys_va = NULL;
+	ext->sys_pages = 0;
+}
+
+PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
+				   KPROCESSOR_MODE AccessMode,
+				   MEMORY_CACHING_TYPE CacheType,
+				   PVOID RequestedAddress,
+				   ULONG BugCheckOnFailure, ULONG Priority)
+{
+	PMDL mdl = MemoryDescriptorList;
+
+	if (BugCheckOnFailure)
+		pr_warn_once("BugCheckOnFailure is not obeyed: a failed mapping returns NULL\n");
+	if (!mdl || !mdl_priority_ok(Priority)) {
+		mdl_refuse("bad MDL or priority %#x", Priority);
+		return NULL;
+	}
+	if (AccessMode == KernelMode) {
+		if (RequestedAddress) {
+			mdl_refuse("RequestedAddress must be NULL for KernelMode");
+			return NULL;
+		}
+		return mdl_map_kernel(mdl, CacheType, Priority);
+	}
+	if (AccessMode == UserMode)
+		return mdl_map_user(mdl, CacheType, RequestedAddress, Priority);
+	mdl_refuse("bad AccessMode %d", AccessMode);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(MmMapLockedPagesSpecifyCache);
+
+PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode)
+{
+	PVOID va = MmMapLockedPagesSpecifyCache(MemoryDescriptorList, AccessMode,
+						MmCached, NULL, FALSE,
+						HighPagePriority);
+
+	if (!va)
+		pr_err_once("MmMapLockedPages failed: Windows would bugcheck, NULL is returned\n");
+	return va;
+}
+EXPORT_SYMBOL_GPL(MmMapLockedPages);
+
+VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
+{
+	PMDL mdl = MemoryDescriptorList;
+	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
+
+	if (!ext || !BaseAddress) {
+		mdl_refuse("MDL %p has no mapping at %p", mdl, BaseAddress);
+		return;
+	}
+	if (ext->sys_va && BaseAddress == ext->sys_va + mdl->ByteOffset) {
+		mdl_unmap_system(ext);
+		mdl_ext_release_if_idle(ext);
+		return;
+	}
+	mdl_unmap_user(ext, BaseAddress);
+}
+EXPORT_SYMBOL_GPL(MmUnmapLockedPages);

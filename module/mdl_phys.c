@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address translation: MmGetPhysicalAddress, MmGetVirtualForPhysical and
+ * MmIsAddressValid.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+
+#include "mdl_internal.h"
+
+/* PFN of a resident page of the current process, without faulting. */
+static bool mdl_user_pfn(const void *va, PFN_NUMBER *pfn)
+{
+	struct page *page;
+
+	if (!current->mm || !access_ok((const void __user *)va, 1))
+		return false;
+	if (!get_user_page_fast_only((unsigned long)va, 0, &page))
+		return false;
+	*pfn = page_to_pfn(page);
+	put_page(page);
+	return true;
+}
+
+static bool mdl_any_pfn(const void *va, PFN_NUMBER *pfn)
+{
+	return mdl_kernel_pfn(va, pfn) || mdl_user_pfn(va, pfn);
+}
+
+PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
+{
+	PHYSICAL_ADDRESS pa = { .QuadPart = 0 };
+	PFN_NUMBER pfn;
+
+	if (BaseAddress && mdl_any_pfn(BaseAddress, &pfn))
+		pa.QuadPart = PFN_PHYS(pfn) + BYTE_OFFSET(BaseAddress);
+	return pa;
+}
+EXPORT_SYMBOL_GPL(MmGetPhysicalAddress);
+
+PVOID MmGetVirtualForPhysical(PHYSICAL_ADDRESS PhysicalAddress)
+{
+	phys_addr_t pa = PhysicalAddress.QuadPart;
+	unsigned long pfn = PHYS_PFN(pa);
+
+	if (PhysicalAddress.QuadPart < 0 || !pfn_valid(pfn) ||
+	    PageHighMem(pfn_to_page(pfn)))
+		return NULL;
+	return phys_to_virt(pa);
+}
+EXPORT_SYMBOL_GPL(MmGetVirtualForPhysical);
+
+BOOLEAN MmIsAddressValid(PVOID VirtualAddress)
+{
+	PFN_NUMBER pfn;
+
+	return VirtualAddress && mdl_any_pfn(VirtualAddress, &pfn);
+}
+EXPORT_SYMBOL_GPL(MmIsAddressValid);
