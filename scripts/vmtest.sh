@@ -88,7 +88,7 @@ boot_vm() {
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 mdlvm=$mode" \
 		</dev/null >"$log" 2>&1 || rc=$?
-	sed -i 's/\r$//' "$log"
+	sed -i 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
 	return "$rc"
 }
 

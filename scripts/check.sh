@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: set-up, then every test stage in order; stops at the first
+# failing stage.  Prints each stage's time and a final summary.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=check
+
+STAGES=(setup lint kunit vmtest dkms-check)
+NAMES=()
+TIMES=()
+STATUS=()
+
+userspace_check() {
+	make -C "$MDL_ROOT/userspace" check
+}
+
+# run_stage NAME CMD...: run one stage, output to console and a log file.
+run_stage() {
+	local name=$1 start rc=0 log
+	shift
+	log=$MDL_RESULTS/check/$name.log
+	printf '\n===== %s =====\n' "$name"
+	start=$SECONDS
+	"$@" 2>&1 | tee "$log" || rc=$?
+	NAMES+=("$name")
+	TIMES+=("$((SECONDS - start))")
+	STATUS+=("$( ((rc == 0)) && echo ok || echo FAILED)")
+	return "$rc"
+}
+
+print_summary() {
+	local i
+	printf '\n===== summary =====\n'
+	for i in "${!NAMES[@]}"; do
+		printf '  %-16s %-7s %5d s\n' "${NAMES[$i]}" "${STATUS[$i]}" "${TIMES[$i]}"
+	done
+	printf '  %-16s %-7s %5d s\n' total "" "$SECONDS"
+}
+
+main() {
+	local stage failed=
+	rm -rf "$MDL_RESULTS/check"
+	mkdir -p "$MDL_RESULTS/check"
+	for stage in "${STAGES[@]}"; do
+		run_stage "$stage" make -s -C "$MDL_ROOT" "$stage" || { failed=$stage; break; }
+	done
+	if [[ -z $failed && -f $MDL_ROOT/userspace/Makefile ]]; then
+		run_stage userspace-check userspace_check || failed=userspace-check
+	fi
+	print_summary
+	if [[ -n $failed ]]; then
+		printf 'check: FAILED at stage "%s" (log: %s)\n' "$failed" "$MDL_RESULTS/check/$failed.log"
+		exit 1
+	fi
+	echo "check: all stages passed"
+}
+
+main "$@"

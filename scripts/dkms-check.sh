@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make dkms-check: add a clean copy of the DKMS source tree, build and install
+# it for both Debian kernels' headers, verify the module landed, remove it.
+# Idempotent: leftovers of an earlier (failed) run are removed first.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=dkms-check
+
+PASS=0
+FAIL=0
+RES=
+VER=
+
+# check NAME CMD...: run CMD (output to the results dir), count it.
+check() {
+	local name=$1 log
+	shift
+	log=$RES/$(printf '%s' "$name" | tr -c 'A-Za-z0-9.+-' '_').log
+	if "$@" >"$log" 2>&1; then
+		PASS=$((PASS + 1))
+		info "ok: $name"
+	else
+		FAIL=$((FAIL + 1))
+		tail -n 30 "$log" >&2
+		warn "not ok: $name (log: $log)"
+		return 1
+	fi
+}
+
+# cleanup: forget every registered mdl version and its sources.
+cleanup() {
+	local v
+	for v in $(dkms status -m mdl 2>/dev/null | sed -n 's|^mdl[/,] *\([^,:]*\).*|\1|p' | sort -u); do
+		dkms remove -m mdl -v "$v" --all >/dev/null 2>&1 || true
+	done
+	rm -rf /var/lib/dkms/mdl /usr/src/mdl-"$VER"
+}
+
+# installed_ko KVER: path of the installed module file.
+installed_ko() {
+	local f
+	for f in /lib/modules/"$1"/updates/dkms/mdl.ko{,.xz,.zst,.gz}; do
+		[[ -f $f ]] && { printf '%s\n' "$f"; return 0; }
+	done
+	return 1
+}
+
+verify_installed() {
+	local kver=$1 ko
+	ko=$(installed_ko "$kver") || { echo "no mdl.ko under /lib/modules/$kver/updates/dkms"; return 1; }
+	modinfo -F version "$ko" | grep -qx "$VER" || { echo "$ko: version is not $VER"; return 1; }
+	dkms status -m mdl -v "$VER" -k "$kver" | grep -q installed
+}
+
+verify_removed() {
+	local kver
+	for kver in "$@"; do
+		installed_ko "$kver" && { echo "mdl.ko still installed for $kver"; return 1; }
+	done
+	! dkms status -m mdl | grep -q .
+}
+
+# check_kernel KVER: build, install, verify; stops at the first failure.
+check_kernel() {
+	local kver=$1
+	kdir_for "$kver" >/dev/null
+	check "dkms build $kver" dkms build -m mdl -v "$VER" -k "$kver" || return 1
+	check "dkms install $kver" dkms install -m mdl -v "$VER" -k "$kver" || return 1
+	check "module installed $kver" verify_installed "$kver"
+}
+
+main() {
+	local stage kver kvers
+	command -v dkms >/dev/null || die "dkms not installed; run scripts/setup.sh"
+	VER=$(mdl_version)
+	[[ -n $VER ]] || die "no PACKAGE_VERSION in dkms.conf"
+	RES=$(results_dir dkms-check)
+	mapfile -t kvers < <(debian_kvers)
+	stage=$MDL_BUILD/dkms/mdl-$VER
+	stage_sources "$stage"
+	info "source tree: $(cd "$stage" && echo *) (version $VER)"
+	cleanup
+	check "dkms add" dkms add "$stage" || true
+	for kver in "${kvers[@]}"; do
+		check_kernel "$kver" || true
+	done
+	check "dkms remove --all" dkms remove -m mdl -v "$VER" --all || true
+	check "nothing left installed" verify_removed "${kvers[@]}" || true
+	cleanup
+	summary_line dkms-check "$PASS" "$FAIL"
+	((FAIL == 0))
+}
+
+main "$@"

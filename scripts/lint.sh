@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: W=1 + sparse builds for both Debian kernels, checkpatch --strict
+# and kernel-doc -Wall.  Any warning, sparse message, checkpatch ERROR /
+# WARNING / CHECK or kernel-doc warning fails.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=lint
+
+# checkpatch types ignored, and why:
+#  CAMELCASE     the WDK's names (IoAllocateMdl, MmProbeAndLockPages, ...) are the product
+#  NEW_TYPEDEFS  the WDK's typedefs (MDL, PMDL, KPROCESSOR_MODE, ...) are the product
+#  BIT_MACRO     uapi/ only: BIT() is not available to user space
+IGNORE_WDK=CAMELCASE,NEW_TYPEDEFS
+IGNORE_UAPI=BIT_MACRO
+
+PASS=0
+FAIL=0
+RES=
+
+count() {
+	local ok=$1 name=$2 log=${3:-}
+	if ((ok)); then
+		PASS=$((PASS + 1))
+	else
+		FAIL=$((FAIL + 1))
+		[[ -n $log ]] && sed 's/^/    /' "$log" | head -n 60 >&2
+		warn "not ok: $name${log:+ (log: $log)}"
+	fi
+}
+
+# lint_build KVER: W=1 + sparse (all messages are errors) in a staged copy.
+lint_build() {
+	local kver=$1 kdir log ok=1
+	kdir=$(kdir_for "$kver")
+	log=$RES/build-$kver.log
+	stage_sources "$MDL_BUILD/stage/lint-$kver" kunit
+	make -C "$kdir" M="$MDL_BUILD/stage/lint-$kver" -j"$MDL_JOBS" \
+		W=1 C=2 CF=-Wsparse-error modules >"$log" 2>&1 || ok=0
+	grep -Ei 'warning:|error:|sparse:' "$log" >/dev/null && ok=0
+	info "W=1 + sparse build for $kver: $( ((ok)) && echo clean || echo FAILED)"
+	count "$ok" "W=1 C=2 build for $kver" "$( ((ok)) || echo "$log")"
+}
+
+# sources DIR...: C files and headers below DIRs (those that exist).
+sources() {
+	local d
+	for d in "$@"; do
+		[[ -d $MDL_ROOT/$d ]] || continue
+		(cd "$MDL_ROOT" && find "$d" -type f \( -name '*.c' -o -name '*.h' \)) | sort
+	done
+}
+
+ignore_for() {
+	case $1 in
+	uapi/*) echo "$IGNORE_UAPI" ;;
+	*) echo "$IGNORE_WDK" ;;
+	esac
+}
+
+lint_checkpatch() {
+	local src=$1 f log ok n=0 bad=0
+	while IFS= read -r f; do
+		log=$RES/checkpatch-$(printf '%s' "$f" | tr '/' '_').log
+		ok=1
+		(cd "$MDL_ROOT" && perl "$src/scripts/checkpatch.pl" --no-tree --strict \
+			--ignore "$(ignore_for "$f")" -f "$f") >"$log" 2>&1 || ok=0
+		grep -Eq '^(ERROR|WARNING|CHECK):' "$log" && ok=0
+		count "$ok" "checkpatch $f" "$( ((ok)) || echo "$log")"
+		n=$((n + 1))
+		((ok)) || bad=$((bad + 1))
+	done < <(sources module kunit uapi examples)
+	info "checkpatch --strict: $n files, $bad with findings"
+}
+
+lint_kerneldoc() {
+	local src=$1 log=$RES/kernel-doc.log ok=1 files
+	mapfile -t files < <(cd "$MDL_ROOT" && ls module/include/wdm.h module/*.c 2>/dev/null)
+	((${#files[@]} > 0)) || die "no files for kernel-doc"
+	(cd "$MDL_ROOT" && perl "$src/scripts/kernel-doc" -none -Wall "${files[@]}") >"$log" 2>&1 || ok=0
+	[[ -s $log ]] && ok=0
+	info "kernel-doc -Wall on ${#files[@]} files: $( ((ok)) && echo clean || echo FAILED)"
+	count "$ok" "kernel-doc" "$( ((ok)) || echo "$log")"
+}
+
+main() {
+	local src kver
+	command -v sparse >/dev/null || die "sparse not installed; run scripts/setup.sh"
+	RES=$(results_dir lint)
+	src=$(kernel_src)
+	while IFS= read -r kver; do
+		lint_build "$kver"
+	done < <(debian_kvers)
+	lint_checkpatch "$src"
+	lint_kerneldoc "$src"
+	summary_line lint "$PASS" "$FAIL"
+	((FAIL == 0))
+}
+
+main "$@"
