@@ -43,4 +43,15 @@ static inline void *mdl_vmap_io(unsigned long *pfns, unsigned int count,
 #endif
 }
 
+/* vma->vm_flags became read-only in 6.3: vm_flags_set / vm_flags_clear. */
+static inline void mdl_vm_flags_mod(struct vm_area_struct *vma,
+				    vm_flags_t set, vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
 #endif /* _MDL_COMPAT_H */

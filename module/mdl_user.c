@@ -1,31 +1,512 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User-space mappings of MDLs: MmMapLockedPagesSpecifyCache(UserMode).
+ * User-space mappings of MDLs: MmMapLockedPagesSpecifyCache(UserMode), the
+ * user half of MmUnmapLockedPages, and mdl_populate_vma() (shared with the
+ * mmap of /dev/mdl).
+ *
+ * A user mapping is a MAP_SHARED vm_mmap() of an anonymous-inode file in the
+ * current process. Its one VMA carries a struct mdl_umap:
+ *
+ *  - RAM pages that vm_insert_pages() accepts (page allocator, vmalloc, page
+ *    cache) are inserted at map time; each PTE holds a page reference, so
+ *    the pages outlive MmFreePagesFromMdl or IoFreeMdl while mapped.
+ *  - Anonymous user pages (a probe-and-locked MDL) and the zero page are
+ *    refused by vm_insert_pages(): they are mapped as PFNs (remap_pfn_range)
+ *    and the mapping takes its own page references, dropped on close.
+ *  - I/O space (MDL_IO_SPACE) is mapped with io_remap_pfn_range().
+ *  - Slab pages are never mapped: a page of kmalloc memory holds other
+ *    objects.
+ *
+ * The VMA cannot be split, moved, copied into a child or made executable;
+ * a read-only mapping (MdlMappingNoWrite) cannot be made writable. Its
+ * vm_ops->close unlinks it from the MDL and drops the references, so
+ * munmap, exit and exec release everything.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "mdl_internal.h"
+
+/* Pages handed to one vm_insert_pages() call. */
+#define MDL_INSERT_BATCH	32
+
+enum mdl_page_kind {
+	MDL_PAGE_INSERT,	/* vm_insert_pages() takes it */
+	MDL_PAGE_PFN,		/* RAM that must be mapped as a PFN */
+	MDL_PAGE_BAD,		/* never mapped to user space */
+};
+
+static enum mdl_page_kind mdl_page_kind(PFN_NUMBER pfn)
+{
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return MDL_PAGE_BAD;
+	if (is_zero_pfn(pfn))
+		return MDL_PAGE_PFN;
+	page = pfn_to_page(pfn);
+	if (PageSlab(page) || page_has_type(page) || !page_count(page))
+		return MDL_PAGE_BAD;
+	if (PageAnon(page))
+		return MDL_PAGE_PFN;
+	return MDL_PAGE_INSERT;
+}
+
+/*
+ * Is any page of the range mapped as a PFN? -EINVAL for a page never mapped,
+ * -EACCES for the zero page in a mapping that could become writable.
+ */
+static int mdl_classify(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
+			ULONG npages, bool *pfnmap)
+{
+	ULONG i;
+
+	*pfnmap = false;
+	for (i = 0; i < npages; i++) {
+		switch (mdl_page_kind(pfns[i])) {
+		case MDL_PAGE_BAD:
+			return -EINVAL;
+		case MDL_PAGE_PFN:
+			if (is_zero_pfn(pfns[i]) && (vma->vm_flags & VM_MAYWRITE))
+				return -EACCES;
+			*pfnmap = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * User pages locked for reading may be page cache of a file the process
+ * cannot write, or copy-on-write pages shared with another process: they
+ * are only ever mapped read-only.
+ */
+static int mdl_check_write(struct vm_area_struct *vma, PMDL mdl)
+{
+	if (!mdl->Process || (mdl->MdlFlags & MDL_WRITE_OPERATION))
+		return 0;
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	mdl_vm_flags_mod(vma, 0, VM_MAYWRITE);
+	return 0;
+}
+
+/* Map runs of consecutive PFNs with one remap call each. */
+static int mdl_remap_pfns(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
+			  ULONG npages, bool io)
+{
+	unsigned long addr = vma->vm_start;
+	ULONG i = 0, run;
+	int ret;
+
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return -EINVAL;
+	while (i < npages) {
+		for (run = 1; i + run < npages && pfns[i + run] == pfns[i] + run; run++)
+			;
+		if (io)
+			ret = io_remap_pfn_range(vma, addr, pfns[i], run << PAGE_SHIFT,
+						 vma->vm_page_prot);
+		else
+			ret = remap_pfn_range(vma, addr, pfns[i], run << PAGE_SHIFT,
+					      vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += (unsigned long)run << PAGE_SHIFT;
+		i += run;
+	}
+	return 0;
+}
+
+/* Insert pages in batches; the PTEs take page references. */
+static int mdl_insert_pages(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
+			    ULONG npages)
+{
+	struct page *batch[MDL_INSERT_BATCH];
+	unsigned long addr = vma->vm_start, num;
+	ULONG i = 0, n, j;
+	int ret;
+
+	if (vma->vm_flags & VM_PFNMAP)
+		return -EINVAL;
+	while (i < npages) {
+		n = min_t(ULONG, npages - i, MDL_INSERT_BATCH);
+		for (j = 0; j < n; j++)
+			batch[j] = pfn_to_page(pfns[i + j]);
+		num = n;
+		ret = vm_insert_pages(vma, addr, batch, &num);
+		if (ret)
+			return ret;
+		if (num)
+			return -EFAULT;
+		addr += (unsigned long)n << PAGE_SHIFT;
+		i += n;
+	}
+	return 0;
+}
+
+/**
+ * mdl_populate_vma() - map pages of an MDL into a user VMA
+ * @vma: the VMA, from an mmap handler (mmap_lock held for writing)
+ * @mdl: a locked, built, allocated, partial or I/O-space MDL
+ * @first_page: first PFN entry of @mdl to map
+ * @npages: number of entries, at most the VMA's size in pages
+ *
+ * Maps entries [@first_page, @first_page + @npages) at vma->vm_start with
+ * vma->vm_page_prot (apply the cache type before calling). RAM pages are
+ * inserted with vm_insert_pages() in batches (VM_MIXEDMAP; each PTE holds a
+ * page reference). Anonymous user pages and the zero page, which
+ * vm_insert_pages() refuses, are mapped with remap_pfn_range() (VM_PFNMAP,
+ * no page reference: the caller keeps them held, for example by the MDL's
+ * lock, for the life of the VMA). MDL_IO_SPACE entries use
+ * io_remap_pfn_range(). Slab pages, PFNs without a struct page in a RAM MDL
+ * and free pages are refused. User pages locked for reading (Process set,
+ * no MDL_WRITE_OPERATION) and the zero page are mapped only into a VMA
+ * that is not writable, and VM_MAYWRITE is cleared so that mprotect cannot
+ * change that. No memory is allocated.
+ *
+ * On failure entries already mapped stay until the VMA is unmapped (a
+ * failing mmap handler has that done by the mmap error path).
+ *
+ * Context: may sleep; mmap_lock of vma->vm_mm held for writing.
+ * Return: 0, -EINVAL for a bad range, an unmappable page or a VMA already
+ * populated the other way, -EACCES for a writable VMA over pages that may
+ * only be read, or the errno of the insert or remap call.
+ */
+int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
+		     ULONG npages)
+{
+	const PFN_NUMBER *pfns;
+	ULONG end;
+	bool pfnmap;
+	int ret;
+
+	if (!vma || !mdl || !npages ||
+	    check_add_overflow(first_page, npages, &end) ||
+	    end > mdl_page_count(mdl) || npages > vma_pages(vma))
+		return -EINVAL;
+	pfns = MmGetMdlPfnArray(mdl) + first_page;
+	if (mdl->MdlFlags & MDL_IO_SPACE)
+		return mdl_remap_pfns(vma, pfns, npages, true);
+	ret = mdl_check_write(vma, mdl);
+	if (!ret)
+		ret = mdl_classify(vma, pfns, npages, &pfnmap);
+	if (ret)
+		return ret;
+	if (pfnmap)
+		return mdl_remap_pfns(vma, pfns, npages, false);
+	return mdl_insert_pages(vma, pfns, npages);
+}
+EXPORT_SYMBOL_GPL(mdl_populate_vma);
+
+/**
+ * struct mdl_umap - one user mapping of an MDL
+ * @node: entry in the MDL's list (ext->priv), under mdl_user_lock
+ * @ext: state of the MDL, or NULL once the MDL was freed (under the lock)
+ * @mdl: the MDL (used by the mmap handler only)
+ * @mm: address space of the mapping (compared, never dereferenced)
+ * @start: page-aligned user address
+ * @npages: size of the mapping in pages
+ * @pages: references taken for PFN-mapped RAM, or NULL
+ * @cache: cache type asked for
+ * @readonly: MdlMappingNoWrite
+ * @live: the VMA exists
+ */
+struct mdl_umap {
+	struct list_head node;
+	struct mdl_ext *ext;
+	PMDL mdl;
+	struct mm_struct *mm;
+	unsigned long start;
+	ULONG npages;
+	struct page **pages;
+	MEMORY_CACHING_TYPE cache;
+	bool readonly;
+	bool live;
+};
+
+/* Protects every mdl_umap's @node, @ext and @live, and ext->priv lists. */
+static DEFINE_SPINLOCK(mdl_user_lock);
+
+static void mdl_umap_put_pages(struct mdl_umap *um)
+{
+	ULONG i;
+
+	if (!um->pages)
+		return;
+	for (i = 0; i < um->npages; i++)
+		if (um->pages[i])
+			put_page(um->pages[i]);
+	kvfree(um->pages);
+	um->pages = NULL;
+}
+
+/* Hold references on PFN-mapped RAM pages for the life of the mapping. */
+static int mdl_umap_get_pages(struct mdl_umap *um, struct vm_area_struct *vma)
+{
+	const PFN_NUMBER *pfns = MmGetMdlPfnArray(um->mdl);
+	ULONG i;
+
+	if (!(vma->vm_flags & VM_PFNMAP) || (um->mdl->MdlFlags & MDL_IO_SPACE))
+		return 0;
+	um->pages = kvcalloc(um->npages, sizeof(*um->pages), GFP_KERNEL);
+	if (!um->pages)
+		return -ENOMEM;
+	for (i = 0; i < um->npages; i++) {
+		um->pages[i] = pfn_to_page(pfns[i]);
+		get_page(um->pages[i]);
+	}
+	return 0;
+}
+
+static void mdl_umap_vm_close(struct vm_area_struct *vma)
+{
+	struct mdl_umap *um = vma->vm_private_data;
+	struct list_head *head = NULL;
+
+	spin_lock(&mdl_user_lock);
+	um->live = false;
+	if (um->ext) {
+		list_del_init(&um->node);
+		head = um->ext->priv;
+		if (list_empty(head))
+			um->ext->priv = NULL;
+		else
+			head = NULL;
+		um->ext = NULL;
+	}
+	spin_unlock(&mdl_user_lock);
+	kfree(head);
+	mdl_umap_put_pages(um);
+}
+
+static int mdl_umap_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static int mdl_umap_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct mdl_umap_vm_ops = {
+	.close = mdl_umap_vm_close,
+	.may_split = mdl_umap_may_split,
+	.mremap = mdl_umap_mremap,
+};
+
+static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mdl_umap *um = file->private_data;
+	struct mdl_ext *ext = mdl_ext_find(um->mdl);
+	vm_flags_t clear = VM_MAYEXEC;
+	pgprot_t prot = vma->vm_page_prot;
+	int ret;
+
+	if (um->live || um->mm || !ext || !ext->priv || vma->vm_pgoff ||
+	    vma_pages(vma) != um->npages || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (um->readonly) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		clear |= VM_MAYWRITE;
+	}
+	if (mdl_cache_prot(um->cache, &prot))
+		return -EINVAL;
+	vma->vm_page_prot = prot;
+	mdl_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP, clear);
+	ret = mdl_populate_vma(vma, um->mdl, 0, um->npages);
+	if (!ret)
+		ret = mdl_umap_get_pages(um, vma);
+	if (ret)
+		return ret;
+	um->mm = vma->vm_mm;
+	um->start = vma->vm_start;
+	vma->vm_private_data = um;
+	vma->vm_ops = &mdl_umap_vm_ops;
+	spin_lock(&mdl_user_lock);
+	um->live = true;
+	um->ext = ext;
+	list_add_tail(&um->node, ext->priv);
+	spin_unlock(&mdl_user_lock);
+	return 0;
+}
+
+static int mdl_umap_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mdl_umap_fops = {
+	.owner = THIS_MODULE,
+	.mmap = mdl_umap_mmap,
+	.release = mdl_umap_release,
+};
+
+/* Give @ext a list of user mappings if it has none. */
+static int mdl_umap_list(struct mdl_ext *ext)
+{
+	struct list_head *head;
+
+	if (ext->priv)
+		return 0;
+	head = kmalloc(sizeof(*head), GFP_KERNEL);
+	if (!head)
+		return -ENOMEM;
+	INIT_LIST_HEAD(head);
+	spin_lock(&mdl_user_lock);
+	if (ext->priv) {
+		spin_unlock(&mdl_user_lock);
+		kfree(head);
+		return 0;
+	}
+	ext->priv = head;
+	spin_unlock(&mdl_user_lock);
+	return 0;
+}
+
+/* Drop an empty list of user mappings again (a failed first mapping). */
+static void mdl_umap_list_put(struct mdl_ext *ext)
+{
+	struct list_head *head = NULL;
+
+	spin_lock(&mdl_user_lock);
+	if (ext->priv && list_empty(ext->priv)) {
+		head = ext->priv;
+		ext->priv = NULL;
+	}
+	spin_unlock(&mdl_user_lock);
+	kfree(head);
+	mdl_ext_release_if_idle(ext);
+}
+
+static unsigned long mdl_umap_create(PMDL mdl, MEMORY_CACHING_TYPE cache,
+				     PVOID requested, bool readonly)
+{
+	struct mdl_umap *um;
+	struct file *file;
+	unsigned long addr;
+
+	um = kzalloc(sizeof(*um), GFP_KERNEL);
+	if (!um)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&um->node);
+	um->mdl = mdl;
+	um->npages = mdl_page_count(mdl);
+	um->cache = cache;
+	um->readonly = readonly;
+	file = anon_inode_getfile("[mdl-user]", &mdl_umap_fops, um,
+				  readonly ? O_RDONLY : O_RDWR);
+	if (IS_ERR(file)) {
+		kfree(um);
+		return PTR_ERR(file);
+	}
+	addr = vm_mmap(file, (unsigned long)PAGE_ALIGN(requested),
+		       (unsigned long)um->npages << PAGE_SHIFT,
+		       PROT_READ | (readonly ? 0 : PROT_WRITE), MAP_SHARED, 0);
+	fput(file);
+	return addr;
+}
 
 PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
 		   ULONG priority)
 {
-	mdl_refuse("UserMode mappings are not available yet");
-	return NULL;
+	struct mdl_ext *ext = mdl_ext_find(mdl);
+	pgprot_t prot = PAGE_SHARED;
+	unsigned long addr;
+
+	if (!mdl_is_mappable(mdl, ext)) {
+		mdl_refuse("MDL %p is not locked", mdl);
+		return NULL;
+	}
+	if (!current->mm || mdl_cache_prot(cache, &prot)) {
+		mdl_refuse("no process to map MDL %p into, or bad cache type %d",
+			   mdl, cache);
+		return NULL;
+	}
+	ext = mdl_ext_get(mdl);
+	if (!ext)
+		return NULL;
+	if (mdl_umap_list(ext)) {
+		mdl_ext_release_if_idle(ext);
+		return NULL;
+	}
+	addr = mdl_umap_create(mdl, cache, requested,
+			       priority & MdlMappingNoWrite);
+	if (IS_ERR_VALUE(addr)) {
+		mdl_refuse("cannot map MDL %p into the process: error %ld", mdl,
+			   (long)addr);
+		mdl_umap_list_put(ext);
+		return NULL;
+	}
+	return (PVOID)(addr + mdl->ByteOffset);
 }
 
 void mdl_unmap_user(struct mdl_ext *ext, PVOID base)
 {
-	mdl_refuse("MDL %p has no mapping at %p", ext->mdl, base);
+	struct mdl_umap *um, *found = NULL;
+	unsigned long start = 0, len = 0;
+
+	spin_lock(&mdl_user_lock);
+	if (ext->priv) {
+		list_for_each_entry(um, (struct list_head *)ext->priv, node) {
+			if (um->start + ext->mdl->ByteOffset == (unsigned long)base) {
+				found = um;
+				break;
+			}
+		}
+	}
+	if (found && found->mm == current->mm) {
+		start = found->start;
+		len = (unsigned long)found->npages << PAGE_SHIFT;
+	}
+	spin_unlock(&mdl_user_lock);
+	if (!found) {
+		mdl_refuse("MDL %p has no mapping at %p", ext->mdl, base);
+		return;
+	}
+	if (!start) {
+		mdl_refuse("user mapping %p of MDL %p belongs to another process: not unmapped",
+			   base, ext->mdl);
+		return;
+	}
+	vm_munmap(start, len);
+	mdl_ext_release_if_idle(ext);
 }
 
+/*
+ * The MDL is being freed: detach its user mappings. They stay valid (they
+ * hold their own page references) until the processes unmap them or exit.
+ */
 void mdl_user_release_all(struct mdl_ext *ext)
 {
-}
+	struct mdl_umap *um, *tmp;
+	struct list_head *head;
 
-int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
-		     ULONG npages)
-{
-	return -EOPNOTSUPP;
+	spin_lock(&mdl_user_lock);
+	head = ext->priv;
+	ext->priv = NULL;
+	if (head) {
+		list_for_each_entry_safe(um, tmp, head, node) {
+			list_del_init(&um->node);
+			um->ext = NULL;
+		}
+	}
+	spin_unlock(&mdl_user_lock);
+	kfree(head);
 }
