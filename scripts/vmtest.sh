@@ -22,9 +22,11 @@
 #                       root in /tests, PATH starting with /tests/bin, env
 #                       MDL_KVER and MDL_TESTS_BIN; it prints TAP ("ok N ..." /
 #                       "not ok N ..." at column 0, "# SKIP" allowed) for its
-#                       root and unprivileged (uid/gid 65534 "nobody", e.g.
-#                       `setpriv --reuid=65534 --regid=65534 --clear-groups`)
-#                       cases and exits non-zero on failure.
+#                       root and unprivileged cases (user "nobody", uid/gid
+#                       65534, in /etc/passwd: `su -s /bin/sh nobody -c CMD`;
+#                       busybox's setpriv cannot change uids), may print a
+#                       plan "1..N" (then exactly N results are required) and
+#                       exits non-zero on failure.  /tmp is a writable tmpfs.
 #   userspace/demo/     copied to /demo/; /demo/run is run in demo mode only.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -140,7 +142,7 @@ pin_delta_ok() {
 
 # evaluate_log QEMU_RC: count infra checks and the tests' TAP lines.
 evaluate_log() {
-	local qrc=$1 name tap_ok tap_fail ok
+	local qrc=$1 name tap_ok tap_fail tap_skip plan ok
 	result "$(marker booted)" "booted"
 	result "$(marker 'insmod mdl')" "insmod mdl.ko + /sys/module/mdl"
 	for name in $(sed -n 's/^MDL: \(insmod\|rmmod\) \([^ ]*\.ko\) .*/\1 \2/p' "$LOG" | tr ' ' '@'); do
@@ -149,11 +151,16 @@ evaluate_log() {
 	if grep -q '^MDL-TESTS-BEGIN' "$LOG"; then
 		tap_ok=$(section MDL-TESTS | grep -Ec '^ok [0-9]+' || true)
 		tap_fail=$(section MDL-TESTS | grep -Ec '^not ok [0-9]+' || true)
+		tap_skip=$(section MDL-TESTS | grep -Eic '^ok [0-9]+.*# skip' || true)
+		plan=$(section MDL-TESTS | sed -n 's/^1\.\.\([0-9]*\).*/\1/p' | head -n 1)
+		info "$KVER: /tests/run: $tap_ok ok ($tap_skip skipped), $tap_fail not ok${plan:+, plan $plan}"
 		PASS=$((PASS + tap_ok))
 		FAIL=$((FAIL + tap_fail))
 		section MDL-TESTS | grep -E '^not ok' | sed "s/^/[vmtest] $KVER: /" >&2 || true
 		result "$(marker 'TESTS exit status')" "/tests/run exit status"
 		((tap_ok + tap_fail > 0)) || result 0 "/tests/run printed no TAP results"
+		[[ -z $plan ]] || ((plan == tap_ok + tap_fail)) ||
+			result 0 "/tests/run planned $plan tests, reported $((tap_ok + tap_fail))"
 	else
 		info "$KVER: no /tests/run in the initramfs (hook absent)"
 	fi
@@ -163,14 +170,18 @@ evaluate_log() {
 	result "$ok" "pins balanced"
 	ok=1
 	if grep -q '^MDL-DMESG-END' "$LOG"; then
-		grep -En "$MDL_BAD_LOG_RE" "$LOG" >&2 && ok=0
+		grep -En "$MDL_BAD_LOG_RE" "$LOG" | sed "s/^/[vmtest] $KVER: log line /" >&2 && ok=0
 	else
 		ok=0
 	fi
 	result "$ok" "kernel log clean"
 	ok=0
 	[[ $(marker end) == 1 && $qrc == 0 ]] && ok=1
-	result "$ok" "clean poweroff (qemu status $qrc)"
+	if ((qrc == 124 || qrc == 137)); then
+		result 0 "QEMU timed out after ${MDL_VM_TIMEOUT}s (MDL_VM_TIMEOUT)"
+	else
+		result "$ok" "clean poweroff (qemu status $qrc)"
+	fi
 }
 
 run_kernel() {
