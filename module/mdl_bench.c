@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdl_bench.ko: benchmark hook for `make bench`, in the style of
+ * mm/gup_test.c. Built only by `make MDL_BENCH=1` (see Kbuild); never part
+ * of mdl.ko. It times, inside the kernel, what user space cannot see: bare
+ * pin_user_pages_fast + unpin of a range (the floor for any long-term pin),
+ * the PFN bookkeeping mdl.ko does around it, and the MDL core calls
+ * (IoAllocateMdl, MmProbeAndLockPages, MmUnlockPages, IoFreeMdl).
+ * The interface is in mdl_bench.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mdl_internal.h"
+#include "mdl_bench.h"
+
+#define MDL_BENCH_FLAGS (MDL_BENCH_WRITE | MDL_BENCH_DIRTY | MDL_BENCH_CONVERT)
+#define MDL_BENCH_CHUNK SZ_1G	/* bytes per MDL in MDL_BENCH_IOC_MDL */
+
+static struct dentry *mdl_bench_dentry;
+
+static u64 mdl_bench_ns(ktime_t start)
+{
+	return ktime_to_ns(ktime_sub(ktime_get(), start));
+}
+
+/* Number of runs of consecutive pages that belong to one folio. */
+static u64 mdl_bench_folios(struct page **pages, unsigned long n)
+{
+	unsigned long i;
+	u64 runs = 0;
+
+	for (i = 0; i < n; i++)
+		if (!i || page_folio(pages[i]) != page_folio(pages[i - 1]))
+			runs++;
+	return runs;
+}
+
+static int mdl_bench_pin_once(struct mdl_bench_args *a, struct page **pages,
+			      unsigned long n, bool last)
+{
+	unsigned int gup = FOLL_LONGTERM;
+	unsigned long done = 0, i;
+	PFN_NUMBER *pfns = (PFN_NUMBER *)pages;
+	ktime_t t;
+	int ret;
+
+	if (a->flags & MDL_BENCH_WRITE)
+		gup |= FOLL_WRITE;
+	t = ktime_get();
+	while (done < n) {
+		ret = pin_user_pages_fast(a->addr + done * PAGE_SIZE,
+					  min_t(unsigned long, n - done, INT_MAX),
+					  gup, pages + done);
+		if (ret <= 0) {
+			unpin_user_pages(pages, done);
+			return ret ? ret : -EFAULT;
+		}
+		done += ret;
+	}
+	a->pin_ns += mdl_bench_ns(t);
+	if (last) {
+		a->nr_folios = mdl_bench_folios(pages, n);
+		a->pfn_sum = 0;
+		for (i = 0; i < n; i++)
+			a->pfn_sum += page_to_pfn(pages[i]);
+	}
+	if (a->flags & MDL_BENCH_CONVERT) {
+		/* What mdl_pin_user_pages() does after the pin ... */
+		t = ktime_get();
+		for (i = 0; i < n; i++)
+			pfns[i] = page_to_pfn(pages[i]);
+		a->conv_ns += mdl_bench_ns(t);
+		/* ... and mdl_unpin_user_pages() before and after the unpin. */
+		t = ktime_get();
+		for (i = 0; i < n; i++)
+			pages[i] = pfn_to_page(pfns[i]);
+		a->unconv_ns += mdl_bench_ns(t);
+	}
+	t = ktime_get();
+	if (a->flags & MDL_BENCH_DIRTY)
+		unpin_user_pages_dirty_lock(pages, n, true);
+	else
+		unpin_user_pages(pages, n);
+	a->unpin_ns += mdl_bench_ns(t);
+	if (a->flags & MDL_BENCH_CONVERT) {
+		t = ktime_get();
+		for (i = 0; i < n; i++)
+			pfns[i] = page_to_pfn(pages[i]);
+		a->unconv_ns += mdl_bench_ns(t);
+	}
+	return 0;
+}
+
+static int mdl_bench_pin(struct mdl_bench_args *a)
+{
+	unsigned long n = a->length >> PAGE_SHIFT;
+	struct page **pages;
+	u32 it;
+	int ret = 0;
+
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (it = 0; it < a->iterations && !ret; it++) {
+		ret = mdl_bench_pin_once(a, pages, n, it + 1 == a->iterations);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	kvfree(pages);
+	return ret;
+}
+
+static int mdl_bench_mdl_once(struct mdl_bench_args *a, PMDL *mdls,
+			      unsigned long nmdl, bool last)
+{
+	LOCK_OPERATION op = (a->flags & MDL_BENCH_WRITE) ? IoWriteAccess :
+							    IoReadAccess;
+	unsigned long i, j, len;
+	NTSTATUS status;
+	ULONG npages;
+	int ret = 0;
+	ktime_t t;
+
+	t = ktime_get();
+	for (i = 0; i < nmdl; i++) {
+		len = min_t(u64, a->length - i * MDL_BENCH_CHUNK, MDL_BENCH_CHUNK);
+		mdls[i] = IoAllocateMdl((PVOID)(a->addr + i * (u64)MDL_BENCH_CHUNK),
+					len, FALSE, FALSE, NULL);
+		if (!mdls[i]) {
+			ret = -ENOMEM;
+			nmdl = i;
+			goto free;
+		}
+	}
+	a->alloc_ns += mdl_bench_ns(t);
+	t = ktime_get();
+	for (i = 0; i < nmdl; i++) {
+		status = MmTryProbeAndLockPages(mdls[i], UserMode, op);
+		if (!NT_SUCCESS(status)) {
+			ret = -EFAULT;
+			while (i--)
+				MmUnlockPages(mdls[i]);
+			goto free;
+		}
+	}
+	a->pin_ns += mdl_bench_ns(t);
+	if (last) {
+		a->pfn_sum = 0;
+		for (i = 0; i < nmdl; i++) {
+			npages = mdl_page_count(mdls[i]);
+			for (j = 0; j < npages; j++)
+				a->pfn_sum += MmGetMdlPfnArray(mdls[i])[j];
+		}
+	}
+	t = ktime_get();
+	for (i = 0; i < nmdl; i++)
+		MmUnlockPages(mdls[i]);
+	a->unpin_ns += mdl_bench_ns(t);
+free:
+	t = ktime_get();
+	for (i = 0; i < nmdl; i++)
+		IoFreeMdl(mdls[i]);
+	a->free_ns += mdl_bench_ns(t);
+	return ret;
+}
+
+static int mdl_bench_mdl(struct mdl_bench_args *a)
+{
+	unsigned long nmdl = DIV_ROUND_UP(a->length, MDL_BENCH_CHUNK);
+	PMDL *mdls;
+	u32 it;
+	int ret = 0;
+
+	mdls = kcalloc(nmdl, sizeof(*mdls), GFP_KERNEL);
+	if (!mdls)
+		return -ENOMEM;
+	for (it = 0; it < a->iterations && !ret; it++) {
+		ret = mdl_bench_mdl_once(a, mdls, nmdl, it + 1 == a->iterations);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	kfree(mdls);
+	return ret;
+}
+
+static long mdl_bench_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct mdl_bench_args a;
+	unsigned long end;
+	int ret, i;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	if ((a.flags & ~MDL_BENCH_FLAGS) || !a.iterations || !a.length ||
+	    !PAGE_ALIGNED(a.addr) || !PAGE_ALIGNED(a.length) ||
+	    check_add_overflow((unsigned long)a.addr, (unsigned long)a.length,
+			       &end) || end > TASK_SIZE)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
+		if (a.reserved[i])
+			return -EINVAL;
+	a.alloc_ns = 0;
+	a.pin_ns = 0;
+	a.conv_ns = 0;
+	a.unconv_ns = 0;
+	a.unpin_ns = 0;
+	a.free_ns = 0;
+	a.nr_folios = 0;
+	a.pfn_sum = 0;
+	a.nr_pages = a.length >> PAGE_SHIFT;
+	switch (cmd) {
+	case MDL_BENCH_IOC_PIN:
+		ret = mdl_bench_pin(&a);
+		break;
+	case MDL_BENCH_IOC_MDL:
+		ret = mdl_bench_mdl(&a);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (ret)
+		return ret;
+	if (copy_to_user((void __user *)arg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct file_operations mdl_bench_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.unlocked_ioctl = mdl_bench_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static int __init mdl_bench_init(void)
+{
+	mdl_bench_dentry = debugfs_create_file("mdl_bench", 0600, NULL, NULL,
+					       &mdl_bench_fops);
+	return 0;
+}
+
+static void __exit mdl_bench_exit(void)
+{
+	debugfs_remove(mdl_bench_dentry);
+}
+
+module_init(mdl_bench_init);
+module_exit(mdl_bench_exit);
+
+MODULE_DESCRIPTION("mdl benchmark hook (debugfs, make MDL_BENCH=1 only)");
+MODULE_LICENSE("GPL");

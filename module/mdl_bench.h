@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mdl_bench.ko: the in-kernel half of `make bench` (built only with
+ * `make MDL_BENCH=1`), in the style of mm/gup_test.c. Shared by the module
+ * and userspace/bench/; not part of the mdl ABI.
+ *
+ * /sys/kernel/debug/mdl_bench (root only) takes these ioctls:
+ *
+ * MDL_BENCH_IOC_PIN: pin_user_pages_fast(FOLL_LONGTERM [| FOLL_WRITE]) of
+ *   the whole range into a page array allocated outside the timed part,
+ *   then unpin_user_pages() (or unpin_user_pages_dirty_lock() with
+ *   MDL_BENCH_DIRTY): the floor a long-term pin of the range costs.
+ *   With MDL_BENCH_CONVERT it also times, separately, the bookkeeping
+ *   mdl.ko's MmProbeAndLockPages does around the pin: struct page pointers
+ *   turned into PFNs in place after the pin, and back (and again forth) at
+ *   unpin.
+ * MDL_BENCH_IOC_MDL: IoAllocateMdl + MmProbeAndLockPages(UserMode) +
+ *   MmUnlockPages + IoFreeMdl over the range, in MDLs of at most 1 GiB,
+ *   each phase timed.
+ */
+#ifndef _MDL_BENCH_H
+#define _MDL_BENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define MDL_BENCH_WRITE		0x1U		/* pin for writing */
+#define MDL_BENCH_DIRTY		0x2U		/* unpin_user_pages_dirty_lock */
+#define MDL_BENCH_CONVERT	0x4U		/* time mdl's PFN conversions */
+
+/**
+ * struct mdl_bench_args - one benchmark request
+ * @addr: start of the caller's buffer (page-aligned)
+ * @length: length in bytes (a multiple of the page size)
+ * @iterations: number of repetitions, at least 1
+ * @flags: MDL_BENCH_*
+ * @alloc_ns: out: total time allocating MDLs (IOC_MDL)
+ * @pin_ns: out: total time pinning / MmProbeAndLockPages
+ * @conv_ns: out: total time turning pages into PFNs (CONVERT)
+ * @unconv_ns: out: total time of the PFN/page round trip at unpin (CONVERT)
+ * @unpin_ns: out: total time unpinning / MmUnlockPages
+ * @free_ns: out: total time freeing MDLs (IOC_MDL)
+ * @nr_pages: out: pages pinned per iteration
+ * @nr_folios: out: distinct runs of pages of one folio (last iteration)
+ * @pfn_sum: out: sum of the PFNs pinned (last iteration)
+ * @reserved: must be 0
+ */
+struct mdl_bench_args {
+	__u64 addr;
+	__u64 length;
+	__u32 iterations;
+	__u32 flags;
+	__u64 alloc_ns;
+	__u64 pin_ns;
+	__u64 conv_ns;
+	__u64 unconv_ns;
+	__u64 unpin_ns;
+	__u64 free_ns;
+	__u64 nr_pages;
+	__u64 nr_folios;
+	__u64 pfn_sum;
+	__u64 reserved[4];
+};
+
+#define MDL_BENCH_IOC_PIN	_IOWR('b', 1, struct mdl_bench_args)
+#define MDL_BENCH_IOC_MDL	_IOWR('b', 2, struct mdl_bench_args)
+
+#endif /* _MDL_BENCH_H */
