@@ -163,15 +163,21 @@ uml_dir() {
 	printf '%s\n' "$MDL_CACHE/uml/$ver-$hash"
 }
 
-# check_config CONFIG FRAGMENT: every =y/=m line of FRAGMENT is in CONFIG.
+# check_config CONFIG FRAGMENT: every "CONFIG_X=y|m" line of FRAGMENT is in
+# CONFIG, and no "# CONFIG_X is not set" option of FRAGMENT is enabled.
 check_config() {
-	local config=$1 fragment=$2 line missing=0
+	local config=$1 fragment=$2 line opt missing=0
 	while IFS= read -r line; do
-		[[ $line =~ ^CONFIG_[A-Z0-9_]+=[ym]$ ]] || continue
-		if ! grep -qx "$line" "$config"; then
-			printf '[%s] ERROR: %s missing from %s\n' "${MDL_STAGE:-mdl}" "$line" "$config" >&2
-			missing=1
+		if [[ $line =~ ^CONFIG_[A-Z0-9_]+=[ym]$ ]]; then
+			grep -qx "$line" "$config" && continue
+		elif [[ $line =~ ^#\ (CONFIG_[A-Z0-9_]+)\ is\ not\ set$ ]]; then
+			opt=${BASH_REMATCH[1]}
+			grep -Eq "^$opt=[ym]$" "$config" || continue
+		else
+			continue
 		fi
+		printf '[%s] ERROR: "%s" not honoured in %s\n' "${MDL_STAGE:-mdl}" "$line" "$config" >&2
+		missing=1
 	done <"$fragment"
 	return "$missing"
 }

@@ -38,8 +38,20 @@ uml_build() {
 		die "UML .config lacks options of $kconf (see above)"
 	[[ -x $uml/linux ]] || die "no UML kernel binary in $uml"
 	touch "$uml/.mdl-ok"
+	prune_uml "$uml"
 	info "UML kernel built in $((SECONDS - start)) s" >&2
 	printf '%s\n' "$uml"
+}
+
+# prune_uml KEEP: remove other cached UML builds (about 200 MB each).
+prune_uml() {
+	local d
+	for d in "$(dirname "$1")"/*/; do
+		d=${d%/}
+		[[ $d == "$1" ]] && continue
+		info "removing old UML build $d" >&2
+		rm -rf "$d" "$d.build.log"
+	done
 }
 
 # boot_uml UML STAGE LOG: boot with hostfs root (read-only) and uml-init.sh.
