@@ -15,7 +15,7 @@ export MDL_CACHE
 
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
-.PHONY: all modules install clean distclean check setup lint kunit vmtest \
+.PHONY: all kdir-check modules install clean distclean check setup lint kunit vmtest \
 	dkms-check demo
 
 all: modules
@@ -30,7 +30,7 @@ modules: kdir-check
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(KRELEASE)
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace install; fi
 
 clean:

@@ -74,12 +74,12 @@ ktap_parse() {
 		(cd "$src" && python3 tools/testing/kunit/kunit.py parse) >"$out" 2>&1 || true
 }
 
-# count_cases LOG STATUS: test cases (not suites) with STATUS in the KTAP.
-# Subtests are indented; suites (top level of the module's KTAP) are not.
-count_cases() {
-	local log=$1 status=$2
-	sed -n '/as init process/,$p' "$log" |
-		grep -Ec "^[[:space:]]+${status} [0-9]+ [^#]*(\$| # (SKIP|skip))" | head -n 1 || true
+# kunit_count PARSED WHAT: a count from kunit.py's "Testing complete. Ran N
+# tests: passed: X, failed: Y, ..." line (leaf test cases; 0 if absent).
+kunit_count() {
+	local n
+	n=$(sed -n "s/.*Testing complete\. Ran .*[ :]$2: \([0-9]*\).*/\1/p" "$1" | tail -n 1)
+	printf '%s\n' "${n:-0}"
 }
 
 # check_log LOG: print every forbidden kernel message; non-zero if any.
@@ -125,7 +125,7 @@ main() {
 	info "booting UML (log: $log)"
 	boot_uml "$uml" "$stage" "$log"
 	ktap_parse "$src" "$log" "$parsed"
-	sed -n '/=\{5,\} .* =\{5,\}/p;/\[FAILED\]/p;/\[CRASHED\]/p;/Testing complete/p' "$parsed" |
+	sed -n '/=\{5,\} .* =\{5,\}/p;/\[FAILED\]/p;/\[CRASHED\]/p;/\[SKIPPED\]/p;/\[ERROR\]/p;/Testing complete/p' "$parsed" |
 		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
 
 	evaluate "$log" "$parsed"
@@ -134,20 +134,20 @@ main() {
 # evaluate LOG PARSED: apply all checks, print the summary line, set exit code.
 evaluate() {
 	local log=$1 parsed=$2 passed failed skipped bad=0
-	passed=$(count_cases "$log" ok)
-	failed=$(count_cases "$log" 'not ok')
-	skipped=$(sed -n '/as init process/,$p' "$log" |
-		grep -Ec '^[[:space:]]+ok [0-9]+ .*# (SKIP|skip)' || true)
-	passed=$((passed - skipped))
+	passed=$(kunit_count "$parsed" passed)
+	failed=$(($(kunit_count "$parsed" failed) + $(kunit_count "$parsed" crashed) +
+		$(kunit_count "$parsed" errors)))
+	skipped=$(kunit_count "$parsed" skipped)
 	check_marker "$log" "insmod mdl" || { warn "insmod mdl.ko failed"; bad=1; }
 	check_marker "$log" "insmod mdl_kunit" || { warn "insmod mdl_kunit.ko failed"; bad=1; }
 	check_marker "$log" "rmmod mdl_kunit" || { warn "rmmod mdl_kunit failed"; bad=1; }
 	check_marker "$log" "rmmod mdl" || { warn "rmmod mdl failed"; bad=1; }
-	check_marker "$log" "end" || { warn "init did not reach its end"; bad=1; }
+	check_marker "$log" "end" || { warn "init did not reach its end (crash? see $log)"; bad=1; }
 	check_log "$log" || { warn "kernel log has KASAN/lockdep/WARNING/BUG reports (above)"; bad=1; }
 	check_pins "$log" || { warn "unbalanced page pins"; bad=1; }
 	grep -q 'Testing complete' "$parsed" || { warn "kunit.py parse found no complete run"; bad=1; }
 	((passed + failed + skipped > 0)) || { warn "no test cases ran"; bad=1; }
+	((bad == 0)) || info "full log: $log; parsed: $parsed"
 	if ((skipped > 0)); then
 		printf 'kunit: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 	else
