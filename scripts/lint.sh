@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: W=1 + sparse builds for both Debian kernels, checkpatch --strict
-# and kernel-doc -Wall.  Any warning, sparse message, checkpatch ERROR /
-# WARNING / CHECK or kernel-doc warning fails.
+# make lint: W=1 + sparse builds for both Debian kernels, checkpatch --strict,
+# kernel-doc -Wall, shellcheck of the pipeline's scripts.  Any warning, sparse
+# message, checkpatch ERROR / WARNING / CHECK or kernel-doc warning fails.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -85,9 +85,19 @@ lint_kerneldoc() {
 	count "$ok" "kernel-doc" "$( ((ok)) || echo "$log")"
 }
 
+# lint_shell: the pipeline's own scripts.
+lint_shell() {
+	local log=$RES/shellcheck.log ok=1
+	(cd "$MDL_ROOT" && shellcheck -x scripts/*.sh .ci/run &&
+		shellcheck -s sh scripts/vm/init kunit/uml-init.sh) >"$log" 2>&1 || ok=0
+	info "shellcheck of the pipeline scripts: $( ((ok)) && echo clean || echo FAILED)"
+	count "$ok" "shellcheck" "$( ((ok)) || echo "$log")"
+}
+
 main() {
 	local src kver
 	command -v sparse >/dev/null || die "sparse not installed; run scripts/setup.sh"
+	command -v shellcheck >/dev/null || die "shellcheck not installed; run scripts/setup.sh"
 	RES=$(results_dir lint)
 	src=$(kernel_src)
 	while IFS= read -r kver; do
@@ -95,6 +105,7 @@ main() {
 	done < <(debian_kvers)
 	lint_checkpatch "$src"
 	lint_kerneldoc "$src"
+	lint_shell
 	summary_line lint "$PASS" "$FAIL"
 	((FAIL == 0))
 }
