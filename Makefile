@@ -8,6 +8,7 @@
 #   make clean
 #   make check                  set-up + lint + kunit + vmtest + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
+#   make bench                  mdl against its Linux peers (scripts/bench.sh)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MDL_CACHE ?= $(HOME)/.cache/mdl
@@ -16,7 +17,7 @@ export MDL_CACHE
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all kdir-check modules install clean distclean check setup lint kunit vmtest \
-	dkms-check demo
+	dkms-check demo bench
 
 all: modules
 
@@ -66,3 +67,6 @@ dkms-check:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	scripts/bench.sh

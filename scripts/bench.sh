@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: mdl against its Linux peers, in the same boot, on each Debian
+# kernel (6.1, 6.12) under QEMU. Builds mdl.ko with its benchmark hook
+# (make MDL_BENCH=1 -> mdl_bench.ko), userspace/bench/mdlbench (static),
+# boots each kernel with $MDL_BENCH_MEM of memory (the 8 GiB case needs
+# about 9 GiB), then prints the table, the ratios and PASS/MISS per goal of
+# issue 5, and writes bench-results/<kernel>.csv and bench-results/*.png.
+#
+# Usage: scripts/bench.sh [--quick]
+#   --quick            correctness only (tiny sizes, one run): part of checks
+# Environment:
+#   MDL_BENCH_RUNS     timed runs per case (default 5; median, min, max)
+#   MDL_BENCH_ARGS     extra mdlbench arguments, comma separated
+#                      (e.g. --groups,lock,--sizes,4M,64M)
+#   MDL_BENCH_KERNELS  kernel versions to run (default: both Debian kernels)
+#   MDL_BENCH_MEM      guest memory (default 12G)
+#   MDL_BENCH_TIMEOUT  seconds per boot (default 1200)
+#   MDL_QEMU_ACCEL     tcg (default) or kvm where it works
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+MDL_STAGE=bench
+
+QUICK=0
+[[ ${1:-} == --quick ]] && QUICK=1
+RUNS=${MDL_BENCH_RUNS:-5}
+MEM=${MDL_BENCH_MEM:-12G}
+TIMEOUT=${MDL_BENCH_TIMEOUT:-1200}
+OUTDIR=$MDL_ROOT/bench-results
+
+# host_mem_check: the guest touches up to ~9 GiB; refuse to swap the host.
+host_mem_check() {
+	local avail_kb need_kb=$((9 * 1024 * 1024))
+	((QUICK)) && return 0
+	avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+	((avail_kb > need_kb)) ||
+		die "only $((avail_kb / 1024)) MiB available; the 8 GiB case needs about 9 GiB (set MDL_BENCH_ARGS=--sizes,4M,64M,1G to shrink)"
+}
+
+# build_guest KVER RES: mdl.ko + mdl_bench.ko for KVER, packed with
+# mdlbench and bench-init into RES/initrd.gz.
+build_guest() {
+	local kver=$1 res=$2 kdir stage root
+	kdir=$(kdir_for "$kver")
+	stage=$MDL_BUILD/stage/bench-$kver
+	build_module "$kdir" "$stage" "$res/build.log" MDL_BENCH=1
+	[[ -f $stage/mdl_bench.ko ]] || die "mdl_bench.ko not built (see $res/build.log)"
+	root=$res/rootfs
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,mdl}
+	cp /bin/busybox "$root/bin/busybox"
+	install -m 755 "$MDL_ROOT/scripts/vm/bench-init" "$root/init"
+	cp "$stage/mdl.ko" "$stage/mdl_bench.ko" "$root/mdl/"
+	cp "$MDL_BUILD/bench-bin/mdlbench" "$root/bin/"
+	pack_initramfs "$root" "$res/initrd.gz"
+}
+
+# check_log KVER LOG QEMU_RC: the run's own checks; dies loudly on failure.
+check_log() {
+	local kver=$1 log=$2 qrc=$3 bad=0 acq0 acq1 rel0 rel1
+	if grep '^MDLB-CHECK,.*,FAIL,' "$log" >&2; then
+		warn "$kver: data checks FAILED (above)"
+		bad=1
+	fi
+	grep -q '^MDLB-EXIT rc=0' "$log" || { warn "$kver: mdlbench did not exit 0"; bad=1; }
+	for s in 'insmod mdl' 'insmod mdl_bench' 'rmmod mdl_bench' 'rmmod mdl' end; do
+		grep -q "^MDL: $s ok" "$log" || { warn "$kver: step '$s' not ok"; bad=1; }
+	done
+	acq0=$(sed -n 's/^MDL-VMSTAT-BEFORE: nr_foll_pin_acquired //p' "$log")
+	rel0=$(sed -n 's/^MDL-VMSTAT-BEFORE: nr_foll_pin_released //p' "$log")
+	acq1=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_acquired //p' "$log")
+	rel1=$(sed -n 's/^MDL-VMSTAT-AFTER: nr_foll_pin_released //p' "$log")
+	if [[ -z $acq1 || $((acq1 - acq0)) != $((rel1 - rel0)) ]]; then
+		warn "$kver: pins unbalanced: acquired $acq0 -> $acq1, released $rel0 -> $rel1"
+		bad=1
+	fi
+	if grep -En "$MDL_BAD_LOG_RE" "$log" >&2; then
+		warn "$kver: kernel log has warnings (above)"
+		bad=1
+	fi
+	((qrc == 0)) || { warn "$kver: QEMU exited with status $qrc"; bad=1; }
+	((bad == 0)) || die "$kver: benchmark run FAILED (serial log: $log)"
+}
+
+run_kernel() {
+	local kver=$1 res kernel log qrc=0 args start
+	res=$RESDIR/$kver
+	mkdir -p "$res"
+	kernel=$(kernel_image "$kver")
+	info "$kver: building mdl.ko + mdl_bench.ko"
+	build_guest "$kver" "$res"
+	if ((QUICK)); then
+		args=--quick
+	else
+		args=--runs,$RUNS${MDL_BENCH_ARGS:+,$MDL_BENCH_ARGS}
+	fi
+	log=$res/serial.log
+	info "$kver: booting QEMU (-m $MEM, $MDL_QEMU_ACCEL_NAME, mdlbench ${args//,/ }; log: $log)"
+	start=$SECONDS
+	qemu_boot "$kernel" "$res/initrd.gz" "$MEM" "mdlb_args=$args" "$log" "$TIMEOUT" || qrc=$?
+	info "$kver: guest done in $((SECONDS - start)) s"
+	check_log "$kver" "$log" "$qrc"
+	((QUICK)) && {
+		info "$kver: $(grep -c '^MDLB-CHECK,.*,ok,' "$log") data checks ok"
+		return 0
+	}
+	mkdir -p "$OUTDIR"
+	python3 "$MDL_ROOT/scripts/bench_report.py" csv "$kver" "$log" >"$OUTDIR/$kver.csv"
+	cp "$log" "$OUTDIR/$kver.serial.log"
+}
+
+main() {
+	local kvers kver start=$SECONDS
+	MDL_QEMU_ACCEL_NAME=${MDL_QEMU_ACCEL:-tcg}
+	host_mem_check
+	RESDIR=$(results_dir bench)
+	if [[ -n ${MDL_BENCH_KERNELS:-} ]]; then
+		read -ra kvers <<<"$MDL_BENCH_KERNELS"
+	else
+		mapfile -t kvers < <(debian_kvers)
+		((${#kvers[@]} == ${#MDL_IMAGE_METAS[@]})) || die "could not resolve all kernels"
+	fi
+	info "building userspace/bench/mdlbench (static)"
+	rm -rf "$MDL_BUILD/bench-bin"
+	run_logged "$RESDIR/mdlbench-build.log" make -C "$MDL_ROOT/userspace/bench" \
+		B="$MDL_BUILD/bench-obj" OUT="$MDL_BUILD/bench-bin"
+	for kver in "${kvers[@]}"; do
+		run_kernel "$kver"
+	done
+	if ((QUICK)); then
+		summary_line bench-quick "${#kvers[@]}" 0
+		return 0
+	fi
+	python3 "$MDL_ROOT/scripts/bench_report.py" report "$OUTDIR" "${kvers[@]}"
+	info "make bench: $((SECONDS - start)) s wall (command: make bench${MDL_BENCH_RUNS:+ MDL_BENCH_RUNS=$MDL_BENCH_RUNS})"
+}
+
+main "$@"

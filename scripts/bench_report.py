@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tables, ratios, goals and plots of `make bench` (scripts/bench.sh).
+
+  bench_report.py csv KVER SERIAL_LOG     CSV of one guest run on stdout
+  bench_report.py report OUTDIR KVER...   table + goals; OUTDIR/<kver>.png,
+                                          OUTDIR/summary.md
+
+Every timing is ns per 4 KiB page: median of the runs, with min and max.
+Ratios are mdl / peer of the medians, measured in the same boot.
+"""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+FIELDS = ["kernel", "group", "variant", "thp", "bytes", "size", "runs",
+          "median", "min", "max", "unit", "note"]
+
+
+def size_name(b):
+    b = int(b)
+    if b >= 1 << 30 and b % (1 << 30) == 0:
+        return "%dG" % (b >> 30)
+    if b >= 1 << 20 and b % (1 << 20) == 0:
+        return "%dM" % (b >> 20)
+    return "%dK" % (b >> 10)
+
+
+def cmd_csv(kver, log):
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(FIELDS)
+    with open(log, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            p = line.split(",")
+            if p[0] == "MDLB" and len(p) == 10:
+                w.writerow([kver, p[1], p[2], p[3], p[4], size_name(p[4]),
+                            p[5], p[6], p[7], p[8], p[9], ""])
+            elif p[0] == "MDLB-SKIP" and len(p) >= 6:
+                w.writerow([kver, p[1], p[2], p[3], p[4], size_name(p[4]),
+                            0, "", "", "", "", ",".join(p[5:])])
+            elif p[0] == "MDLB-INFO" and len(p) >= 3:
+                w.writerow([kver, "info", p[1], "", "", "", "", "", "", "",
+                            "", ",".join(p[2:])])
+
+
+def load(outdir, kver):
+    rows = []
+    with open(os.path.join(outdir, kver + ".csv")) as f:
+        for r in csv.DictReader(f):
+            rows.append(r)
+    return rows
+
+
+class Results:
+    def __init__(self, rows):
+        self.rows = rows
+        self.m = {}
+        for r in rows:
+            if r["group"] != "info" and r["median"]:
+                key = (r["group"], r["variant"], r["thp"], int(r["bytes"]))
+                self.m[key] = (float(r["median"]), float(r["min"]),
+                               float(r["max"]), int(r["runs"]))
+
+    def get(self, g, v, thp, b):
+        return self.m.get((g, v, thp, b))
+
+    def med(self, g, v, thp, b):
+        x = self.get(g, v, thp, b)
+        return x[0] if x else None
+
+    def sizes(self, g, thp=None):
+        return sorted({k[3] for k in self.m if k[0] == g and
+                       (thp is None or k[2] == thp)})
+
+    def thps(self, g):
+        order = {"on": 0, "off": 1}
+        return sorted({k[2] for k in self.m if k[0] == g},
+                      key=lambda t: order.get(t, 2))
+
+    def skips(self):
+        return [r for r in self.rows if r["group"] != "info" and
+                r["runs"] == "0"]
+
+    def infos(self, key):
+        return [r["note"] for r in self.rows if r["group"] == "info" and
+                r["variant"] == key]
+
+
+def fmt(x):
+    if x is None:
+        return "-"
+    if x >= 1000:
+        return "%.0f" % x
+    if x >= 10:
+        return "%.1f" % x
+    return "%.2f" % x
+
+
+def cell(x):
+    if not x:
+        return "n/a"
+    return "%s [%s-%s]" % (fmt(x[0]), fmt(x[1]), fmt(x[2]))
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def rtxt(r):
+    return "n/a" if r is None else "%.2fx" % r
+
+
+def table(title, header, rows, out):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows
+              else len(str(h)) for i, h in enumerate(header)]
+    out.append("")
+    out.append(title)
+    out.append("| " + " | ".join(str(h).ljust(w) for h, w in
+                                 zip(header, widths)) + " |")
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        out.append("| " + " | ".join(str(c).ljust(w) for c, w in
+                                     zip(r, widths)) + " |")
+
+
+LOCK_V = ["mdl", "io_uring", "mlock", "pin", "mdl_core", "pin_conv"]
+
+
+def kernel_tables(kver, R, out):
+    out.append("")
+    out.append("### Kernel %s" % kver)
+    out.append("")
+    out.append("ns per 4 KiB page, median [min-max] of %s runs; ratio = mdl / peer."
+               % (", ".join(sorted({str(v[3]) for v in R.m.values()})) or "?"))
+    rows = []
+    for thp in R.thps("lock"):
+        for b in R.sizes("lock", thp):
+            g = lambda v: R.get("lock", v, thp, b)
+            rows.append([size_name(b), thp] + [cell(g(v)) for v in LOCK_V] +
+                        [rtxt(ratio(R.med("lock", "mdl", thp, b),
+                                    R.med("lock", "io_uring", thp, b))),
+                         rtxt(ratio(R.med("lock", "mdl", thp, b),
+                                    R.med("lock", "pin", thp, b)))])
+    table("Pairs 1 and 6: lock + unlock (mdl = /dev/mdl LOCK_USER + close; "
+          "pin = bare pin_user_pages_fast + unpin_user_pages in the kernel; "
+          "mdl_core = IoAllocateMdl + MmProbeAndLockPages + MmUnlockPages + IoFreeMdl "
+          "in the kernel; pin_conv = pin + mdl's PFN conversions + dirty unpin)",
+          ["size", "THP"] + LOCK_V + ["mdl/io_uring", "mdl/pin"], rows, out)
+
+    rows = []
+    for thp in R.thps("split"):
+        for b in R.sizes("split", thp):
+            for v in sorted({k[1] for k in R.m if k[0] == "split" and
+                             k[2] == thp and k[3] == b}):
+                rows.append([size_name(b), thp, v, cell(R.get("split", v, thp, b))])
+    if rows:
+        table("Where the time goes (kernel-side split, ns/page)",
+              ["size", "THP", "phase", "median [min-max]"], rows, out)
+
+    rows = []
+    for g, vs, pairname in (("pfn", ["mdl", "pagemap"], "2: PFNs"),
+                            ("share", ["mdl", "memfd", "udmabuf"], "3: share A->B"),
+                            ("bw", ["mdl_map", "private"], "4: read (memcpy)"),
+                            ("pread", ["mdl", "memfd"], "5: pread")):
+        for thp in R.thps(g):
+            for b in R.sizes(g, thp):
+                m = R.med(g, vs[0], thp, b)
+                rows.append([pairname, size_name(b), thp] +
+                            ["%s %s" % (v, cell(R.get(g, v, thp, b))) for v in vs] +
+                            ["; ".join("%s/%s %s" % (vs[0], v, rtxt(ratio(m, R.med(g, v, thp, b))))
+                                       for v in vs[1:]) +
+                             ("" if len(vs) > 2 else "")])
+    for r in rows:
+        while len(r) < 7:
+            r.insert(5, "")
+    table("Pairs 2 to 5 (ns/page)",
+          ["pair", "size", "THP", "mdl", "peer", "peer 2", "ratios"], rows, out)
+
+    rows = []
+    for thp in R.thps("mem"):
+        for b in R.sizes("mem", thp):
+            rows.append([size_name(b), thp, cell(R.get("mem", "mdl", thp, b)),
+                         cell(R.get("mem", "mdl_total", thp, b)),
+                         cell(R.get("mem", "mdl_memfree", thp, b))])
+    if rows:
+        table("Pair 7: kernel memory of a live MDL (Slab + VmallocUsed delta)",
+              ["size", "THP", "bytes/page", "bytes total", "MemFree drop bytes/page"],
+              rows, out)
+    sk = R.skips()
+    if sk:
+        out.append("")
+        out.append("Not measured:")
+        for r in sk:
+            out.append("- %s %s THP %s %s: %s" % (r["group"], r["variant"], r["thp"],
+                                                   r["size"], r["note"]))
+
+
+def goals(kver, R):
+    """[(goal, PASS/MISS/n/a, detail)]"""
+    res = []
+
+    def worst(pairs, limit, le=True):
+        vals = [(r, d) for r, d in pairs if r is not None]
+        if not vals:
+            return "n/a", "not measured"
+        w = max(vals) if le else min(vals)
+        ok = all((r <= limit) if le else (r >= limit) for r, _ in vals)
+        return ("PASS" if ok else "MISS"), "worst %.2fx at %s (limit %s%.2fx)" % (
+            w[0], w[1], "<=" if le else ">=", limit)
+
+    pu, pp = [], []
+    for thp in R.thps("lock"):
+        for b in R.sizes("lock", thp):
+            m = R.med("lock", "mdl", thp, b)
+            pu.append((ratio(m, R.med("lock", "io_uring", thp, b)), "%s THP %s" % (size_name(b), thp)))
+            pp.append((ratio(m, R.med("lock", "pin", thp, b)), "%s THP %s" % (size_name(b), thp)))
+    res.append(("lock+unlock <= 1.0x io_uring registration",) + worst(pu, 1.0))
+    res.append(("lock+unlock <= 1.2x bare pin_user_pages_fast",) + worst(pp, 1.2))
+    pf = []
+    for thp in R.thps("pfn"):
+        for b in R.sizes("pfn", thp):
+            pf.append((ratio(R.med("pfn", "pagemap", thp, b), R.med("pfn", "mdl", thp, b)),
+                       "%s THP %s" % (size_name(b), thp)))
+    st, d = worst(pf, 5.0, le=False)
+    res.append(("PFN query >= 5x faster than pagemap (pagemap/mdl)", st, d))
+    sm, su = [], []
+    for thp in R.thps("share"):
+        for b in R.sizes("share", thp):
+            m = R.med("share", "mdl", thp, b)
+            sm.append((ratio(m, R.med("share", "memfd", thp, b)), "%s THP %s" % (size_name(b), thp)))
+            su.append((ratio(m, R.med("share", "udmabuf", thp, b)), "%s THP %s" % (size_name(b), thp)))
+    res.append(("sharing <= 1.0x memfd",) + worst(sm, 1.0))
+    st, d = worst(su, 1.0)
+    if st == "n/a":
+        d = "no udmabuf in this kernel"
+    res.append(("sharing <= 1.0x udmabuf", st, d))
+    bw = []
+    for thp in R.thps("bw"):
+        for b in R.sizes("bw", thp):
+            bw.append((ratio(R.med("bw", "private", thp, b), R.med("bw", "mdl_map", thp, b)),
+                       "%s THP %s" % (size_name(b), thp)))
+    st, d = worst(bw, 0.95, le=False)
+    res.append(("shared-mapping read bandwidth >= 0.95x private memcpy", st, d))
+    lin = []
+    for thp in R.thps("lock"):
+        vals = [(b, R.med("lock", "mdl", thp, b)) for b in R.sizes("lock", thp)
+                if b >= 64 << 20 and R.med("lock", "mdl", thp, b)]
+        if len(vals) >= 2:
+            lo = min(v for _, v in vals)
+            hi = max(vals, key=lambda x: x[1])
+            lin.append((hi[1] / lo, "THP %s, %s" % (thp, size_name(hi[0]))))
+    st, d = worst(lin, 1.5)
+    res.append(("cost linear in size (max/min ns/page, 64M and up)", st, d))
+    big = [(thp, R.med("lock", "mdl", thp, 8 << 30)) for thp in R.thps("lock")]
+    if not big:
+        res.append(("8 GiB through the native ABI", "n/a", "not measured"))
+    else:
+        ok = all(v is not None for _, v in big)
+        res.append(("8 GiB through the native ABI", "PASS" if ok else "MISS",
+                    ", ".join("THP %s: %s" % (t, "%s ns/page" % fmt(v) if v else "failed/skipped")
+                              for t, v in big)))
+    ms = R.sizes("mem")
+    if len(ms) >= 2:
+        thp = R.thps("mem")[0]
+        a, b = ms[0], ms[-1]
+        ta, tb = R.med("mem", "mdl_total", thp, a), R.med("mem", "mdl_total", thp, b)
+        na, nb = a // 4096, b // 4096
+        slope = (tb - ta) / (nb - na)
+        const = ta - slope * na
+        res.append(("kernel memory <= 8.5 bytes/page + constant",
+                    "PASS" if slope <= 8.5 else "MISS",
+                    "%.2f bytes/page + %.0f bytes per MDL (fit of %s and %s)"
+                    % (slope, const, size_name(a), size_name(b))))
+    else:
+        res.append(("kernel memory <= 8.5 bytes/page + constant", "n/a", "not measured"))
+    return res
+
+
+def plot(outdir, kver, R):
+    thps = R.thps("lock")
+    series = []
+    tmp = tempfile.mkdtemp(prefix="mdlbench-plot-")
+    for thp in thps:
+        for v in ["mdl", "io_uring", "mlock", "pin"]:
+            pts = [(b, R.get("lock", v, thp, b)) for b in R.sizes("lock", thp)]
+            pts = [(b, x) for b, x in pts if x]
+            if not pts:
+                continue
+            fn = os.path.join(tmp, "%s-%s.dat" % (v, thp))
+            with open(fn, "w") as f:
+                for b, x in pts:
+                    f.write("%g %g %g %g\n" % (b / (1 << 20), x[0], x[1], x[2]))
+            series.append((fn, "%s, THP %s" % (v, thp), thp))
+    if not series:
+        return None
+    png = os.path.join(outdir, kver + ".png")
+    colors = {"mdl": "#d62728", "io_uring": "#1f77b4", "mlock": "#2ca02c", "pin": "#000000"}
+    plots = []
+    for fn, title, thp in series:
+        v = os.path.basename(fn).rsplit("-", 1)[0]
+        dt = 1 if thp == "on" else 2
+        plots.append("'%s' using 1:2:3:4 with yerrorlines lw 2 dt %d lc rgb '%s' title '%s'"
+                     % (fn, dt, colors.get(v, "#888888"), title))
+    script = """
+set terminal pngcairo size 1000,620 font ',10'
+set output '%s'
+set title 'lock + unlock cost vs size, Linux %s under QEMU TCG (median, min-max bars)'
+set xlabel 'buffer size (MiB)'
+set ylabel 'ns per 4 KiB page'
+set logscale x 2
+set logscale y 10
+set grid
+set key outside right
+plot %s
+""" % (png, kver, ", \\\n  ".join(plots))
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True,
+                       stdout=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("bench: gnuplot failed: %s" % e, file=sys.stderr)
+        return None
+    return png
+
+
+def cmd_report(outdir, kvers):
+    out = []
+    allgoals = {}
+    for kver in kvers:
+        R = Results(load(outdir, kver))
+        kernel_tables(kver, R, out)
+        allgoals[kver] = goals(kver, R)
+        png = plot(outdir, kver, R)
+        if png:
+            out.append("")
+            out.append("Plot: %s" % os.path.relpath(png, os.path.dirname(outdir)))
+    names = [g[0] for g in allgoals[kvers[0]]]
+    rows = []
+    for i, n in enumerate(names):
+        rows.append([n] + ["%s: %s" % (allgoals[k][i][1], allgoals[k][i][2]) for k in kvers])
+    table("### Goals of issue 5 (PASS/MISS per kernel)", ["goal"] + kvers, rows, out)
+    text = "\n".join(out) + "\n"
+    sys.stdout.write(text)
+    with open(os.path.join(outdir, "summary.md"), "w") as f:
+        f.write(text)
+    nmiss = sum(1 for k in kvers for g in allgoals[k] if g[1] == "MISS")
+    print("\nbench: %d goal checks missed (see above)" % nmiss)
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "csv":
+        cmd_csv(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "report":
+        cmd_report(sys.argv[2], sys.argv[3:])
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

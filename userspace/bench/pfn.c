@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pair 2: the physical page numbers of a locked 1 GiB buffer through
+ * MDL_IOC_GET_PFNS, against pread of /proc/self/pagemap (both as root).
+ * Pair 7: kernel memory per locked page.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmdl.h>
+
+#include "bench.h"
+
+void bench_pfn(const char *thp)
+{
+	size_t bytes = cfg.pfn_bytes, n = bytes / PAGE;
+	uint64_t *a = malloc(n * 8), *b = malloc(n * 8), t0, t1;
+	struct series sm = { 0 }, sp = { 0 };
+	int fd, r, ret, pm;
+	char *buf;
+
+	if (!a || !b)
+		die("out of memory");
+	if (mdl_dev < 0) {
+		skip("pfn", "mdl", thp, bytes, "no /dev/mdl");
+		free(a);
+		free(b);
+		return;
+	}
+	buf = buf_alloc(bytes);
+	buf_stamp(buf, bytes, 2);
+	fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
+	if (fd < 0)
+		die("MDL_IOC_LOCK_USER of %zu bytes: %s", bytes, strerror(-fd));
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pm < 0)
+		die("/proc/self/pagemap: %s", strerror(errno));
+	for (r = -1; r < cfg.runs; r++) {
+		memset(a, 0, n * 8);
+		t0 = now_ns();
+		ret = mdl_all_pfns(fd, n, a);
+		t1 = now_ns();
+		if (ret)
+			die("MDL_IOC_GET_PFNS: %s", strerror(-ret));
+		if (r >= 0)
+			series_add(&sm, (double)(t1 - t0) / (double)n);
+		memset(b, 0, n * 8);
+		t0 = now_ns();
+		ret = pagemap_pfns(buf, n, b);
+		t1 = now_ns();
+		if (ret)
+			die("pagemap: %s", strerror(-ret));
+		if (r >= 0)
+			series_add(&sp, (double)(t1 - t0) / (double)n);
+		if (r < 0)
+			check(!memcmp(a, b, n * 8) && a[0] && a[n - 1], "pfn",
+			      "MDL_IOC_GET_PFNS == /proc/self/pagemap for %zu pages",
+			      n);
+	}
+	report("pfn", "mdl", thp, bytes, &sm, "ns/page");
+	report("pfn", "pagemap", thp, bytes, &sp, "ns/page");
+	close(pm);
+	close(fd);
+	buf_free(buf, bytes);
+	free(a);
+	free(b);
+}
+
+/* Slab + VmallocUsed (and MemFree) from /proc/meminfo, in bytes. */
+static void meminfo(long long *kern, long long *memfree)
+{
+	char line[256];
+	long long v, slab = 0, vm = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	*memfree = 0;
+	if (!f)
+		die("/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Slab: %lld kB", &v) == 1)
+			slab = v;
+		else if (sscanf(line, "VmallocUsed: %lld kB", &v) == 1)
+			vm = v;
+		else if (sscanf(line, "MemFree: %lld kB", &v) == 1)
+			*memfree = v * 1024;
+	}
+	fclose(f);
+	*kern = (slab + vm) * 1024;
+}
+
+static void settle(void)
+{
+	/* Let RCU-deferred frees of earlier MDLs finish. */
+	usleep(100000);
+}
+
+/*
+ * Pair 7: kernel memory (Slab + VmallocUsed) an MDL fd holds while it is
+ * alive, at two sizes: per page and the constant per MDL.
+ */
+void bench_mem(const char *thp)
+{
+	struct series per[2] = { 0 }, tot[2] = { 0 }, free_d[2] = { 0 };
+	long long k0, k1, f0, f1;
+	int i, r, fd;
+	char *buf;
+
+	if (mdl_dev < 0) {
+		skip("mem", "mdl", thp, cfg.mem_sizes[1], "no /dev/mdl");
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		size_t bytes = cfg.mem_sizes[i], n = bytes / PAGE;
+
+		buf = buf_alloc(bytes);
+		buf_stamp(buf, bytes, 3);
+		for (r = 0; r < cfg.runs; r++) {
+			settle();
+			meminfo(&k0, &f0);
+			fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
+			if (fd < 0)
+				die("MDL_IOC_LOCK_USER: %s", strerror(-fd));
+			meminfo(&k1, &f1);
+			close(fd);
+			series_add(&per[i], (double)(k1 - k0) / (double)n);
+			series_add(&tot[i], (double)(k1 - k0));
+			series_add(&free_d[i], (double)(f0 - f1) / (double)n);
+		}
+		report("mem", "mdl", thp, bytes, &per[i], "bytes/page");
+		report("mem", "mdl_total", thp, bytes, &tot[i], "bytes");
+		report("mem", "mdl_memfree", thp, bytes, &free_d[i], "bytes/page");
+		buf_free(buf, bytes);
+	}
+}
