@@ -74,6 +74,7 @@ check_kernel() {
 
 main() {
 	local stage kver kvers
+	cache_lock dkms  # /var/lib/dkms is machine-wide
 	command -v dkms >/dev/null || die "dkms not installed; run scripts/setup.sh"
 	VER=$(mdl_version)
 	[[ -n $VER ]] || die "no PACKAGE_VERSION in dkms.conf"

@@ -51,6 +51,22 @@ results_dir() {
 	printf '%s\n' "$d"
 }
 
+# lock_file PATH: take an exclusive lock on PATH, held until this (sub)shell
+# and the children it started exit.  The cache is shared by every clone and
+# session on the machine: two builds into one directory must never race.
+lock_file() {
+	local fd
+	mkdir -p "$(dirname "$1")"
+	exec {fd}>"$1"
+	if ! flock -n "$fd"; then
+		info "waiting for the lock $1 (another run is using it)" >&2
+		flock "$fd"
+	fi
+}
+
+cache_lock() { lock_file "$MDL_CACHE/$1.lock"; }
+clone_lock() { lock_file "$MDL_BUILD/$1.lock"; }
+
 mdl_version() {
 	sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MDL_ROOT/dkms.conf"
 }
@@ -95,6 +111,7 @@ kernel_src() {
 	local ver dir tarball
 	ver=$(path_safe "$(pkg_version "$MDL_SOURCE_PKG")")
 	dir=$MDL_CACHE/src/$ver
+	[[ -f $dir/.mdl-ok ]] || cache_lock src
 	if [[ ! -f $dir/.mdl-ok ]]; then
 		tarball=$(dpkg -L "$MDL_SOURCE_PKG" | grep '\.tar\.xz$' | head -n 1)
 		[[ -f $tarball ]] || die "no source tarball in $MDL_SOURCE_PKG"
@@ -113,6 +130,7 @@ kernel_src() {
 # unpacked (never installed) into the cache on first use.
 kernel_image() {
 	local kver=$1 dir=$MDL_CACHE/images/$1 tmp deb
+	[[ -f $dir/.mdl-ok ]] || cache_lock images
 	if [[ ! -f $dir/.mdl-ok ]]; then
 		info "downloading linux-image-$kver" >&2
 		tmp=$(mktemp -d)

@@ -96,6 +96,7 @@ lint_shell() {
 
 main() {
 	local src kver
+	clone_lock lint
 	command -v sparse >/dev/null || die "sparse not installed; run scripts/setup.sh"
 	command -v shellcheck >/dev/null || die "shellcheck not installed; run scripts/setup.sh"
 	RES=$(results_dir lint)

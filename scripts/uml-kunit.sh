@@ -20,12 +20,13 @@ uml_build() {
 	src=$(kernel_src)
 	uml=$(uml_dir)
 	kconf=$(uml_kunitconfig)
+	cache_lock uml
 	if [[ -f $uml/.mdl-ok && -x $uml/linux ]]; then
 		info "UML kernel cached: $uml" >&2
 		printf '%s\n' "$uml"
 		return
 	fi
-	rm -rf "$uml"
+	# An interrupted build is resumed: kbuild is incremental.
 	mkdir -p "$uml"
 	log=$MDL_CACHE/uml/$(basename "$uml").build.log
 	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
@@ -113,6 +114,7 @@ main() {
 	local uml src stage res log parsed
 	uml=$(uml_build)
 	[[ ${1:-} == --build-only ]] && return 0
+	clone_lock kunit
 	src=$(kernel_src)
 	res=$(results_dir kunit)
 	stage=$MDL_BUILD/stage/uml

@@ -201,6 +201,7 @@ run_kernel() {
 
 main_test() {
 	local res bins kver kvers
+	clone_lock vmtest
 	res=$(results_dir vmtest)
 	bins=$MDL_BUILD/vmtest-bins
 	build_userspace "$bins" "$res/userspace.log"
@@ -217,6 +218,7 @@ main_test() {
 
 main_demo() {
 	local meta=${1:-linux-image-6.12-amd64} kver res bins kernel qrc=0
+	clone_lock vmtest
 	kver=$(kver_of_meta "$meta")
 	res=$(results_dir demo)
 	bins=$MDL_BUILD/vmtest-bins
