@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MDL_IOC_MAP_IO_SPACE (root): /dev/mem's strict rules, and an MDL over a
+ * page of device address space nobody claims.
+ */
+#include <sys/mman.h>
+
+#include "mdlutil.h"
+#include "suites.h"
+#include "util.h"
+
+static uint64_t page_up(uint64_t a)
+{
+	return (a + t_env.page - 1) & ~(uint64_t)(t_env.page - 1);
+}
+
+static int refused(uint64_t phys, uint64_t len, const char *what)
+{
+	int fd0 = t_next_fd();
+
+	t_diag("%s: 0x%" PRIx64 " + 0x%" PRIx64, what, phys, len);
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, MDL_CACHE_NONCACHED, 0), EPERM);
+	CHECK_EQ(t_next_fd(), fd0);
+	return T_PASS;
+}
+
+static int io_system_ram(const struct t_case *tc)
+{
+	uint64_t start, end;
+
+	(void)tc;
+	CHECK_OK(t_iomem_find("System RAM", &start, &end));
+	if (start < 0x100000 && t_iomem_find("Kernel code", &start, &end) == 0)
+		return refused(page_up(start), t_env.page, "Kernel code (System RAM)");
+	return refused(page_up(start), t_env.page, "System RAM");
+}
+
+/* A range that begins outside RAM and runs into it is still refused. */
+static int io_into_ram(const struct t_case *tc)
+{
+	uint64_t start, end;
+
+	(void)tc;
+	CHECK_OK(t_iomem_find("Kernel code", &start, &end));
+	start &= ~(uint64_t)(t_env.page - 1);
+	return refused(start - t_env.page, 2 * t_env.page, "range ending in kernel code");
+}
+
+static int io_claimed(const struct t_case *tc)
+{
+	uint64_t start, end;
+
+	(void)tc;
+	if (t_iomem_find("IOAPIC 0", &start, &end))
+		return t_skip("no IOAPIC 0 in /proc/iomem");
+	return refused(start & ~(uint64_t)(t_env.page - 1), t_env.page,
+		       "IOAPIC 0 (claimed busy)");
+}
+
+static int io_free_page(const struct t_case *tc)
+{
+	struct t_facts f = { 0, 0, 0, MDL_ACCESS_READ | MDL_ACCESS_WRITE,
+			     MDL_KIND_IO_SPACE, MDL_CACHE_NONCACHED };
+	uint64_t phys, pfn;
+	uint32_t a, b;
+	volatile uint32_t *p;
+	int fd;
+
+	(void)tc;
+	if (t_iomem_free_page(t_env.page, &phys))
+		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
+	t_diag("unclaimed page 0x%" PRIx64, phys);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd);
+	f.byte_count = t_env.page;
+	CHECK_STEP(t_check_facts(fd, &f));
+	CHECK_OK(mdl_get_pfns(fd, 0, 1, &pfn));
+	CHECK_EQ(pfn, phys / t_env.page);
+	p = t_mmap(fd, t_env.page, PROT_READ, 0);
+	T_FAIL_IF(!p, "mmap: %s", strerror(errno));
+	a = p[0];
+	CHECK_EQ(t_pread(fd, &b, sizeof(b), 0), sizeof(b));
+	CHECK_EQ(a, b);
+	return T_PASS;
+}
+
+static const struct t_case cases[] = {
+	{ "iospace: System RAM -> EPERM", io_system_ram, NULL, T_ROOT },
+	{ "iospace: a range running into kernel code -> EPERM", io_into_ram, NULL, T_ROOT },
+	{ "iospace: a region a driver claimed (IOAPIC) -> EPERM", io_claimed, NULL, T_ROOT },
+	{ "iospace: an unclaimed PCI page: facts, PFN, mmap equals pread",
+	  io_free_page, NULL, T_ROOT },
+};
+
+T_SUITE_ARRAY(suite_iospace, cases);

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MDL_IOC_ALLOC_PAGES: kernel memory shared with processes (seed 001).
+ * Generated: allocation kind x check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mdlutil.h"
+#include "suites.h"
+#include "util.h"
+
+struct kind {
+	const char *name;
+	uint32_t flags;
+	uint32_t cache;
+	uint32_t mdl_kind;
+	uint64_t feature;
+	size_t pages;
+};
+
+static const struct kind kinds[] = {
+	{ "pages", 0, MDL_CACHE_CACHED, MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 5 },
+	{ "contiguous pages", MDL_ALLOC_CONTIGUOUS, MDL_CACHE_CACHED,
+	  MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 8 },
+	{ "non-paged memory", MDL_ALLOC_NONPAGED, MDL_CACHE_CACHED,
+	  MDL_KIND_NONPAGED, MDL_FEATURE_NONPAGED, 3 },
+	{ "write-combined pages", 0, MDL_CACHE_WRITECOMBINED, MDL_KIND_PAGES,
+	  MDL_FEATURE_ALLOC_PAGES, 2 },
+	{ "non-cached pages", 0, MDL_CACHE_NONCACHED, MDL_KIND_PAGES,
+	  MDL_FEATURE_ALLOC_PAGES, 2 },
+};
+
+enum kcheck { K_FACTS, K_TWO_PROCS, K_PFNS, K_COUNT };
+
+static const char *const kcheck_names[K_COUNT] = {
+	[K_FACTS] = "facts, zero-filled",
+	[K_TWO_PROCS] = "mapped by two processes, writes seen both ways",
+	[K_PFNS] = "GET_PFNS equals pagemap of the mapping",
+};
+
+static int alloc_kind(const struct kind *k)
+{
+	return mdl_alloc_pages(t_env.dev, k->pages * t_env.page, k->flags, k->cache);
+}
+
+static int k_facts(const struct kind *k, int fd)
+{
+	struct t_facts f = { 0, 0, k->pages * t_env.page,
+			     MDL_ACCESS_READ | MDL_ACCESS_WRITE, k->mdl_kind, k->cache };
+	uint8_t *zero = calloc(1, f.byte_count);
+
+	CHECK(zero);
+	CHECK_STEP(t_check_facts(fd, &f));
+	return t_check_view(fd, zero, f.byte_count);
+}
+
+struct kpeer {
+	int fd;
+	size_t len;
+	int sync[2];
+};
+
+static int kpeer_main(void *arg)
+{
+	struct kpeer *p = arg;
+	size_t map_len;
+	uint8_t *data = t_map_data(p->fd, PROT_READ | PROT_WRITE, &map_len);
+
+	T_FAIL_IF(!data, "child mmap: %s", strerror(errno));
+	t_fill(data, p->len, 21);
+	CHECK_OK(t_send(p->sync[1], "1", 1));
+	CHECK_OK(t_recv(p->sync[0], &map_len, 1));
+	T_FAIL_IF(!t_pattern_ok(data, p->len / 2, 22), "child misses the parent's write");
+	return T_PASS;
+}
+
+/* Two socketpairs would do; one pipe each way is simpler to read. */
+static int k_two_procs(const struct kind *k, int fd)
+{
+	int to_parent[2], to_child[2];
+	struct kpeer p = { .fd = fd, .len = k->pages * t_env.page };
+	size_t map_len;
+	uint8_t *data, c;
+	pid_t child;
+
+	CHECK(!pipe(to_parent) && !pipe(to_child));
+	p.sync[0] = to_child[0];
+	p.sync[1] = to_parent[1];
+	data = t_map_data(fd, PROT_READ | PROT_WRITE, &map_len);
+	T_FAIL_IF(!data, "mmap: %s", strerror(errno));
+	child = t_spawn(kpeer_main, &p);
+	CHECK_OK(t_recv(to_parent[0], &c, 1));
+	T_FAIL_IF(!t_pattern_ok(data, p.len, 21), "parent misses the child's write");
+	t_fill(data, p.len / 2, 22);
+	CHECK_OK(t_send(to_child[1], "2", 1));
+	return t_reap(child);
+}
+
+static int k_pfns(const struct kind *k, int fd)
+{
+	size_t map_len, i;
+	uint8_t *data = t_map_data(fd, PROT_READ, &map_len);
+	uint64_t pfn0 = 0;
+
+	T_FAIL_IF(!data, "mmap: %s", strerror(errno));
+	for (i = 0; i < map_len; i += t_env.page)
+		(void)*(volatile uint8_t *)(data + i);	/* fault every page in */
+	CHECK_STEP(t_check_pfns_pagemap(fd, data, k->pages));
+	if (!(k->flags & MDL_ALLOC_CONTIGUOUS))
+		return T_PASS;
+	for (i = 0; i < k->pages; i++) {
+		uint64_t pfn;
+
+		CHECK_OK(mdl_get_pfns(fd, i, 1, &pfn));
+		if (!i)
+			pfn0 = pfn;
+		T_FAIL_IF(pfn != pfn0 + i, "page %zu not contiguous", i);
+	}
+	return T_PASS;
+}
+
+static int run_kind(const struct t_case *tc)
+{
+	size_t idx = (uintptr_t)tc->arg;
+	const struct kind *k = &kinds[idx / K_COUNT];
+	int fd;
+
+	if (!(t_env.ver.features & k->feature))
+		return t_skip("module lacks feature 0x%" PRIx64, k->feature);
+	fd = alloc_kind(k);
+	CHECK_OK(fd);
+	switch (idx % K_COUNT) {
+	case K_FACTS:
+		return k_facts(k, fd);
+	case K_TWO_PROCS:
+		return k_two_procs(k, fd);
+	default:
+		return k_pfns(k, fd);
+	}
+}
+
+static size_t kpages_count(void)
+{
+	return sizeof(kinds) / sizeof(kinds[0]) * K_COUNT;
+}
+
+static void kpages_get(size_t i, struct t_case *tc)
+{
+	memset(tc, 0, sizeof(*tc));
+	snprintf(tc->name, sizeof(tc->name), "kernel %s: %s",
+		 kinds[i / K_COUNT].name, kcheck_names[i % K_COUNT]);
+	tc->run = run_kind;
+	tc->arg = (const void *)(uintptr_t)i;
+	tc->needs = i % K_COUNT == K_PFNS ? T_ROOT : 0;
+}
+
+const struct t_suite suite_kpages = { "kpages", kpages_count, kpages_get };
