@@ -113,6 +113,7 @@ run_kernel() {
 
 main() {
 	local kvers kver start=$SECONDS
+	clone_lock bench
 	MDL_QEMU_ACCEL_NAME=${MDL_QEMU_ACCEL:-tcg}
 	host_mem_check
 	RESDIR=$(results_dir bench)

@@ -102,7 +102,10 @@ def fmt(x):
 def cell(x):
     if not x:
         return "n/a"
-    return "%s [%s-%s]" % (fmt(x[0]), fmt(x[1]), fmt(x[2]))
+    if x[3] == 1:
+        return "%s (1 run)" % fmt(x[0])
+    return "%s [%s-%s]%s" % (fmt(x[0]), fmt(x[1]), fmt(x[2]),
+                             "" if x[3] >= 5 else " (%d runs)" % x[3])
 
 
 def ratio(a, b):

@@ -25,6 +25,7 @@
 
 struct bench_cfg {
 	int runs;		/* timed runs per variant (median of these) */
+	double budget_s;	/* no further runs of a case past this time */
 	int quick;		/* correctness only: tiny sizes, few runs */
 	const char *thp;	/* "always", "never" or "both" */
 	const char *groups;	/* comma list of groups, NULL = all */

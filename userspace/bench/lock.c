@@ -132,7 +132,8 @@ static const char *const sname[NS] = {
 struct lock_state {
 	struct series v[NV];
 	struct series s[NS];
-	int dead[NV];		/* variant failed: no more runs */
+	int dead[NV];		/* variant failed or over budget: no more runs */
+	uint64_t spent[NV];	/* ns spent in timed runs */
 };
 
 /* One run of variant @k; adds to @st unless @warm. Returns 0 or -errno. */
@@ -299,9 +300,13 @@ static int variant_possible(int k, size_t bytes, const char *thp)
 			return 0;
 		}
 		return 1;
-	case V_PIN:
 	case V_CORE:
 	case V_CONV:
+		/* The kernel-side breakdown: up to 1 GiB is enough. */
+		if (bytes > GIB)
+			return 0;
+		/* fall through */
+	case V_PIN:
 		if (hook_fd < 0) {
 			skip("lock", vname[k], thp, bytes, "no mdl_bench.ko hook");
 			return 0;
@@ -344,10 +349,21 @@ void bench_lock(const char *thp)
 					continue;
 				if (r < 0 && bytes > GIB)
 					continue;
+				t = now_ns();
 				ret = lock_once(k, buf, bytes, st, r < 0);
 				if (ret) {
 					skip("lock", vname[k], thp, bytes,
 					     "failed: %s", strerror(-ret));
+					st->dead[k] = 1;
+				}
+				if (r < 0)
+					continue;
+				st->spent[k] += now_ns() - t;
+				if (r + 1 < cfg.runs &&
+				    st->spent[k] > cfg.budget_s * 1e9) {
+					info("budget", "lock,%s,%s,%s,%d runs: over %.0f s",
+					     vname[k], thp, size_name(bytes),
+					     r + 1, cfg.budget_s);
 					st->dead[k] = 1;
 				}
 			}
