@@ -15,18 +15,6 @@
 
 #define STATS_FILE "/sys/kernel/debug/mdl/stats"
 
-/* The version answer, or an exit status (negated) after a message. */
-static int get_version(struct ctx *c, struct mdl_version *v)
-{
-	int dev = ctx_open(c), ret;
-
-	if (dev < 0)
-		return dev;
-	ret = mdl_version(dev, v);
-	close(dev);
-	return ret ? -out_fail(&c->out, OP_VERSION, ret) : 0;
-}
-
 static const char *const feature_names[] = {
 	"lock-user", "alloc-pages", "nonpaged", "io-space", "translate",
 	"partial", "rw", "dmabuf", "mmap",
@@ -129,18 +117,15 @@ static int take_mdl_opt(void *arg, int opt, const char *val)
 static int show_pfns(struct ctx *c, int fd, const struct mdl_opts *m)
 {
 	struct mdl_info info;
-	struct mdl_version v;
 	uint64_t count;
 	int ret = mdl_query(fd, &info);
 
-	if (!ret)
-		ret = get_version(c, &v);
 	if (ret)
-		return ret < 0 ? -ret : out_fail(&c->out, OP_QUERY, ret);
+		return out_fail(&c->out, OP_QUERY, ret);
 	if (m->first >= info.page_count)
 		return out_fail(&c->out, OP_PFNS, EINVAL);
 	count = m->count ? m->count : info.page_count - m->first;
-	ret = print_pfns(c, fd, m->first, count, v.max_pfns_per_call);
+	ret = print_pfns(c, fd, m->first, count);
 	if (ret == -EPERM && m->pfns) {
 		out_str(&c->out, "pfns", "hidden: reading PFNs needs CAP_SYS_ADMIN");
 		return 0;

@@ -136,6 +136,16 @@ int source_option(struct source *s, int opt, const char *val)
 	return 0;
 }
 
+int usage(const struct command *cmd, bool error)
+{
+	FILE *f = error ? stderr : stdout;
+
+	fprintf(f, "usage: mdlctl %s [OPTIONS]\n%s\n\noptions:\n%s"
+		   "  --json           JSON output\n  --help           this text\n",
+		cmd->name, cmd->summary, cmd->usage);
+	return error ? EXIT_USAGE : 0;
+}
+
 /* The command's options followed by --json and --help. */
 static struct option *all_options(const struct option *extra)
 {
@@ -255,12 +265,41 @@ int print_facts(struct ctx *c, int fd)
 	return 0;
 }
 
-int print_pfns(struct ctx *c, int fd, uint64_t first, uint64_t count,
-	       uint64_t max_per_call)
+/* The version answer, or an exit status (negated) after a message. */
+int get_version(struct ctx *c, struct mdl_version *v)
 {
-	uint64_t *pfns = calloc(count ? count : 1, sizeof(*pfns)), done = 0;
+	int dev = ctx_open(c), ret;
+
+	if (dev < 0)
+		return dev;
+	ret = mdl_version(dev, v);
+	close(dev);
+	return ret ? -out_fail(&c->out, OP_VERSION, ret) : 0;
+}
+
+/*
+ * PFNs per GET_PFNS call: the module's limit, or 1 when /dev/mdl cannot be
+ * opened (a process may hold an MDL fd it was sent without that right).
+ */
+static uint64_t pfn_batch(const struct ctx *c)
+{
+	struct mdl_version v = { 0 };
+	int dev = open(c->device, O_RDWR | O_CLOEXEC);
+
+	if (dev >= 0) {
+		if (mdl_version(dev, &v))
+			v.max_pfns_per_call = 0;
+		close(dev);
+	}
+	return v.max_pfns_per_call ? v.max_pfns_per_call : 1;
+}
+
+int print_pfns(struct ctx *c, int fd, uint64_t first, uint64_t count)
+{
+	uint64_t *pfns, done = 0, max_per_call = pfn_batch(c);
 	int ret = 0;
 
+	pfns = calloc(count ? count : 1, sizeof(*pfns));
 	if (!pfns)
 		return -ENOMEM;
 	while (done < count && !ret) {

@@ -36,16 +36,6 @@ static void main_usage(FILE *f)
 		   "\nexit status: 0 done, 1 failed (with the reason), 2 usage error\n");
 }
 
-int usage(const struct command *cmd, bool error)
-{
-	FILE *f = error ? stderr : stdout;
-
-	fprintf(f, "usage: mdlctl %s [OPTIONS]\n%s\n\noptions:\n%s"
-		   "  --json           JSON output\n  --help           this text\n",
-		cmd->name, cmd->summary, cmd->usage);
-	return error ? EXIT_USAGE : 0;
-}
-
 static const struct command *find_command(const char *name)
 {
 	size_t i;

@@ -3,6 +3,7 @@
 #ifndef MDLCTL_H
 #define MDLCTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,7 +58,6 @@ const char *kind_name(uint32_t kind);
 /* Print the command's usage to stdout (help) or stderr (error). */
 int usage(const struct command *cmd, bool error);
 /* getopt_long over the command's options plus --json and --help. */
-struct option;
 int parse_common(struct ctx *c, const struct command *cmd, int argc,
 		 char **argv, const struct option *extra,
 		 int (*take)(void *arg, int opt, const char *val), void *arg);
@@ -74,8 +74,12 @@ int ctx_open(struct ctx *c);
 int source_make(struct ctx *c, const struct source *s, void **buf);
 /* Print the facts of an MDL. */
 int print_facts(struct ctx *c, int fd);
-/* Print the PFNs (or why they are hidden). Returns 0, or -errno. */
-int print_pfns(struct ctx *c, int fd, uint64_t first, uint64_t count,
-	       uint64_t max_per_call);
+/* The module's version answer: 0, or an exit status negated (reported). */
+int get_version(struct ctx *c, struct mdl_version *v);
+/*
+ * Print @count PFNs from page @first in batches the module accepts.
+ * Returns 0 or -errno (not reported: the caller explains it).
+ */
+int print_pfns(struct ctx *c, int fd, uint64_t first, uint64_t count);
 
 #endif /* MDLCTL_H */

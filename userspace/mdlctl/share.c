@@ -88,7 +88,7 @@ static int side_pfns(struct ctx *c, const struct side *s)
 
 	if (ret)
 		return out_fail(&c->out, OP_QUERY, ret);
-	ret = print_pfns(c, s->fd, 0, info.page_count, 512);
+	ret = print_pfns(c, s->fd, 0, info.page_count);
 	if (ret == -EPERM) {
 		out_str(&c->out, "pfns", "hidden (needs CAP_SYS_ADMIN: run as root to compare)");
 		ret = 0;
@@ -129,35 +129,41 @@ static int writer_make(struct ctx *c, const struct share_opts *o, struct side *s
 	return side_map(c, s);
 }
 
-static int writer(struct ctx *c, const struct share_opts *o, int sock)
+/* Make the MDL, write the message, print what the writer holds. */
+static int writer_begin(struct ctx *c, const struct share_opts *o, struct side *s)
 {
-	struct side s;
-	char byte;
 	int ret;
 
-	side_init(c, &s, "writer");
-	ret = writer_make(c, o, &s);
+	side_init(c, s, "writer");
+	ret = writer_make(c, o, s);
 	if (ret)
 		return ret;
-	snprintf(s.data, s.len / 2, "%s", o->message);
+	snprintf(s->data, s->len / 2, "%s", o->message);
 	out_begin(&c->out);
 	out_str(&c->out, "role", "writer");
 	out_u64(&c->out, "pid", (uint64_t)getpid());
 	out_str(&c->out, "memory", o->kernel ? "kernel pages (MDL_IOC_ALLOC_PAGES), mapped here"
 					     : "own buffer, locked (MDL_IOC_LOCK_USER)");
-	out_hex(&c->out, "address", (uintptr_t)s.data);
-	out_u64(&c->out, "bytes", s.len);
-	ret = side_pfns(c, &s);
-	if (ret)
-		return ret;
-	out_str(&c->out, "wrote", s.data);
-	ret = mdl_send_fd(sock, s.fd);
+	out_hex(&c->out, "address", (uintptr_t)s->data);
+	out_u64(&c->out, "bytes", s->len);
+	ret = side_pfns(c, s);
+	if (!ret)
+		out_str(&c->out, "wrote", s->data);
+	return ret;
+}
+
+/* Send the fd, wait for the reader, show its reply from our own memory. */
+static int writer_finish(struct ctx *c, struct side *s, int sock)
+{
+	char byte;
+	int ret = mdl_send_fd(sock, s->fd);
+
 	if (ret)
 		return out_fail(&c->out, OP_SOCKET, ret);
 	out_note(&c->out, "sent the MDL fd over the unix socket (SCM_RIGHTS); waiting for the reader");
 	if (read(sock, &byte, 1) != 1)
 		return out_fail(&c->out, OP_SOCKET, ECONNRESET);
-	out_str(&c->out, "reply_seen", s.data + s.len / 2);
+	out_str(&c->out, "reply_seen", s->data + s->len / 2);
 	out_end(&c->out);
 	return 0;
 }
@@ -208,6 +214,7 @@ static int unix_address(const char *path, struct sockaddr_un *a)
 static int serve(struct ctx *c, const struct share_opts *o)
 {
 	struct sockaddr_un a;
+	struct side s;
 	int ls, conn, ret;
 
 	ret = unix_address(o->serve, &a);
@@ -217,11 +224,14 @@ static int serve(struct ctx *c, const struct share_opts *o)
 	unlink(o->serve);
 	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1))
 		return out_fail(&c->out, OP_SOCKET, errno);
-	out_note(&c->out, "[writer pid %d] waiting for a reader on %s", (int)getpid(), o->serve);
+	ret = writer_begin(c, o, &s);
+	if (ret)
+		return ret;
+	out_note(&c->out, "waiting for a reader on %s", o->serve);
 	conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
 	if (conn < 0)
 		return out_fail(&c->out, OP_SOCKET, errno);
-	ret = writer(c, o, conn);
+	ret = writer_finish(c, &s, conn);
 	unlink(o->serve);
 	return ret;
 }
@@ -248,6 +258,7 @@ static int connect_to(struct ctx *c, const struct share_opts *o)
 
 static int fork_both(struct ctx *c, const struct share_opts *o)
 {
+	struct side s;
 	int sv[2], status, ret;
 	pid_t child;
 
@@ -262,7 +273,9 @@ static int fork_both(struct ctx *c, const struct share_opts *o)
 		exit(reader(c, o, sv[1]));
 	}
 	close(sv[1]);
-	ret = writer(c, o, sv[0]);
+	ret = writer_begin(c, o, &s);
+	if (!ret)
+		ret = writer_finish(c, &s, sv[0]);
 	close(sv[0]);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status))
 		return ret ? ret : 1;

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make -C userspace check: host tests that need no module.
+#   - build/host_check: libmdl argument checks, fd passing, errno table
+#   - mdlctl's command line: --help, usage errors (exit 2), failures (exit 1)
+#   - make install into a scratch DESTDIR; a program built with pkg-config
+#     against the shared and the static library
+# Prints "userspace: N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+
+B=${1:-build}
+MDLCTL=$B/mdlctl
+PASS=0
+FAIL=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+result() {
+	if [[ $1 == 0 ]]; then
+		PASS=$((PASS + 1))
+		echo "ok - $2"
+	else
+		FAIL=$((FAIL + 1))
+		echo "not ok - $2"
+	fi
+}
+
+# expect STATUS NAME CMD...: CMD exits with STATUS; output in $TMP/out, err.
+expect() {
+	local want=$1 name=$2 rc=0
+	shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	[[ $rc == "$want" ]] || echo "# $name: exit status $rc, want $want"
+	result "$([[ $rc == "$want" ]] && echo 0 || echo 1)" "$name"
+}
+
+# says FILE TEXT NAME: FILE contains TEXT.
+says() {
+	grep -qF -- "$2" "$1"
+	result $? "$3"
+}
+
+is_json() {
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$1" 2>/dev/null
+	result $? "$2"
+}
+
+host_check() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) PASS=$((PASS + 1)) ;;
+		"not ok "*) FAIL=$((FAIL + 1)); echo "$line" ;;
+		"# "*) echo "$line" ;;
+		esac
+	done < <("$B/host_check")
+}
+
+cli_help() {
+	local cmd
+	expect 2 "mdlctl without a command: usage, exit 2" "$MDLCTL"
+	expect 0 "mdlctl --help: exit 0" "$MDLCTL" --help
+	says "$TMP/out" "commands:" "mdlctl --help lists the commands"
+	for cmd in info lock alloc query pfns translate share map-io stats; do
+		expect 0 "mdlctl $cmd --help: exit 0" "$MDLCTL" "$cmd" --help
+		says "$TMP/out" "usage: mdlctl $cmd" "mdlctl $cmd --help shows its usage"
+	done
+}
+
+cli_usage_errors() {
+	expect 2 "unknown command: exit 2" "$MDLCTL" frobnicate
+	expect 2 "unknown global option: exit 2" "$MDLCTL" --frob info
+	expect 2 "unknown command option: exit 2" "$MDLCTL" lock --frob
+	expect 2 "bad size: exit 2" "$MDLCTL" lock --size 12q
+	expect 2 "stray argument: exit 2" "$MDLCTL" query extra
+	expect 2 "map-io without --phys: exit 2" "$MDLCTL" map-io
+	says "$TMP/err" "--phys" "map-io names the missing option"
+	expect 2 "share --serve with --connect: exit 2" "$MDLCTL" share --serve a --connect b
+	expect 2 "bad cache type: exit 2" "$MDLCTL" alloc --cache purple
+}
+
+cli_failures() {
+	expect 1 "no device: exit 1" "$MDLCTL" --device "$TMP/none" info
+	says "$TMP/err" "not loaded" "no device: says the module is not loaded"
+	expect 1 "no device, --json: exit 1" "$MDLCTL" --json --device "$TMP/none" lock
+	is_json "$TMP/out" "no device, --json: the error is JSON"
+	says "$TMP/out" '"errno":2' "no device, --json: carries the errno"
+	expect 1 "a device that is not /dev/mdl: exit 1" "$MDLCTL" --device /dev/null info
+	says "$TMP/err" "ABI" "ENOTTY is explained as a version mismatch"
+	expect 1 "stats without debugfs file: exit 1" "$MDLCTL" stats --file "$TMP/none"
+	says "$TMP/err" "debugfs" "stats failure mentions debugfs"
+}
+
+cli_stats() {
+	printf 'objects 2\npinned_pages 16\nmapped_pages 0\n' >"$TMP/stats"
+	expect 0 "stats of a file: exit 0" "$MDLCTL" stats --file "$TMP/stats"
+	says "$TMP/out" "pinned_pages:" "stats prints each key"
+	expect 0 "stats --json: exit 0" "$MDLCTL" stats --json --file "$TMP/stats"
+	is_json "$TMP/out" "stats --json is JSON"
+	says "$TMP/out" '"pinned_pages":16' "stats --json carries the values"
+}
+
+# install into a scratch root; build a program with pkg-config against it.
+install_and_link() {
+	local root=$TMP/root pc
+	expect 0 "make install DESTDIR PREFIX=/usr" \
+		make -s install DESTDIR="$root" PREFIX=/usr B="$B"
+	for f in usr/lib/libmdl.a usr/lib/libmdl.so usr/lib/libmdl.so.1 \
+		usr/include/libmdl.h usr/include/linux/mdl.h \
+		usr/lib/pkgconfig/libmdl.pc usr/bin/mdlctl; do
+		[[ -e $root/$f ]]
+		result $? "installed $f"
+	done
+	readelf -d "$root/usr/lib/libmdl.so" | grep -q 'SONAME.*libmdl.so.1'
+	result $? "libmdl.so has soname libmdl.so.1"
+	cat >"$TMP/prog.c" <<'PROG'
+#include <errno.h>
+#include <libmdl.h>
+int main(void) { struct mdl_info i; return mdl_query(-1, &i) == -EBADF ? 0 : 1; }
+PROG
+	pc="env PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/pkgconfig pkg-config"
+	# shellcheck disable=SC2046
+	expect 0 "a program builds with pkg-config --cflags --libs libmdl" \
+		gcc -o "$TMP/prog" "$TMP/prog.c" $($pc --cflags --libs libmdl)
+	expect 0 "it runs against libmdl.so" env LD_LIBRARY_PATH="$root/usr/lib" "$TMP/prog"
+	# shellcheck disable=SC2046
+	expect 0 "a program links libmdl.a statically" \
+		gcc -static -o "$TMP/prog-static" "$TMP/prog.c" $($pc --cflags --libs --static libmdl)
+	expect 0 "the static program runs" "$TMP/prog-static"
+}
+
+host_check
+cli_help
+cli_usage_errors
+cli_failures
+cli_stats
+install_and_link
+echo "userspace: $PASS passed, $FAIL failed"
+((FAIL == 0))
