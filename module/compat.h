@@ -10,6 +10,7 @@
 #include <linux/version.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
+#include <linux/io.h>
 
 /*
  * Kernel addresses backed by page tables rather than the direct map:
@@ -51,6 +52,199 @@ static inline void mdl_vm_flags_mod(struct vm_area_struct *vma,
 	vm_flags_mod(vma, set, clear);
 #else
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/*
+ * pin_user_pages_remote() lost its vmas argument in 6.5. The caller holds
+ * mmap_read_lock(mm); locked == NULL keeps it held throughout.
+ */
+static inline long mdl_pin_user_pages_remote(struct mm_struct *mm,
+					     unsigned long start,
+					     unsigned long nr_pages,
+					     unsigned int gup_flags,
+					     struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, NULL);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
+#endif
+}
+
+/*
+ * Fill the NULL slots of @pages with order-0 pages, in one call to the
+ * page allocator's bulk path (renamed alloc_pages_bulk in 6.14).
+ */
+static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
+						 struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+	return alloc_pages_bulk(gfp, nr, pages);
+#else
+	return alloc_pages_bulk_array(gfp, nr, pages);
+#endif
+}
+
+/*
+ * Kernel page protections. User-Mode Linux has no PAGE_KERNEL_RO (the
+ * generic fallback is PAGE_KERNEL, writable): build it from its bits.
+ */
+#ifdef CONFIG_UML
+#define MDL_PAGE_KERNEL_RO	__pgprot(_PAGE_PRESENT | _PAGE_ACCESSED)
+#else
+#define MDL_PAGE_KERNEL_RO	PAGE_KERNEL_RO
+#endif
+
+/*
+ * Kernel PTEs of vmalloc-space ranges, rewritten in place by
+ * MmProtectMdlSystemAddress and the reserved mappings. Neither init_mm nor
+ * flush_tlb_kernel_range() is exported. x86: lookup_address() finds the PTE
+ * (4 KiB level only: vmap() maps at that level), set_pte() writes it, and a
+ * full local flush on each CPU (__flush_tlb_all through on_each_cpu, what
+ * flush_tlb_all does) makes the change effective. User-Mode Linux exports
+ * no way to reach kernel page tables: the routines refuse there.
+ */
+#ifdef CONFIG_X86
+#include <linux/smp.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+#define MDL_HAVE_KERNEL_PTE	1
+
+static inline pte_t *mdl_kernel_pte(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(addr, &level);
+
+	return pte && level == PG_LEVEL_4K ? pte : NULL;
+}
+
+static inline void mdl_set_kernel_pte(pte_t *ptep, pte_t pte)
+{
+	set_pte(ptep, pte);
+}
+
+/*
+ * @old with the access bits of @prot; frame, cache and special bits kept.
+ * pte_modify() cannot be used: its mask names cc_mask, not exported.
+ */
+static inline pte_t mdl_pte_reprotect(pte_t old, pgprot_t prot)
+{
+	pteval_t keep = pte_flags(old) & (_PAGE_CACHE_MASK | _PAGE_SPECIAL);
+
+	return pfn_pte(pte_pfn(old), __pgprot(pgprot_val(prot) | keep));
+}
+
+static inline void mdl_flush_tlb_one_cpu(void *unused)
+{
+	__flush_tlb_all();
+}
+
+static inline void mdl_flush_kernel_tlb(void)
+{
+	on_each_cpu(mdl_flush_tlb_one_cpu, NULL, 1);
+}
+#else
+#define MDL_HAVE_KERNEL_PTE	0
+
+static inline pte_t *mdl_kernel_pte(unsigned long addr)
+{
+	return NULL;
+}
+
+static inline void mdl_set_kernel_pte(pte_t *ptep, pte_t pte)
+{
+}
+
+static inline pte_t mdl_pte_reprotect(pte_t old, pgprot_t prot)
+{
+	return old;
+}
+
+static inline void mdl_flush_kernel_tlb(void)
+{
+}
+#endif
+
+/*
+ * Cache attribute of pages that the kernel maps through its direct map.
+ * x86 (PAT): the direct map itself is changed (set_pages_array_uc/wc/wb),
+ * so that no cached alias of an uncached page exists. User-Mode Linux has
+ * no memory types to set: the calls succeed and change nothing.
+ */
+#ifdef CONFIG_X86
+#include <asm/set_memory.h>
+#define MDL_HAVE_CACHE_CONTROL	1
+static inline int mdl_pages_set_uc(struct page **pages, int n)
+{
+	return set_pages_array_uc(pages, n);
+}
+
+static inline int mdl_pages_set_wc(struct page **pages, int n)
+{
+	return set_pages_array_wc(pages, n);
+}
+
+static inline int mdl_pages_set_wb(struct page **pages, int n)
+{
+	return set_pages_array_wb(pages, n);
+}
+#else
+#define MDL_HAVE_CACHE_CONTROL	0
+static inline int mdl_pages_set_uc(struct page **pages, int n)
+{
+	return 0;
+}
+
+static inline int mdl_pages_set_wc(struct page **pages, int n)
+{
+	return 0;
+}
+
+static inline int mdl_pages_set_wb(struct page **pages, int n)
+{
+	return 0;
+}
+#endif
+
+/* Largest order the page allocator hands out (inclusive since 6.4). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define MDL_MAX_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define MDL_MAX_ORDER	MAX_ORDER
+#else
+#define MDL_MAX_ORDER	(MAX_ORDER - 1)
+#endif
+
+/* MODULE_IMPORT_NS() takes a string literal from 6.13. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MDL_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
+#else
+#define MDL_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
+#endif
+
+/*
+ * Highest physical address the CPU can reach: a PFN above it would make a
+ * page table entry with reserved bits set.
+ */
+static inline u64 mdl_phys_addr_max(void)
+{
+#ifdef CONFIG_X86
+	return (1ULL << boot_cpu_data.x86_phys_bits) - 1;
+#else
+	return (u64)PHYS_ADDR_MAX;
+#endif
+}
+
+/* ioremap_cache() exists where the architecture offers it (not UML). */
+static inline void __iomem *mdl_ioremap_cache(phys_addr_t pa, size_t size)
+{
+#ifdef CONFIG_X86
+	return ioremap_cache(pa, size);
+#else
+	return NULL;
 #endif
 }
 

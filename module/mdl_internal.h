@@ -34,6 +34,8 @@ enum mdl_hold {
  * @capacity: PFN entries the MDL has room for (owned MDLs), else 0
  * @sys_va: page-aligned base of the system mapping this MDL made, or NULL
  * @sys_pages: pages covered by @sys_va
+ * @sys_reserved: @sys_va lies in a range of MmAllocateMappingAddress
+ * @cache: cache type given to MmAllocatePagesForMdlEx (MDL_HOLD_ALLOCATED)
  * @priv: per-feature state (user mappings, allocations), owned by the
  *        feature that set it
  *
@@ -50,6 +52,8 @@ struct mdl_ext {
 	ULONG capacity;
 	void *sys_va;
 	ULONG sys_pages;
+	bool sys_reserved;
+	MEMORY_CACHING_TYPE cache;
 	void *priv;
 };
 
@@ -85,6 +89,19 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 			struct mdl_ext **extp);
 void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
 		   LOCK_OPERATION op, PEPROCESS process);
+void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty);
+
+/* mdl_pages.c: pages of MmAllocatePagesForMdl* (MDL_HOLD_ALLOCATED). */
+void mdl_free_allocated(struct mdl_ext *ext, bool zero);
+gfp_t mdl_zone_for(u64 high);
+
+/* mdl_protect.c: rewrite the kernel PTEs of a vmap range in place. */
+typedef int (*mdl_pte_fn_t)(pte_t *pte, unsigned long addr, void *data);
+int mdl_kernel_ptes_apply(unsigned long start, ULONG npages, mdl_pte_fn_t fn,
+			  void *data);
+
+/* mdl_reserve.c: unmap an MDL from its reserved range (mdl_unmap_system). */
+void mdl_reserve_unmap(struct mdl_ext *ext);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);

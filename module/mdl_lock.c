@@ -97,7 +97,7 @@ static int mdl_pin_user_pages(PMDL mdl, ULONG npages, bool write)
 	return 0;
 }
 
-static void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty)
+void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty)
 {
 	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
@@ -119,6 +119,9 @@ void mdl_release_hold(struct mdl_ext *ext)
 	case MDL_HOLD_PINNED:
 		mdl_unpin_user_pages(mdl, ext->nheld,
 				     mdl->MdlFlags & MDL_WRITE_OPERATION);
+		break;
+	case MDL_HOLD_ALLOCATED:
+		mdl_free_allocated(ext, false);
 		break;
 	default:
 		break;

@@ -142,7 +142,10 @@ void mdl_unmap_system(struct mdl_ext *ext)
 				   MDL_PARTIAL_HAS_BEEN_MAPPED);
 		mdl->MappedSystemVa = NULL;
 	}
-	vunmap(ext->sys_va);
+	if (ext->sys_reserved)
+		mdl_reserve_unmap(ext);
+	else
+		vunmap(ext->sys_va);
 	ext->sys_va = NULL;
 	ext->sys_pages = 0;
 }

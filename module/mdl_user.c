@@ -13,7 +13,7 @@
  *  - Anonymous user pages (a probe-and-locked MDL) and the zero page are
  *    refused by vm_insert_pages(): they are mapped as PFNs (remap_pfn_range)
  *    and the mapping takes its own page references, dropped on close.
- *  - I/O space (MDL_IO_SPACE) is mapped with io_remap_pfn_range().
+ *  - I/O space (MDL_IO_SPACE) is mapped with remap_pfn_range().
  *  - Slab pages are never mapped: a page of kmalloc memory holds other
  *    objects.
  *
@@ -104,9 +104,14 @@ static int mdl_check_write(struct vm_area_struct *vma, PMDL mdl)
 	return 0;
 }
 
-/* Map runs of consecutive PFNs with one remap call each. */
+/*
+ * Map runs of consecutive PFNs with one remap call each. Device memory uses
+ * remap_pfn_range() too: x86's io_remap_pfn_range() only adds the
+ * memory-encryption bit through a symbol modules cannot reach (cc_mask), so
+ * I/O-space MDLs are not mapped into encrypted (SEV/TDX) guests correctly.
+ */
 static int mdl_remap_pfns(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
-			  ULONG npages, bool io)
+			  ULONG npages)
 {
 	unsigned long addr = vma->vm_start;
 	ULONG i = 0, run;
@@ -117,12 +122,8 @@ static int mdl_remap_pfns(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
 	while (i < npages) {
 		for (run = 1; i + run < npages && pfns[i + run] == pfns[i] + run; run++)
 			;
-		if (io)
-			ret = io_remap_pfn_range(vma, addr, pfns[i], run << PAGE_SHIFT,
-						 vma->vm_page_prot);
-		else
-			ret = remap_pfn_range(vma, addr, pfns[i], run << PAGE_SHIFT,
-					      vma->vm_page_prot);
+		ret = remap_pfn_range(vma, addr, pfns[i], run << PAGE_SHIFT,
+				      vma->vm_page_prot);
 		if (ret)
 			return ret;
 		addr += (unsigned long)run << PAGE_SHIFT;
@@ -172,7 +173,7 @@ static int mdl_insert_pages(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
  * vm_insert_pages() refuses, are mapped with remap_pfn_range() (VM_PFNMAP,
  * no page reference: the caller keeps them held, for example by the MDL's
  * lock, for the life of the VMA). MDL_IO_SPACE entries use
- * io_remap_pfn_range(). Slab pages, PFNs without a struct page in a RAM MDL
+ * remap_pfn_range() as well. Slab pages, PFNs without a struct page in a RAM MDL
  * and free pages are refused. User pages locked for reading (Process set,
  * no MDL_WRITE_OPERATION) and the zero page are mapped only into a VMA
  * that is not writable, and VM_MAYWRITE is cleared so that mprotect cannot
@@ -200,14 +201,14 @@ int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
 		return -EINVAL;
 	pfns = MmGetMdlPfnArray(mdl) + first_page;
 	if (mdl->MdlFlags & MDL_IO_SPACE)
-		return mdl_remap_pfns(vma, pfns, npages, true);
+		return mdl_remap_pfns(vma, pfns, npages);
 	ret = mdl_check_write(vma, mdl);
 	if (!ret)
 		ret = mdl_classify(vma, pfns, npages, &pfnmap);
 	if (ret)
 		return ret;
 	if (pfnmap)
-		return mdl_remap_pfns(vma, pfns, npages, false);
+		return mdl_remap_pfns(vma, pfns, npages);
 	return mdl_insert_pages(vma, pfns, npages);
 }
 EXPORT_SYMBOL_GPL(mdl_populate_vma);

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contiguous and uncached memory: MmAllocateContiguousMemory,
+ * MmAllocateContiguousMemorySpecifyCache, MmFreeContiguousMemory,
+ * MmFreeContiguousMemorySpecifyCache, MmAllocateNonCachedMemory and
+ * MmFreeNonCachedMemory.
+ *
+ * Contiguous memory is one block of the page allocator (at most
+ * 2^MDL_MAX_ORDER pages, 4 MiB on x86-64; alloc_contig_pages is not
+ * exported), split into order-0 pages with the unused tail freed at once,
+ * from the zone that satisfies HighestAcceptableAddress, and checked
+ * against the lowest address and the boundary; blocks that miss are held
+ * aside while the next is tried. The caller gets the direct-map address.
+ *
+ * Cache types on x86: the direct map's attribute of the pages is changed
+ * (set_pages_array_uc / _wc, back to write-back before the pages are freed),
+ * so the returned address is uncached and no cached alias remains: a
+ * second, uncached vmap of pages the direct map maps write-back would be an
+ * attribute alias, which x86 PAT forbids. MmAllocateNonCachedMemory does
+ * the same for order-0 pages and returns a vmap of them made with
+ * pgprot_noncached. User-Mode Linux has no memory types to change.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "mdl_internal.h"
+
+/* Blocks held aside while a block that fits is looked for. */
+#define MDL_CONTIG_TRIES	16
+
+/**
+ * struct mdl_contig - one contiguous or non-cached allocation
+ * @node: entry in mdl_contigs
+ * @va: the address returned
+ * @npages: number of pages
+ * @cache: cache type the pages were given
+ * @first: first page of a contiguous allocation
+ * @pages: pages of a non-cached allocation (vmapped at @va), else NULL
+ */
+struct mdl_contig {
+	struct list_head node;
+	void *va;
+	ULONG npages;
+	MEMORY_CACHING_TYPE cache;
+	struct page *first;
+	struct page **pages;
+};
+
+static LIST_HEAD(mdl_contigs);
+static DEFINE_MUTEX(mdl_contig_lock);
+
+static void mdl_contig_add(struct mdl_contig *c)
+{
+	mutex_lock(&mdl_contig_lock);
+	list_add(&c->node, &mdl_contigs);
+	mutex_unlock(&mdl_contig_lock);
+}
+
+static struct mdl_contig *mdl_contig_take(void *va, bool noncached)
+{
+	struct mdl_contig *c, *found = NULL;
+
+	mutex_lock(&mdl_contig_lock);
+	list_for_each_entry(c, &mdl_contigs, node) {
+		if (c->va == va && !!c->pages == noncached) {
+			found = c;
+			list_del(&c->node);
+			break;
+		}
+	}
+	mutex_unlock(&mdl_contig_lock);
+	return found;
+}
+
+static bool mdl_cached(MEMORY_CACHING_TYPE cache)
+{
+	return cache == MmCached || cache == MmHardwareCoherentCached;
+}
+
+/* Give @n pages the attribute of @cache (x86: in the direct map). */
+static int mdl_pages_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
+{
+	switch (cache) {
+	case MmCached:
+	case MmHardwareCoherentCached:
+		return 0;
+	case MmNonCached:
+	case MmNonCachedUnordered:
+		return mdl_pages_set_uc(pages, n);
+	case MmWriteCombined:
+	case MmUSWCCached:
+		return mdl_pages_set_wc(pages, n);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The same for a contiguous run, through a temporary page array. */
+static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cache,
+			   bool restore)
+{
+	struct page **pages;
+	ULONG i;
+	int ret;
+
+	if (mdl_cached(cache))
+		return 0;
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		pages[i] = first + i;
+	ret = restore ? mdl_pages_set_wb(pages, n) : mdl_pages_cache(pages, n, cache);
+	kvfree(pages);
+	return ret;
+}
+
+static void mdl_free_block(struct page *first, ULONG n)
+{
+	ULONG i;
+
+	for (i = 0; i < n; i++)
+		__free_page(first + i);
+}
+
+/* One block of @n pages, split, with the tail beyond @n freed. */
+static struct page *mdl_alloc_block_exact(gfp_t gfp, ULONG n)
+{
+	unsigned int order = get_order((size_t)n << PAGE_SHIFT);
+	struct page *page = alloc_pages(gfp, order);
+
+	if (!page)
+		return NULL;
+	split_page(page, order);
+	mdl_free_block(page + n, (1UL << order) - n);
+	return page;
+}
+
+static bool mdl_block_fits(struct page *page, ULONG n, u64 low, u64 high,
+			   u64 boundary)
+{
+	u64 pa = page_to_phys(page), last = pa + ((u64)n << PAGE_SHIFT) - 1;
+
+	if (pa < low || last > high)
+		return false;
+	return !boundary || div64_u64(pa, boundary) == div64_u64(last, boundary);
+}
+
+static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO | __GFP_NORETRY |
+		    mdl_zone_for(high);
+	struct page *held[MDL_CONTIG_TRIES], *page = NULL;
+	int tries, i;
+
+	for (tries = 0; tries < MDL_CONTIG_TRIES; tries++) {
+		page = mdl_alloc_block_exact(gfp, n);
+		if (!page || mdl_block_fits(page, n, low, high, boundary))
+			break;
+		held[tries] = page;
+		page = NULL;
+	}
+	for (i = 0; i < tries; i++)
+		mdl_free_block(held[i], n);
+	return page;
+}
+
+PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
+					     PHYSICAL_ADDRESS LowestAcceptableAddress,
+					     PHYSICAL_ADDRESS HighestAcceptableAddress,
+					     PHYSICAL_ADDRESS BoundaryAddressMultiple,
+					     MEMORY_CACHING_TYPE CacheType)
+{
+	u64 low = LowestAcceptableAddress.QuadPart;
+	u64 high = HighestAcceptableAddress.QuadPart;
+	u64 boundary = BoundaryAddressMultiple.QuadPart;
+	struct mdl_contig *c;
+	struct page *page;
+	ULONG n;
+
+	if (!NumberOfBytes || get_order(NumberOfBytes) > MDL_MAX_ORDER ||
+	    LowestAcceptableAddress.QuadPart < 0 || high < low ||
+	    BoundaryAddressMultiple.QuadPart < 0 ||
+	    (boundary && (!is_power_of_2(boundary) || boundary < NumberOfBytes)) ||
+	    CacheType < MmNonCached || CacheType >= MmMaximumCacheType) {
+		mdl_refuse("bad size %zu, range, boundary or cache type %d",
+			   NumberOfBytes, CacheType);
+		return NULL;
+	}
+	n = BYTES_TO_PAGES(NumberOfBytes);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	page = mdl_alloc_contig(n, low, high, boundary);
+	if (!page)
+		goto err_free;
+	if (mdl_block_cache(page, n, CacheType, false))
+		goto err_pages;
+	c->va = page_address(page);
+	c->npages = n;
+	c->cache = CacheType;
+	c->first = page;
+	mdl_contig_add(c);
+	return c->va;
+
+err_pages:
+	mdl_free_block(page, n);
+err_free:
+	kfree(c);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(MmAllocateContiguousMemorySpecifyCache);
+
+PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
+				 PHYSICAL_ADDRESS HighestAcceptableAddress)
+{
+	PHYSICAL_ADDRESS zero = { .QuadPart = 0 };
+
+	return MmAllocateContiguousMemorySpecifyCache(NumberOfBytes, zero,
+						      HighestAcceptableAddress,
+						      zero, MmCached);
+}
+EXPORT_SYMBOL_GPL(MmAllocateContiguousMemory);
+
+VOID MmFreeContiguousMemory(PVOID BaseAddress)
+{
+	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, false) : NULL;
+
+	if (!c) {
+		mdl_refuse("%p was not allocated by MmAllocateContiguousMemory",
+			   BaseAddress);
+		return;
+	}
+	mdl_block_cache(c->first, c->npages, c->cache, true);
+	mdl_free_block(c->first, c->npages);
+	kfree(c);
+}
+EXPORT_SYMBOL_GPL(MmFreeContiguousMemory);
+
+VOID MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
+					MEMORY_CACHING_TYPE CacheType)
+{
+	MmFreeContiguousMemory(BaseAddress);
+}
+EXPORT_SYMBOL_GPL(MmFreeContiguousMemorySpecifyCache);
+
+PVOID MmAllocateNonCachedMemory(SIZE_T NumberOfBytes)
+{
+	struct mdl_contig *c;
+	ULONG n, got;
+
+	if (!NumberOfBytes || NumberOfBytes > MDL_MAX_BYTE_COUNT)
+		return NULL;
+	n = BYTES_TO_PAGES(NumberOfBytes);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->pages = kvcalloc(n, sizeof(*c->pages), GFP_KERNEL);
+	if (!c->pages)
+		goto err_free;
+	got = mdl_alloc_pages_bulk(GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO, n,
+				   c->pages);
+	c->npages = got;
+	if (got < n || mdl_pages_set_uc(c->pages, n))
+		goto err_pages;
+	c->va = vmap(c->pages, n, VM_MAP, pgprot_noncached(PAGE_KERNEL));
+	if (!c->va)
+		goto err_wb;
+	c->cache = MmNonCached;
+	mdl_contig_add(c);
+	return c->va;
+
+err_wb:
+	mdl_pages_set_wb(c->pages, n);
+err_pages:
+	while (got)
+		__free_page(c->pages[--got]);
+	kvfree(c->pages);
+err_free:
+	kfree(c);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(MmAllocateNonCachedMemory);
+
+VOID MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes)
+{
+	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, true) : NULL;
+	ULONG i;
+
+	if (!c) {
+		mdl_refuse("%p was not allocated by MmAllocateNonCachedMemory",
+			   BaseAddress);
+		return;
+	}
+	vunmap(c->va);
+	mdl_pages_set_wb(c->pages, c->npages);
+	for (i = 0; i < c->npages; i++)
+		__free_page(c->pages[i]);
+	kvfree(c->pages);
+	kfree(c);
+}
+EXPORT_SYMBOL_GPL(MmFreeNonCachedMemory);

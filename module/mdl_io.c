@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Physical ranges in system space: MmMapIoSpace, MmMapIoSpaceEx,
+ * MmUnmapIoSpace, and MDLs of device memory: MmAllocateMdlForIoSpace.
+ *
+ * Device memory is mapped with ioremap (MmNonCached), ioremap_wc
+ * (MmWriteCombined) or ioremap_cache (MmCached). A range that is System
+ * RAM is mapped with memremap(MEMREMAP_WB), so that the Windows pattern
+ * MmGetPhysicalAddress then MmMapIoSpace of that address works; RAM keeps
+ * its cached attribute whatever the cache type asked (x86 PAT forbids an
+ * uncached alias of a page the direct map maps cached). A range that is
+ * partly RAM is refused. Read-only mappings (MmMapIoSpaceEx PAGE_READONLY)
+ * are made with vmap (RAM) or vmap_pfn (device memory) and a read-only
+ * protection. Each mapping is recorded so that MmUnmapIoSpace uses the call
+ * that matches the one that mapped it and refuses anything else.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "mdl_internal.h"
+
+enum mdl_iomap_kind {
+	MDL_IOMAP_IOREMAP,	/* iounmap */
+	MDL_IOMAP_MEMREMAP,	/* memunmap */
+	MDL_IOMAP_DIRECT,	/* direct map of RAM: nothing to undo */
+	MDL_IOMAP_VMAP,		/* vunmap */
+};
+
+/**
+ * struct mdl_iomap - one mapping of MmMapIoSpace*
+ * @node: entry in mdl_iomaps
+ * @va: the address returned to the caller
+ * @size: NumberOfBytes
+ * @kind: how @va was mapped
+ */
+struct mdl_iomap {
+	struct list_head node;
+	void *va;
+	SIZE_T size;
+	enum mdl_iomap_kind kind;
+};
+
+static LIST_HEAD(mdl_iomaps);
+static DEFINE_MUTEX(mdl_iomap_lock);
+
+/* RAM without an iomem resource (User-Mode Linux registers none). */
+static bool mdl_unlisted_ram(phys_addr_t pa, SIZE_T size)
+{
+	unsigned long pfn = PHYS_PFN(pa), last = PHYS_PFN(pa + size - 1);
+
+	for (; pfn <= last; pfn++) {
+		if (!pfn_valid(pfn) || PageReserved(pfn_to_page(pfn)) ||
+		    PageHighMem(pfn_to_page(pfn)))
+			return false;
+	}
+	return true;
+}
+
+/* 1: System RAM, 0: device memory, -1: a mix (refused). */
+static int mdl_range_is_ram(phys_addr_t pa, SIZE_T size)
+{
+	switch (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
+				  IORES_DESC_NONE)) {
+	case REGION_INTERSECTS:
+		return 1;
+	case REGION_DISJOINT:
+		return mdl_unlisted_ram(pa, size) ? 1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* Read-only mapping: vmap of RAM pages or vmap_pfn of device PFNs. */
+static void *mdl_map_ro(phys_addr_t pa, SIZE_T size, bool ram, pgprot_t prot)
+{
+	unsigned long first = PHYS_PFN(pa);
+	unsigned int i, n = PHYS_PFN(pa + size - 1) - first + 1;
+	unsigned long *pfns;
+	void *va;
+
+	pfns = kvmalloc_array(n, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns)
+		return NULL;
+	for (i = 0; i < n; i++)
+		pfns[i] = first + i;
+	if (ram) {
+		struct page **pages = (struct page **)pfns;
+
+		for (i = 0; i < n; i++)
+			pages[i] = pfn_to_page(first + i);
+		va = vmap(pages, n, VM_MAP, MDL_PAGE_KERNEL_RO);
+	} else {
+		va = mdl_vmap_io(pfns, n, prot);
+	}
+	kvfree(pfns);
+	return va ? va + offset_in_page(pa) : NULL;
+}
+
+static void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
+{
+	switch (cache) {
+	case MmNonCached:
+	case MmNonCachedUnordered:
+		return (void __force *)ioremap(pa, size);
+	case MmWriteCombined:
+	case MmUSWCCached:
+		return (void __force *)ioremap_wc(pa, size);
+	case MmCached:
+	case MmHardwareCoherentCached:
+		return (void __force *)mdl_ioremap_cache(pa, size);
+	default:
+		return NULL;
+	}
+}
+
+static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
+			  MEMORY_CACHING_TYPE cache, bool readonly)
+{
+	phys_addr_t pa = PhysicalAddress.QuadPart, end;
+	enum mdl_iomap_kind kind;
+	struct mdl_iomap *map;
+	pgprot_t prot = MDL_PAGE_KERNEL_RO;
+	int ram;
+	void *va;
+
+	if (PhysicalAddress.QuadPart < 0 || !size ||
+	    check_add_overflow(pa, (phys_addr_t)size, &end) ||
+	    mdl_cache_prot(cache, &prot))
+		return NULL;
+	ram = mdl_range_is_ram(pa, size);
+	if (ram < 0)
+		return NULL;
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	if (readonly) {
+		kind = MDL_IOMAP_VMAP;
+		va = mdl_map_ro(pa, size, ram, prot);
+	} else if (ram && region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
+					    IORES_DESC_NONE) == REGION_INTERSECTS) {
+		kind = MDL_IOMAP_MEMREMAP;
+		va = memremap(pa, size, MEMREMAP_WB);
+	} else if (ram) {
+		kind = MDL_IOMAP_DIRECT;
+		va = phys_to_virt(pa);
+	} else {
+		kind = MDL_IOMAP_IOREMAP;
+		va = mdl_ioremap(pa, size, cache);
+	}
+	if (!va) {
+		kfree(map);
+		return NULL;
+	}
+	if (ram && cache != MmCached && cache != MmHardwareCoherentCached)
+		pr_info_once("System RAM at %pa is mapped cached (its direct-map attribute)\n",
+			     &pa);
+	map->va = va;
+	map->size = size;
+	map->kind = kind;
+	mutex_lock(&mdl_iomap_lock);
+	list_add(&map->node, &mdl_iomaps);
+	mutex_unlock(&mdl_iomap_lock);
+	return va;
+}
+
+PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+		   MEMORY_CACHING_TYPE CacheType)
+{
+	PVOID va = mdl_map_phys(PhysicalAddress, NumberOfBytes, CacheType, false);
+
+	if (!va)
+		mdl_refuse("cannot map %zu bytes at %#llx (cache type %d)",
+			   NumberOfBytes, PhysicalAddress.QuadPart, CacheType);
+	return va;
+}
+EXPORT_SYMBOL_GPL(MmMapIoSpace);
+
+PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+		     ULONG Protect)
+{
+	ULONG access = Protect & 0xff, extra = Protect & ~0xffU;
+	MEMORY_CACHING_TYPE cache = MmCached;
+	PVOID va = NULL;
+
+	if (extra == PAGE_NOCACHE)
+		cache = MmNonCached;
+	else if (extra == PAGE_WRITECOMBINE)
+		cache = MmWriteCombined;
+	else if (extra)
+		cache = MmNotMapped;
+	if (cache != MmNotMapped &&
+	    (access == PAGE_READWRITE || access == PAGE_READONLY))
+		va = mdl_map_phys(PhysicalAddress, NumberOfBytes, cache,
+				  access == PAGE_READONLY);
+	if (!va)
+		mdl_refuse("cannot map %zu bytes at %#llx with protection %#x",
+			   NumberOfBytes, PhysicalAddress.QuadPart, Protect);
+	return va;
+}
+EXPORT_SYMBOL_GPL(MmMapIoSpaceEx);
+
+VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
+{
+	struct mdl_iomap *map, *found = NULL;
+
+	mutex_lock(&mdl_iomap_lock);
+	list_for_each_entry(map, &mdl_iomaps, node) {
+		if (map->va == BaseAddress && map->size == NumberOfBytes) {
+			found = map;
+			list_del(&map->node);
+			break;
+		}
+	}
+	mutex_unlock(&mdl_iomap_lock);
+	if (!found) {
+		mdl_refuse("%p (%zu bytes) was not mapped by MmMapIoSpace",
+			   BaseAddress, NumberOfBytes);
+		return;
+	}
+	switch (found->kind) {
+	case MDL_IOMAP_IOREMAP:
+		iounmap((void __iomem *)found->va);
+		break;
+	case MDL_IOMAP_MEMREMAP:
+		memunmap(found->va);
+		break;
+	case MDL_IOMAP_VMAP:
+		vunmap((void *)((unsigned long)found->va & PAGE_MASK));
+		break;
+	default:
+		break;
+	}
+	kfree(found);
+}
+EXPORT_SYMBOL_GPL(MmUnmapIoSpace);
+
+/* Device memory only: no RAM, no PFN with a struct page. */
+static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
+				 u64 *total)
+{
+	SIZE_T i;
+	u64 pa, len, end;
+
+	*total = 0;
+	for (i = 0; i < n; i++) {
+		pa = list[i].PhysicalAddress.QuadPart;
+		len = list[i].NumberOfBytes;
+		if (list[i].PhysicalAddress.QuadPart < 0 || !len ||
+		    (pa | len) & (PAGE_SIZE - 1) ||
+		    check_add_overflow(pa, len, &end) ||
+		    check_add_overflow(*total, len, total) ||
+		    *total > MDL_MAX_BYTE_COUNT)
+			return STATUS_INVALID_PARAMETER_1;
+		if (region_intersects(pa, len, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT ||
+		    pfn_valid(PHYS_PFN(pa)) || pfn_valid(PHYS_PFN(end - 1)))
+			return STATUS_INVALID_PARAMETER_1;
+	}
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
+				 SIZE_T NumberOfEntries, PMDL *NewMdl)
+{
+	struct mdl_ext *ext;
+	PPFN_NUMBER pfns;
+	NTSTATUS status;
+	u64 total, pfn, last;
+	SIZE_T i;
+	PMDL mdl;
+
+	if (!NewMdl)
+		return STATUS_INVALID_PARAMETER_3;
+	*NewMdl = NULL;
+	if (!PhysicalAddressList)
+		return STATUS_INVALID_PARAMETER_1;
+	if (!NumberOfEntries || NumberOfEntries > MDL_MAX_BYTE_COUNT / PAGE_SIZE)
+		return STATUS_INVALID_PARAMETER_2;
+	status = mdl_io_ranges_ok(PhysicalAddressList, NumberOfEntries, &total);
+	if (!NT_SUCCESS(status)) {
+		mdl_refuse("ranges are not device memory or not page-aligned");
+		return status;
+	}
+	mdl = mdl_alloc_owned(NULL, total, GFP_KERNEL);
+	if (!mdl)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	pfns = MmGetMdlPfnArray(mdl);
+	for (i = 0; i < NumberOfEntries; i++) {
+		pfn = PHYS_PFN(PhysicalAddressList[i].PhysicalAddress.QuadPart);
+		last = pfn + PHYS_PFN(PhysicalAddressList[i].NumberOfBytes);
+		for (; pfn < last; pfn++)
+			*pfns++ = pfn;
+	}
+	ext = mdl_ext_find(mdl);
+	ext->hold = MDL_HOLD_IO;
+	ext->nheld = mdl_page_count(mdl);
+	mdl->MdlFlags |= MDL_IO_SPACE;
+	*NewMdl = mdl;
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(MmAllocateMdlForIoSpace);
