@@ -39,8 +39,13 @@ NTSTATUS mdl_errno_to_status(int err)
 bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn)
 {
 	if (mdl_is_vmalloc_or_module(va)) {
-		*pfn = vmalloc_to_pfn(va);
-		return *pfn != 0;
+		/* vmalloc_to_pfn() of an unmapped address is not 0: garbage. */
+		struct page *page = vmalloc_to_page(va);
+
+		if (!page)
+			return false;
+		*pfn = page_to_pfn(page);
+		return true;
 	}
 	if (virt_addr_valid(va)) {
 		*pfn = page_to_pfn(virt_to_page(va));

@@ -19,7 +19,13 @@ static bool mdl_user_pfn(const void *va, PFN_NUMBER *pfn)
 
 	if (!current->mm || !access_ok((const void __user *)va, 1))
 		return false;
-	if (!get_user_page_fast_only((unsigned long)va, 0, &page))
+	/*
+	 * Architectures without GUP-fast (User-Mode Linux) always fail the
+	 * fast path: walk the page tables under the mmap lock, still without
+	 * faulting anything in.
+	 */
+	if (!get_user_page_fast_only((unsigned long)va, 0, &page) &&
+	    get_user_pages_unlocked((unsigned long)va, 1, &page, FOLL_NOFAULT) != 1)
 		return false;
 	*pfn = page_to_pfn(page);
 	put_page(page);
