@@ -155,15 +155,24 @@ def kernel_tables(kver, R, out):
           "in the kernel; pin_conv = pin + mdl's PFN conversions + dirty unpin)",
           ["size", "THP"] + LOCK_V + ["mdl/io_uring", "mdl/pin"], rows, out)
 
+    phases = ["mdl.lock_ioctl", "mdl.close_unlock", "pin.pin", "pin.unpin",
+              "mdl_core.alloc", "mdl_core.probe_and_lock", "mdl_core.unlock",
+              "mdl_core.free", "pin_conv.page_to_pfn",
+              "pin_conv.pfn_page_roundtrip", "pin_conv.unpin_dirty_lock"]
     rows = []
     for thp in R.thps("split"):
         for b in R.sizes("split", thp):
-            for v in sorted({k[1] for k in R.m if k[0] == "split" and
-                             k[2] == thp and k[3] == b}):
-                rows.append([size_name(b), thp, v, cell(R.get("split", v, thp, b))])
+            rows.append([size_name(b), thp] +
+                        [fmt(R.med("split", v, thp, b)) for v in phases])
     if rows:
-        table("Where the time goes (kernel-side split, ns/page)",
-              ["size", "THP", "phase", "median [min-max]"], rows, out)
+        table("Where the time goes: medians in ns/page. mdl.* timed in user space "
+              "around the ioctl and the close; the rest inside the kernel "
+              "(mdl_bench.ko): pin = pin_user_pages_fast / unpin_user_pages; "
+              "mdl_core = what /dev/mdl does per 1 GiB slice; pin_conv = the "
+              "struct page <-> PFN passes MmProbeAndLockPages / MmUnlockPages add",
+              ["size", "THP", "mdl ioctl", "mdl close", "pin", "unpin",
+               "core alloc", "core lock", "core unlock", "core free",
+               "page_to_pfn", "pfn<->page", "unpin dirty"], rows, out)
 
     rows = []
     for g, vs, pairname in (("pfn", ["mdl", "pagemap"], "2: PFNs"),
@@ -198,9 +207,14 @@ def kernel_tables(kver, R, out):
     if sk:
         out.append("")
         out.append("Not measured:")
+        notes = {}
         for r in sk:
-            out.append("- %s %s THP %s %s: %s" % (r["group"], r["variant"], r["thp"],
-                                                   r["size"], r["note"]))
+            notes.setdefault(r["note"], []).append(
+                "%s/%s %s THP %s" % (r["group"], r["variant"], r["size"], r["thp"]))
+        for note, cases in notes.items():
+            out.append("- %s: %s" % (note, ", ".join(cases)))
+    for n in R.infos("budget"):
+        out.append("- time budget: %s" % n)
 
 
 def goals(kver, R):
