@@ -324,7 +324,7 @@ def plot(outdir, kver, R):
         plots.append("'%s' using 1:2:3:4 with yerrorlines lw 2 dt %d lc rgb '%s' title '%s'"
                      % (fn, dt, colors.get(v, "#888888"), title))
     script = """
-set terminal pngcairo size 1000,620 font ',10'
+set terminal pngcairo noenhanced size 1000,620 font ',10'
 set output '%s'
 set title 'lock + unlock cost vs size, Linux %s under QEMU TCG (median, min-max bars)'
 set xlabel 'buffer size (MiB)'
