@@ -11,6 +11,9 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/io.h>
+#ifdef CONFIG_X86
+#include <asm/processor.h>
+#endif
 
 /*
  * Kernel addresses backed by page tables rather than the direct map:

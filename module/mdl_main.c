@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "mdl_internal.h"
+#include "mdl_obj.h"
 
 static const struct rhashtable_params mdl_ext_params = {
 	.key_len = sizeof(PMDL),
@@ -150,12 +151,23 @@ static int __init mdl_init(void)
 	ret = rhashtable_init(&mdl_exts, &mdl_ext_params);
 	if (ret)
 		return ret;
+	mdl_stats_init();
+	ret = mdl_dev_init();
+	if (ret)
+		goto err_stats;
 	pr_info("version %s loaded\n", MDL_VERSION);
 	return 0;
+
+err_stats:
+	mdl_stats_exit();
+	rhashtable_destroy(&mdl_exts);
+	return ret;
 }
 
 static void __exit mdl_exit(void)
 {
+	mdl_dev_exit();
+	mdl_stats_exit();
 	rcu_barrier();
 	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
 	pr_info("unloaded\n");

@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MDL fds: the object behind each fd (mdl_obj.h), its life, its
+ * RLIMIT_MEMLOCK charge, and the file operations: MDL_IOC_QUERY,
+ * MDL_IOC_GET_PFNS, MDL_IOC_PARTIAL, MDL_IOC_EXPORT_DMABUF, mmap,
+ * read/write/pread/pwrite, lseek and release.
+ *
+ * File semantics: the file offset counts from the buffer's first byte
+ * (StartVa + ByteOffset); the file size is the buffer's length. A read at
+ * or past the end returns 0, a read across it stops there. A write at or
+ * past the end fails with ENOSPC (the buffer never grows, like a full
+ * block device); a write across it stops there. A read-only MDL's fd is
+ * opened O_RDONLY, so writes fail with EBADF and writable shared mappings
+ * with EACCES.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include <linux/mdl.h>
+
+#include "mdl_obj.h"
+
+/* Bytes copied by read/write between two checks for signals. */
+#define MDL_RW_CHUNK	SZ_1M
+
+/* ------------------------------------------------------------------ */
+/* Object life.                                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * mdl_obj_alloc() - a new, empty object for a buffer
+ * @kind: MDL_KIND_*
+ * @va: address of the buffer's first byte in the object's address space
+ * @length: length of the buffer, 1 to MDL_OBJ_MAX_BYTES
+ *
+ * The object holds one reference and room for the MDLs of every slice;
+ * the caller adds them with mdl_obj_add() and makes the object count in
+ * the statistics with mdl_obj_link() once it is complete. A failed build
+ * is undone by mdl_obj_put() alone.
+ *
+ * Context: may sleep.
+ * Return: the object, or NULL when memory is short.
+ */
+struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
+{
+	u32 n = mdl_slice_count(va, length);
+	struct mdl_obj *obj;
+
+	obj = kzalloc(struct_size(obj, mdls, n), GFP_KERNEL_ACCOUNT);
+	if (!obj)
+		return NULL;
+	refcount_set(&obj->ref, 1);
+	mutex_init(&obj->map_lock);
+	obj->kind = kind;
+	obj->va = va;
+	obj->length = length;
+	obj->npages = ((va & ~PAGE_MASK) + length + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	return obj;
+}
+
+/**
+ * mdl_obj_add() - append the MDL of the next slice to an object
+ * @obj: the object being built
+ * @mdl: the MDL; the object frees it from now on
+ */
+void mdl_obj_add(struct mdl_obj *obj, PMDL mdl)
+{
+	if (obj->nmdls)
+		obj->mdls[obj->nmdls - 1]->Next = mdl;
+	obj->mdls[obj->nmdls++] = mdl;
+}
+
+static enum mdl_stat mdl_obj_page_stat(const struct mdl_obj *obj)
+{
+	switch (obj->kind) {
+	case MDL_KIND_USER:
+		return MDL_STAT_PINNED_PAGES;
+	case MDL_KIND_PAGES:
+	case MDL_KIND_NONPAGED:
+		return MDL_STAT_ALLOCATED_PAGES;
+	case MDL_KIND_IO_SPACE:
+		return MDL_STAT_IO_PAGES;
+	default:
+		return MDL_STAT_COUNT;
+	}
+}
+
+static void mdl_obj_count(const struct mdl_obj *obj, s64 sign)
+{
+	enum mdl_stat stat = mdl_obj_page_stat(obj);
+
+	mdl_stat_add(MDL_STAT_OBJECTS, sign);
+	if (stat != MDL_STAT_COUNT)
+		mdl_stat_add(stat, sign * (s64)obj->npages);
+}
+
+/**
+ * mdl_obj_link() - count a completely built object in the statistics
+ * @obj: the object, with the MDLs of all its slices
+ */
+void mdl_obj_link(struct mdl_obj *obj)
+{
+	obj->linked = true;
+	mdl_obj_count(obj, 1);
+}
+
+/**
+ * mdl_obj_get() - take a reference to an object
+ * @obj: the object
+ */
+void mdl_obj_get(struct mdl_obj *obj)
+{
+	refcount_inc(&obj->ref);
+}
+
+/* Release one MDL of an object the way its kind was built. */
+static void mdl_obj_free_mdl(struct mdl_obj *obj, PMDL mdl)
+{
+	switch (obj->kind) {
+	case MDL_KIND_USER:
+		if (mdl->MdlFlags & MDL_PAGES_LOCKED)
+			MmUnlockPages(mdl);
+		IoFreeMdl(mdl);
+		break;
+	case MDL_KIND_PAGES:
+		MmFreePagesFromMdl(mdl);
+		ExFreePool(mdl);
+		break;
+	case MDL_KIND_IO_SPACE:
+		if (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
+			MmUnmapLockedPages(mdl->MappedSystemVa, mdl);
+		ExFreePool(mdl);
+		break;
+	default:	/* MDL_KIND_NONPAGED, MDL_KIND_PARTIAL */
+		IoFreeMdl(mdl);
+		break;
+	}
+}
+
+static void mdl_obj_destroy(struct mdl_obj *obj)
+{
+	u32 i;
+
+	if (obj->linked)
+		mdl_obj_count(obj, -1);
+	for (i = obj->nmdls; i-- > 0;)
+		mdl_obj_free_mdl(obj, obj->mdls[i]);
+	vfree(obj->vbuf);
+	if (obj->mm) {
+		atomic64_sub(obj->charged, &obj->mm->pinned_vm);
+		mmdrop(obj->mm);
+	}
+	mutex_destroy(&obj->map_lock);
+	kfree(obj);
+}
+
+/**
+ * mdl_obj_put() - drop a reference to an object
+ * @obj: the object
+ *
+ * The last reference releases the pages (unlock and unpin, dirtying pages
+ * locked for writing; free allocated pages), the MDLs, the RLIMIT_MEMLOCK
+ * charge, and then the reference on the source of a part.
+ *
+ * Context: may sleep.
+ */
+void mdl_obj_put(struct mdl_obj *obj)
+{
+	struct mdl_obj *source;
+
+	if (!refcount_dec_and_test(&obj->ref))
+		return;
+	/* A source is never itself a part: this recurses once at most. */
+	source = obj->source;
+	mdl_obj_destroy(obj);
+	if (source)
+		mdl_obj_put(source);
+}
+
+/**
+ * mdl_obj_charge() - charge pages to the caller's RLIMIT_MEMLOCK
+ * @obj: the object that will hold the pages
+ * @npages: number of pages
+ *
+ * The pages are added to the current mm's pinned_vm, as RDMA and io_uring
+ * do; the limit is RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK. The
+ * object keeps the mm (mmgrab) and uncharges it when it is destroyed, from
+ * whichever process drops the last reference.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM over the limit (nothing charged).
+ */
+int mdl_obj_charge(struct mdl_obj *obj, u64 npages)
+{
+	struct mm_struct *mm = current->mm;
+	u64 limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	bool bypass = false;
+	s64 cur, new;
+
+	if (!mm)
+		return -EINVAL;
+	cur = atomic64_read(&mm->pinned_vm);
+	do {
+		if (check_add_overflow(cur, (s64)npages, &new))
+			return -ENOMEM;
+		if ((u64)new > limit && !bypass) {
+			if (!capable(CAP_IPC_LOCK))
+				return -ENOMEM;
+			bypass = true;
+		}
+	} while (!atomic64_try_cmpxchg(&mm->pinned_vm, &cur, new));
+	mmgrab(mm);
+	obj->mm = mm;
+	obj->charged = npages;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* System mappings and read/write.                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * System address of the first byte of an I/O-space MDL, mapped on first
+ * use with the object's cache type (MmMapLockedPagesSpecifyCache); a part
+ * may have inherited its source's mapping. The mapping lives as long as
+ * the MDL.
+ */
+static char *mdl_obj_io_va(struct mdl_obj *obj, PMDL mdl)
+{
+	void *va;
+
+	mutex_lock(&obj->map_lock);
+	if (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
+		va = mdl->MappedSystemVa;
+	else
+		va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, obj->cache,
+						  NULL, FALSE,
+						  NormalPagePriority |
+						  MdlMappingNoExecute);
+	mutex_unlock(&obj->map_lock);
+	return va;
+}
+
+/* Device memory is not user-copy safe: copy through a bounce page. */
+static size_t mdl_copy_io(char *va, char __user *ubuf, size_t n, bool write,
+			  void *bounce)
+{
+	void __iomem *io = (void __iomem __force *)va;
+
+	if (write) {
+		if (copy_from_user(bounce, ubuf, n))
+			return n;
+		memcpy_toio(io, bounce, n);
+		return 0;
+	}
+	memcpy_fromio(bounce, io, n);
+	return copy_to_user(ubuf, bounce, n) ? n : 0;
+}
+
+/*
+ * RAM is copied through the kernel's direct mapping of each page: no
+ * mapping of the whole buffer is made (a vmap of a 1 GiB slice fails on
+ * machines with less RAM than that, and would be a cached alias of pages
+ * allocated uncached).
+ */
+static size_t mdl_copy_ram(PFN_NUMBER pfn, size_t off, char __user *ubuf,
+			   size_t n, bool write)
+{
+	char *va = kmap_local_page(pfn_to_page(pfn));
+	size_t left;
+
+	if (write)
+		left = copy_from_user(va + off, ubuf, n);
+	else
+		left = copy_to_user(ubuf, va + off, n);
+	kunmap_local(va);
+	return left;
+}
+
+/* Copy @n bytes at @off of page @page of the buffer; bytes copied or -errno. */
+static ssize_t mdl_obj_rw_page(struct mdl_obj *obj, u64 page, size_t off,
+			       char __user *ubuf, size_t n, bool write,
+			       void **bounce)
+{
+	u64 index;
+	PMDL mdl = obj->mdls[mdl_slice_of_page(obj->va, page, &index)];
+	char *va;
+
+	if (!(mdl->MdlFlags & MDL_IO_SPACE))
+		return n - mdl_copy_ram(MmGetMdlPfnArray(mdl)[index], off, ubuf,
+					n, write);
+	if (!*bounce)
+		*bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	va = mdl_obj_io_va(obj, mdl);
+	if (!*bounce || !va)
+		return -ENOMEM;
+	va += (index << PAGE_SHIFT) + off - mdl->ByteOffset;
+	return n - mdl_copy_io(va, ubuf, n, write, *bounce);
+}
+
+/* Copy between the buffer at byte @pos and user memory, page by page. */
+static ssize_t mdl_obj_rw(struct mdl_obj *obj, u64 pos, char __user *ubuf,
+			  size_t len, bool write)
+{
+	u64 byte = (obj->va & ~PAGE_MASK) + pos;
+	void *bounce = NULL;
+	size_t done = 0, n;
+	ssize_t ret = 0;
+
+	while (done < len) {
+		n = min_t(size_t, len - done, PAGE_SIZE - (byte & ~PAGE_MASK));
+		ret = mdl_obj_rw_page(obj, byte >> PAGE_SHIFT, byte & ~PAGE_MASK,
+				      ubuf + done, n, write, &bounce);
+		if (ret > 0) {
+			done += ret;
+			byte += ret;
+		}
+		if (ret < 0 || (size_t)ret != n)
+			break;
+		if (!(done % MDL_RW_CHUNK)) {
+			if (fatal_signal_pending(current))
+				break;
+			cond_resched();
+		}
+	}
+	kfree(bounce);
+	if (done)
+		return done;
+	return ret < 0 ? ret : -EFAULT;
+}
+
+static ssize_t mdl_fd_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct mdl_obj *obj = file->private_data;
+	ssize_t ret;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	if (!len || *ppos >= obj->length)
+		return 0;
+	len = min_t(u64, len, obj->length - *ppos);
+	ret = mdl_obj_rw(obj, *ppos, buf, len, false);
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static ssize_t mdl_fd_write(struct file *file, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	struct mdl_obj *obj = file->private_data;
+	ssize_t ret;
+
+	if (!(obj->access & MDL_ACCESS_WRITE))
+		return -EBADF;
+	if (*ppos < 0)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (*ppos >= obj->length)
+		return -ENOSPC;
+	len = min_t(u64, len, obj->length - *ppos);
+	ret = mdl_obj_rw(obj, *ppos, (char __user *)buf, len, true);
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static loff_t mdl_fd_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct mdl_obj *obj = file->private_data;
+
+	return fixed_size_llseek(file, offset, whence, obj->length);
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap.                                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct mdl_vma - one mmap() of an MDL fd or of its dma-buf
+ * @users: VMAs made from it (split halves, fork copies)
+ * @npages: pages the mmap() call mapped, counted in mapped_pages
+ */
+struct mdl_vma {
+	refcount_t users;
+	u64 npages;
+};
+
+static void mdl_vma_open(struct vm_area_struct *vma)
+{
+	struct mdl_vma *mv = vma->vm_private_data;
+
+	refcount_inc(&mv->users);
+}
+
+static void mdl_vma_close(struct vm_area_struct *vma)
+{
+	struct mdl_vma *mv = vma->vm_private_data;
+
+	if (!refcount_dec_and_test(&mv->users))
+		return;
+	mdl_stat_add(MDL_STAT_MAPPED_PAGES, -(s64)mv->npages);
+	kfree(mv);
+}
+
+static const struct vm_operations_struct mdl_vma_ops = {
+	.open = mdl_vma_open,
+	.close = mdl_vma_close,
+};
+
+/*
+ * Map @n entries from @index of @mdl at @addr. mdl_populate_vma() maps at
+ * vma->vm_start: a mapping over several MDLs of a chain narrows the VMA
+ * (not yet visible in the mm: this runs in the mmap handler) to each MDL's
+ * part in turn. I/O space is not mapped that way: its PAT memtype
+ * reservation must cover the whole VMA at once.
+ */
+static int mdl_populate_part(struct vm_area_struct *vma, PMDL mdl, u64 index,
+			     u64 n, unsigned long addr)
+{
+	unsigned long start = vma->vm_start, end = vma->vm_end;
+	int ret;
+
+	if (addr == start && n == vma_pages(vma))
+		return mdl_populate_vma(vma, mdl, index, n);
+	if (mdl->MdlFlags & MDL_IO_SPACE)
+		return -EINVAL;
+	vma->vm_start = addr;
+	vma->vm_end = addr + (n << PAGE_SHIFT);
+	ret = mdl_populate_vma(vma, mdl, index, n);
+	vma->vm_start = start;
+	vma->vm_end = end;
+	return ret;
+}
+
+static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start;
+	u64 page = vma->vm_pgoff, left = vma_pages(vma), index, n;
+	PMDL mdl;
+	int ret;
+	u32 i;
+
+	while (left) {
+		i = mdl_slice_of_page(obj->va, page, &index);
+		mdl = obj->mdls[i];
+		n = min_t(u64, left, mdl_page_count(mdl) - index);
+		ret = mdl_populate_part(vma, mdl, index, n, addr);
+		if (ret)
+			return ret;
+		addr += n << PAGE_SHIFT;
+		page += n;
+		left -= n;
+	}
+	return 0;
+}
+
+/**
+ * mdl_obj_mmap() - map pages of an object into a user VMA
+ * @obj: the object
+ * @vma: the VMA of an mmap() of the object's fd or dma-buf; vm_pgoff is the
+ *       first page, counted from the page of the buffer's first byte
+ *
+ * MAP_SHARED only, within the buffer's pages, never executable; a read-only
+ * object refuses PROT_WRITE and clears VM_MAYWRITE. The pages are mapped
+ * now, in batches, with the object's cache type. The VMA holds the file,
+ * which holds the object: the pages outlive every fd while mapped.
+ *
+ * Context: mmap handler (mmap_lock held for writing).
+ * Return: 0 or a negative errno.
+ */
+int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
+{
+	vm_flags_t clear = VM_MAYEXEC;
+	pgprot_t prot = vma->vm_page_prot;
+	struct mdl_vma *mv;
+	u64 end;
+	int ret;
+
+	if (!(vma->vm_flags & VM_MAYSHARE) ||
+	    check_add_overflow((u64)vma->vm_pgoff, (u64)vma_pages(vma), &end) ||
+	    end > obj->npages)
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (!(obj->access & MDL_ACCESS_WRITE)) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		clear |= VM_MAYWRITE;
+	}
+	if (mdl_cache_prot(obj->cache, &prot))
+		return -EINVAL;
+	mv = kmalloc(sizeof(*mv), GFP_KERNEL);
+	if (!mv)
+		return -ENOMEM;
+	vma->vm_page_prot = prot;
+	mdl_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, clear);
+	ret = mdl_obj_populate(obj, vma);
+	if (ret) {
+		kfree(mv);
+		return ret;
+	}
+	refcount_set(&mv->users, 1);
+	mv->npages = vma_pages(vma);
+	vma->vm_private_data = mv;
+	vma->vm_ops = &mdl_vma_ops;
+	mdl_stat_add(MDL_STAT_MAPPED_PAGES, mv->npages);
+	return 0;
+}
+
+static int mdl_fd_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return mdl_obj_mmap(file->private_data, vma);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands on an MDL fd.                                             */
+/* ------------------------------------------------------------------ */
+
+/* Does the object describe memory of a process (user addresses)? */
+static bool mdl_obj_is_user(const struct mdl_obj *obj)
+{
+	return (obj->source ? obj->source->kind : obj->kind) == MDL_KIND_USER;
+}
+
+static int mdl_ioc_query(struct mdl_obj *obj, void __user *uarg)
+{
+	PMDL mdl = obj->mdls[0];
+	struct mdl_info info;
+	int ret;
+
+	ret = mdl_copy_args(&info, sizeof(info), uarg);
+	if (ret)
+		return ret;
+	if (info.flags)
+		return -EINVAL;
+	/* Kernel addresses only for those who may see them (kptr_restrict). */
+	info.start_va = 0;
+	if (mdl_obj_is_user(obj) ||
+	    ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		info.start_va = (uintptr_t)mdl->StartVa;
+	info.byte_offset = mdl->ByteOffset;
+	info.mdl_flags = (u16)mdl->MdlFlags;
+	info.byte_count = obj->length;
+	info.page_count = obj->npages;
+	info.access = obj->access;
+	info.cache_type = obj->cache;
+	info.kind = obj->kind;
+	info.reserved = 0;
+	return mdl_copy_out(uarg, &info, sizeof(info));
+}
+
+static int mdl_copy_pfns(struct mdl_obj *obj, u64 first, u64 count,
+			 u64 __user *upfns)
+{
+	u64 done = 0, index, n;
+	PMDL mdl;
+
+	static_assert(sizeof(PFN_NUMBER) == sizeof(u64));
+	while (done < count) {
+		mdl = obj->mdls[mdl_slice_of_page(obj->va, first + done, &index)];
+		n = min_t(u64, count - done, mdl_page_count(mdl) - index);
+		if (copy_to_user(upfns + done, MmGetMdlPfnArray(mdl) + index,
+				 n * sizeof(u64)))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+
+static int mdl_ioc_get_pfns(struct mdl_obj *obj, void __user *uarg)
+{
+	struct mdl_pfns a;
+	u64 end;
+	int ret;
+
+	ret = mdl_copy_args(&a, sizeof(a), uarg);
+	if (ret)
+		return ret;
+	if (a.flags || !a.count || a.count > MDL_MAX_PFNS_PER_CALL ||
+	    check_add_overflow(a.first, a.count, &end) || end > obj->npages)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return mdl_copy_pfns(obj, a.first, a.count, u64_to_user_ptr(a.pfns));
+}
+
+/* Build the MDL of slice @i of part @obj from its source's MDL. */
+static int mdl_partial_slice(struct mdl_obj *obj, u32 i)
+{
+	struct mdl_obj *src = obj->source;
+	u64 start, len, sstart, slen;
+	PMDL smdl, mdl;
+	char *va;
+	u32 j;
+
+	mdl_slice_range(obj->va, obj->length, i, &start, &len);
+	j = mdl_slice_of_offset(src->va, start - src->va);
+	mdl_slice_range(src->va, src->length, j, &sstart, &slen);
+	smdl = src->mdls[j];
+	va = (char *)MmGetMdlVirtualAddress(smdl) + (start - sstart);
+	mdl = IoAllocateMdl(va, (ULONG)len, FALSE, FALSE, NULL);
+	if (!mdl)
+		return -ENOMEM;
+	IoBuildPartialMdl(smdl, mdl, va, (ULONG)len);
+	if (!(mdl->MdlFlags & MDL_PARTIAL)) {
+		IoFreeMdl(mdl);
+		return -EINVAL;
+	}
+	/* A part of a writable lock may be mapped writable, as its source. */
+	mdl->MdlFlags |= smdl->MdlFlags & MDL_WRITE_OPERATION;
+	mdl_obj_add(obj, mdl);
+	return 0;
+}
+
+/* A part of @from: @offset from its first byte, @length bytes (0: the rest). */
+static struct mdl_obj *mdl_obj_partial(struct mdl_obj *from, u64 offset,
+				       u64 length)
+{
+	struct mdl_obj *src = from->source ? from->source : from;
+	struct mdl_obj *obj;
+	int ret = 0;
+	u32 i, n;
+
+	if (offset >= from->length || length > from->length - offset)
+		return ERR_PTR(-EINVAL);
+	if (!length)
+		length = from->length - offset;
+	obj = mdl_obj_alloc(MDL_KIND_PARTIAL, from->va + offset, length);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	mdl_obj_get(src);
+	obj->source = src;
+	obj->access = src->access;
+	obj->cache = src->cache;
+	n = mdl_slice_count(obj->va, length);
+	mutex_lock(&src->map_lock);
+	for (i = 0; i < n && !ret; i++)
+		ret = mdl_partial_slice(obj, i);
+	mutex_unlock(&src->map_lock);
+	if (ret) {
+		mdl_obj_put(obj);
+		return ERR_PTR(ret);
+	}
+	mdl_obj_link(obj);
+	return obj;
+}
+
+static int mdl_ioc_partial(struct mdl_obj *from, void __user *uarg)
+{
+	struct mdl_partial __user *up = uarg;
+	struct mdl_partial a;
+	struct mdl_obj *obj;
+	int ret;
+
+	ret = mdl_copy_args(&a, sizeof(a), uarg);
+	if (ret)
+		return ret;
+	if (!mdl_flags_ok(a.flags, MDL_FD_CLOEXEC) || a.reserved)
+		return -EINVAL;
+	obj = mdl_obj_partial(from, a.offset, a.length);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	return mdl_obj_install(obj, a.flags, &up->fd);
+}
+
+static int mdl_ioc_export_dmabuf(struct mdl_obj *obj, void __user *uarg)
+{
+	struct mdl_export_dmabuf __user *up = uarg;
+	struct mdl_export_dmabuf a;
+	int ret;
+
+	ret = mdl_copy_args(&a, sizeof(a), uarg);
+	if (ret)
+		return ret;
+	if (!mdl_flags_ok(a.flags, MDL_FD_CLOEXEC) || a.reserved)
+		return -EINVAL;
+	return mdl_dmabuf_export(obj, a.flags, &up->fd);
+}
+
+static long mdl_fd_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct mdl_obj *obj = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MDL_IOC_QUERY:
+		return mdl_ioc_query(obj, uarg);
+	case MDL_IOC_GET_PFNS:
+		return mdl_ioc_get_pfns(obj, uarg);
+	case MDL_IOC_PARTIAL:
+		return mdl_ioc_partial(obj, uarg);
+	case MDL_IOC_EXPORT_DMABUF:
+		return mdl_ioc_export_dmabuf(obj, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int mdl_fd_release(struct inode *inode, struct file *file)
+{
+	mdl_obj_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mdl_fd_fops = {
+	.owner = THIS_MODULE,
+	.release = mdl_fd_release,
+	.unlocked_ioctl = mdl_fd_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mdl_fd_mmap,
+	.read = mdl_fd_read,
+	.write = mdl_fd_write,
+	.llseek = mdl_fd_llseek,
+};
+
+/**
+ * mdl_obj_install() - give an object to the caller as a new MDL fd
+ * @obj: the object; its reference passes to the fd, or is dropped on error
+ * @flags: the command's flags (MDL_FD_CLOEXEC)
+ * @ufd: where the command's structure holds the fd
+ *
+ * The gpiolib-cdev order: reserve the fd, create the file, tell the caller,
+ * and only then install it; a failed copy undoes everything.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
+{
+	int mode = (obj->access & MDL_ACCESS_WRITE) ? O_RDWR : O_RDONLY;
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags((flags & MDL_FD_CLOEXEC) ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		mdl_obj_put(obj);
+		return fd;
+	}
+	file = anon_inode_getfile("[mdl]", &mdl_fd_fops, obj, mode);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		mdl_obj_put(obj);
+		return PTR_ERR(file);
+	}
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	if (put_user(fd, ufd)) {
+		fput(file);
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The MDL object behind an MDL fd of /dev/mdl (uapi/linux/mdl.h).
+ *
+ * One object describes one buffer: the pages a process locked, new kernel
+ * pages, a vmalloc buffer, a physical I/O range, or a part of another
+ * object. Up to 4 GiB - PAGE_SIZE fit in one MDL; a larger buffer is a chain
+ * of MDLs, one per 1 GiB slice. The slices are aligned on 1 GiB of the
+ * object's address: the caller's address for locked buffers, an offset from
+ * 0 for kernel memory and I/O space, the source's address plus the offset
+ * for a part. A part therefore never straddles two MDLs of its source, and
+ * page p of a buffer is found without a search.
+ *
+ * Lifetime: the object is reference counted. Each MDL fd (its file) holds a
+ * reference, an exported dma-buf holds one, a part holds one on the object
+ * it was built from; a user mapping holds the file (vm_file), so the pages
+ * stay valid while any fd, dma-buf or mapping exists. The last reference
+ * unmaps, unlocks (dirtying written pages) or frees the pages, uncharges
+ * RLIMIT_MEMLOCK and frees the MDLs.
+ *
+ * Locking: everything but the MDLs' system mappings is set at creation and
+ * never changes. @map_lock serialises the creation of system mappings
+ * (MmGetSystemAddressForMdlSafe), which mdl.ko's MDL routines leave to the
+ * caller, as Windows does; once made, a mapping lives as long as the object.
+ */
+#ifndef _MDL_OBJ_H
+#define _MDL_OBJ_H
+
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+#include "mdl_internal.h"
+
+/* One MDL of a chain covers one 1 GiB-aligned slice of the buffer. */
+#define MDL_SLICE_SHIFT		30
+#define MDL_SLICE_BYTES		BIT_ULL(MDL_SLICE_SHIFT)
+
+/* Largest buffer of one MDL fd (struct mdl_version.max_bytes). */
+#define MDL_OBJ_MAX_BYTES	(64 * (u64)SZ_1G)
+
+/* Largest count of MDL_IOC_GET_PFNS and MDL_IOC_TRANSLATE. */
+#define MDL_MAX_PFNS_PER_CALL	BIT(20)
+
+/**
+ * struct mdl_obj - the buffer behind an MDL fd
+ * @ref: references: fds, dma-bufs, parts built from this object
+ * @kind: MDL_KIND_*
+ * @access: MDL_ACCESS_*
+ * @cache: MDL_CACHE_* of mappings
+ * @va: address of the buffer's first byte in the object's address space
+ *      (the slicing grid; see the top of this file)
+ * @length: length of the buffer in bytes
+ * @npages: number of pages the buffer spans
+ * @source: MDL_KIND_PARTIAL: the object whose pages this part describes
+ *          (never itself a part: a part of a part refers to the first
+ *          object)
+ * @mm: address space charged for @charged pages (RLIMIT_MEMLOCK), or NULL
+ * @charged: pages added to @mm's pinned_vm
+ * @vbuf: MDL_KIND_NONPAGED: the vmalloc buffer the MDLs describe
+ * @linked: complete and counted in the statistics (mdl_obj_link())
+ * @map_lock: serialises system mappings of the MDLs (see above)
+ * @nmdls: number of MDLs in @mdls
+ * @mdls: the chain, one MDL per slice, linked by Next as well
+ */
+struct mdl_obj {
+	refcount_t ref;
+	u32 kind;
+	u32 access;
+	u32 cache;
+	u64 va;
+	u64 length;
+	u64 npages;
+	struct mdl_obj *source;
+	struct mm_struct *mm;
+	u64 charged;
+	void *vbuf;
+	bool linked;
+	struct mutex map_lock;	/* system mappings of @mdls */
+	u32 nmdls;
+	PMDL mdls[];
+};
+
+/* Number of 1 GiB slices of the buffer [@va, @va + @len), @len > 0. */
+static inline u32 mdl_slice_count(u64 va, u64 len)
+{
+	return (u32)(((va + len - 1) >> MDL_SLICE_SHIFT) -
+		     (va >> MDL_SLICE_SHIFT) + 1);
+}
+
+/* Start and length of slice @i of the buffer [@va, @va + @len). */
+static inline void mdl_slice_range(u64 va, u64 len, u32 i, u64 *start,
+				   u64 *slen)
+{
+	u64 base = ((va >> MDL_SLICE_SHIFT) + i) << MDL_SLICE_SHIFT;
+	u64 s = max(va, base);
+	u64 e = min(va + len, base + MDL_SLICE_BYTES);
+
+	*start = s;
+	*slen = e - s;
+}
+
+/* Slice holding byte @off of the buffer that starts at @va. */
+static inline u32 mdl_slice_of_offset(u64 va, u64 off)
+{
+	return (u32)(((va + off) >> MDL_SLICE_SHIFT) - (va >> MDL_SLICE_SHIFT));
+}
+
+/*
+ * Slice holding page @page of the buffer at @va (pages count from the page
+ * of @va) and, in *@index, the page's entry in that slice's PFN array.
+ */
+static inline u32 mdl_slice_of_page(u64 va, u64 page, u64 *index)
+{
+	u64 first = va & PAGE_MASK;
+	u64 addr = first + (page << PAGE_SHIFT);
+	u32 i = (u32)((addr >> MDL_SLICE_SHIFT) - (va >> MDL_SLICE_SHIFT));
+	u64 base = i ? addr & ~(MDL_SLICE_BYTES - 1) : first;
+
+	*index = (addr - base) >> PAGE_SHIFT;
+	return i;
+}
+
+/* Are the bits of @flags within @allowed? */
+static inline bool mdl_flags_ok(u32 flags, u32 allowed)
+{
+	return !(flags & ~allowed);
+}
+
+/* Is @cache one of the MDL_CACHE_* values? */
+static inline bool mdl_cache_type_ok(u32 cache)
+{
+	return cache <= 2;
+}
+
+/* mdl_stats.c: counters of /sys/kernel/debug/mdl/stats. */
+enum mdl_stat {
+	MDL_STAT_OBJECTS,
+	MDL_STAT_PINNED_PAGES,
+	MDL_STAT_MAPPED_PAGES,
+	MDL_STAT_ALLOCATED_PAGES,
+	MDL_STAT_IO_PAGES,
+	MDL_STAT_DMABUFS,
+	MDL_STAT_COUNT,
+};
+
+void mdl_stat_add(enum mdl_stat stat, s64 delta);
+void mdl_stats_init(void);
+void mdl_stats_exit(void);
+
+/* mdl_dev.c: /dev/mdl. */
+int mdl_copy_args(void *karg, size_t ksize, const void __user *uarg);
+int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize);
+int mdl_dev_init(void);
+void mdl_dev_exit(void);
+
+/* mdl_fd.c: MDL objects and their fds. */
+struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length);
+void mdl_obj_get(struct mdl_obj *obj);
+void mdl_obj_put(struct mdl_obj *obj);
+void mdl_obj_add(struct mdl_obj *obj, PMDL mdl);
+void mdl_obj_link(struct mdl_obj *obj);
+int mdl_obj_charge(struct mdl_obj *obj, u64 npages);
+int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
+int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma);
+
+/* mdl_dmabuf.c: the dma-buf exporter, where the kernel has dma-buf. */
+#ifdef CONFIG_DMA_SHARED_BUFFER
+#define MDL_HAVE_DMABUF		1
+int mdl_dmabuf_export(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
+#else
+#define MDL_HAVE_DMABUF		0
+static inline int mdl_dmabuf_export(struct mdl_obj *obj, u32 flags,
+				    __s32 __user *ufd)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+#endif /* _MDL_OBJ_H */
