@@ -68,26 +68,36 @@ void bench_pfn(const char *thp)
 	free(b);
 }
 
-/* Slab + VmallocUsed (and MemFree) from /proc/meminfo, in bytes. */
-static void meminfo(long long *kern, long long *memfree)
+struct kmem {
+	long long slab, vmalloc, memfree;	/* bytes */
+};
+
+/* Slab, VmallocUsed and MemFree, with the per-CPU counters folded first. */
+static void meminfo(struct kmem *k)
 {
 	char line[256];
-	long long v, slab = 0, vm = 0;
-	FILE *f = fopen("/proc/meminfo", "r");
+	long long v;
+	FILE *f;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
 
-	*memfree = 0;
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			info("stat_refresh", "%s", strerror(errno));
+		close(fd);
+	}
+	memset(k, 0, sizeof(*k));
+	f = fopen("/proc/meminfo", "r");
 	if (!f)
 		die("/proc/meminfo: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "Slab: %lld kB", &v) == 1)
-			slab = v;
+			k->slab = v * 1024;
 		else if (sscanf(line, "VmallocUsed: %lld kB", &v) == 1)
-			vm = v;
+			k->vmalloc = v * 1024;
 		else if (sscanf(line, "MemFree: %lld kB", &v) == 1)
-			*memfree = v * 1024;
+			k->memfree = v * 1024;
 	}
 	fclose(f);
-	*kern = (slab + vm) * 1024;
 }
 
 static void settle(void)
@@ -102,8 +112,10 @@ static void settle(void)
  */
 void bench_mem(const char *thp)
 {
-	struct series per[2] = { 0 }, tot[2] = { 0 }, free_d[2] = { 0 };
-	long long k0, k1, f0, f1;
+	struct series per[2] = { 0 }, tot[2] = { 0 }, free_d[2] = { 0 },
+		      slab[2] = { 0 }, vm[2] = { 0 };
+	struct kmem k0, k1;
+	double d;
 	int i, r, fd;
 	char *buf;
 
@@ -118,18 +130,24 @@ void bench_mem(const char *thp)
 		buf_stamp(buf, bytes, 3);
 		for (r = 0; r < cfg.runs; r++) {
 			settle();
-			meminfo(&k0, &f0);
+			meminfo(&k0);
 			fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
 			if (fd < 0)
 				die("MDL_IOC_LOCK_USER: %s", strerror(-fd));
-			meminfo(&k1, &f1);
+			meminfo(&k1);
 			close(fd);
-			series_add(&per[i], (double)(k1 - k0) / (double)n);
-			series_add(&tot[i], (double)(k1 - k0));
-			series_add(&free_d[i], (double)(f0 - f1) / (double)n);
+			d = (double)(k1.slab - k0.slab + k1.vmalloc - k0.vmalloc);
+			series_add(&per[i], d / (double)n);
+			series_add(&tot[i], d);
+			series_add(&slab[i], (double)(k1.slab - k0.slab) / (double)n);
+			series_add(&vm[i], (double)(k1.vmalloc - k0.vmalloc) / (double)n);
+			series_add(&free_d[i], (double)(k0.memfree - k1.memfree) /
+				   (double)n);
 		}
 		report("mem", "mdl", thp, bytes, &per[i], "bytes/page");
 		report("mem", "mdl_total", thp, bytes, &tot[i], "bytes");
+		report("mem", "mdl_slab", thp, bytes, &slab[i], "bytes/page");
+		report("mem", "mdl_vmalloc", thp, bytes, &vm[i], "bytes/page");
 		report("mem", "mdl_memfree", thp, bytes, &free_d[i], "bytes/page");
 		buf_free(buf, bytes);
 	}
