@@ -26,7 +26,9 @@ uml_build() {
 		printf '%s\n' "$uml"
 		return
 	fi
-	# An interrupted build is resumed: kbuild is incremental.
+	# An interrupted build is resumed, and a new configuration starts from
+	# the last finished build: kbuild is incremental.
+	[[ -d $uml ]] || seed_uml "$uml"
 	mkdir -p "$uml"
 	log=$MDL_CACHE/uml/$(basename "$uml").build.log
 	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
@@ -42,6 +44,17 @@ uml_build() {
 	prune_uml "$uml"
 	info "UML kernel built in $((SECONDS - start)) s" >&2
 	printf '%s\n' "$uml"
+}
+
+# seed_uml NEW: copy the newest finished UML build (if any) to NEW.
+seed_uml() {
+	local prev
+	prev=$(find "$(dirname "$1")" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
+		sort -nr | head -n 1 | cut -d' ' -f2-)
+	[[ -n $prev ]] || return 0
+	info "starting from the previous UML build $prev" >&2
+	cp -a "$prev" "$1"
+	rm -f "$1/.mdl-ok"
 }
 
 # prune_uml KEEP: remove other cached UML builds (about 200 MB each).
@@ -127,7 +140,7 @@ main() {
 	info "booting UML (log: $log)"
 	boot_uml "$uml" "$stage" "$log"
 	ktap_parse "$src" "$log" "$parsed"
-	sed -n '/=\{5,\} .* =\{5,\}/p;/\[FAILED\]/p;/\[CRASHED\]/p;/\[SKIPPED\]/p;/\[ERROR\]/p;/Testing complete/p' "$parsed" |
+	grep -E '={5,} .* ={5,}|\[(FAILED|CRASHED|SKIPPED|ERROR)\]|Testing complete' "$parsed" |
 		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
 
 	evaluate "$log" "$parsed"
