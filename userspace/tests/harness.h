@@ -61,6 +61,9 @@ struct t_env {
 	bool root;			/* euid 0 when the case started */
 	unsigned int unpriv_uid;	/* the uid T_DROP cases run as */
 	unsigned int seed;		/* random seed of this run */
+	int vm_refresh_fd;		/* /proc/sys/vm/stat_refresh, opened as root */
+	int stats_fd;			/* mdl's debugfs stats, opened as root */
+	int refresh_req, refresh_ack;	/* the runner's refresh service */
 };
 
 extern struct t_env t_env;

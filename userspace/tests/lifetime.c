@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,47 @@ static int life_owner_exited(const struct t_case *tc)
 	CHECK_OK(fd);
 	t_fill(want, s.len, 52);
 	return t_check_view(fd, want, s.len);
+}
+
+/* The owner locks, sends, waits until the receiver mapped it, exits. */
+static int lock_send_wait_exit(void *arg)
+{
+	struct sender *s = arg;
+	struct t_lock l;
+	char byte;
+
+	CHECK_OK(t_lock_new(&l, 0, s->len, MDL_LOCK_WRITE, 55));
+	CHECK_OK(mdl_send_fd(s->sock, l.fd));
+	CHECK_OK(t_recv(s->sock, &byte, 1));
+	return T_PASS;
+}
+
+/*
+ * The pages are charged to the owner's RLIMIT_MEMLOCK; the owner exits
+ * while another process maps them; that process then exits holding the fd
+ * and the mapping. The runner checks afterwards that the pins and the MDL
+ * are gone.
+ */
+static int life_owner_exits_while_mapped(const struct t_case *tc)
+{
+	struct sender s = { .len = 3 * t_env.page };
+	size_t map_len;
+	uint8_t *data;
+	pid_t owner;
+	int sv[2], fd;
+
+	(void)tc;
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ? -errno : 0);
+	s.sock = sv[1];
+	owner = t_spawn(lock_send_wait_exit, &s);
+	fd = mdl_recv_fd(sv[0]);
+	CHECK_OK(fd);
+	data = t_map_data(fd, PROT_READ, &map_len);
+	T_FAIL_IF(!data, "mmap: %s", strerror(errno));
+	CHECK_OK(t_send(sv[0], "m", 1));
+	CHECK_EQ(t_reap(owner), T_PASS);
+	T_FAIL_IF(!t_pattern_ok(data, s.len, 55), "mapping lost the owner's bytes");
+	return T_PASS;	/* exit with the fd and mapping: exit releases them */
 }
 
 static int life_mapping_outlives_fd(const struct t_case *tc)
@@ -124,7 +166,7 @@ static void kill_at_random(void)
 
 	nanosleep(&delay, NULL);
 	kill(pid, SIGKILL);
-	t_reap(pid);		/* a SIGKILL death is what we expect */
+	waitpid(pid, NULL, 0);	/* a SIGKILL death is what we expect */
 }
 
 static int life_sigkill(const struct t_case *tc)
@@ -155,6 +197,8 @@ static const struct t_case cases[] = {
 	{ "lifetime: buffer munmapped, MDL still shows its bytes", life_unmapped_buffer, NULL, 0 },
 	{ "lifetime: locking process exited, the receiver still maps its bytes",
 	  life_owner_exited, NULL, 0 },
+	{ "lifetime: owner exits while another process maps its pages (unprivileged)",
+	  life_owner_exits_while_mapped, NULL, T_DROP },
 	{ "lifetime: a mapping outlives the fd; last munmap releases the pins",
 	  life_mapping_outlives_fd, NULL, 0 },
 	{ "lifetime: owners SIGKILLed at random points leave pins balanced, stats back",

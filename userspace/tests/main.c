@@ -8,16 +8,23 @@
  *
  * --count prints the number of cases; --no-plan and --first let a script
  * run the binary several times under one TAP plan (root, then unprivileged).
- * --user drops to UID (and its gid, no supplementary groups) before the
- * first case: the unprivileged run. Cases that need privileges are then
- * skipped with the reason; T_DROP cases run unprivileged in either run.
+ * --user: the unprivileged run. Every case's process drops to UID (and its
+ * gid, no supplementary groups) before the case starts; cases that need
+ * privileges are skipped with the reason. T_DROP cases run unprivileged in
+ * either run. The runner itself stays root when it is: it reads the exact
+ * pin counters (vm.stat_refresh) and mdl's debugfs statistics around every
+ * case, and refreshes the counters for unprivileged cases on request.
  */
+#include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,8 +35,10 @@
 
 #define CASE_TIMEOUT_S	120
 #define NOBODY		65534
+#define STATS_FILE	"/sys/kernel/debug/mdl/stats"
 
-struct t_env t_env = { .dev = -1 };
+struct t_env t_env = { .dev = -1, .vm_refresh_fd = -1, .stats_fd = -1,
+			.refresh_req = -1, .refresh_ack = -1 };
 
 /* Shared with each case's process: where t_skip() leaves its reason. */
 static char *skip_reason;
@@ -128,12 +137,14 @@ static int open_device(void)
 }
 
 /* The body of a case's process. */
+static bool drop_all;	/* --user: every case runs unprivileged */
+
 static int case_main(const struct t_case *tc)
 {
 	int ret;
 
 	alarm(CASE_TIMEOUT_S);
-	if ((tc->needs & T_DROP) && geteuid() == 0) {
+	if ((drop_all || (tc->needs & T_DROP)) && geteuid() == 0) {
 		ret = t_drop_privileges(t_env.unpriv_uid);
 		if (ret) {
 			t_diag("dropping to uid %u: %s", t_env.unpriv_uid,
@@ -150,20 +161,124 @@ static int case_main(const struct t_case *tc)
 	return tc->run(tc);
 }
 
+/*
+ * What a case left behind once its process is gone: pins that were not
+ * released, MDL objects, pages or dma-bufs still counted (root only).
+ */
+struct leak_probe {
+	struct t_pins pins;
+	struct t_stats stats;
+	bool have_stats;
+};
+
+static void leak_probe_start(struct leak_probe *p)
+{
+	t_pins_read(&p->pins);
+	p->have_stats = !t_stats_read(&p->stats);
+}
+
+static int leak_probe_check(const struct leak_probe *p)
+{
+	struct t_pins now;
+	struct t_stats s;
+
+	if (!t_pins_settle(&p->pins, &now)) {
+		t_diag("leak: %" PRIu64 " pins acquired, %" PRIu64 " released by this case",
+		       now.acquired - p->pins.acquired, now.released - p->pins.released);
+		return T_FAIL;
+	}
+	if (!p->have_stats || t_stats_read(&s))
+		return T_PASS;
+	if (t_stats_returned(&p->stats, &s) != T_PASS) {
+		t_diag("leak: mdl statistics did not return after this case");
+		return T_FAIL;
+	}
+	return T_PASS;
+}
+
+/*
+ * Counter refreshes for a case's processes that cannot write
+ * vm/stat_refresh themselves: a byte on @req asks, a byte on @ack answers
+ * after the refresh.
+ */
+struct refresh_service {
+	int req[2];
+	int ack[2];
+};
+
+static int service_open(struct refresh_service *s)
+{
+	if (pipe2(s->req, O_CLOEXEC))
+		return -errno;
+	if (pipe2(s->ack, O_CLOEXEC)) {
+		close(s->req[0]);
+		close(s->req[1]);
+		return -errno;
+	}
+	return 0;
+}
+
+static void service_close(struct refresh_service *s)
+{
+	close(s->req[0]);
+	close(s->req[1]);
+	close(s->ack[0]);
+	close(s->ack[1]);
+}
+
+/* Answer refresh requests until the case's process @pid exits. */
+static void service_run(struct refresh_service *s, pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p[2] = { { s->req[0], POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+	char buf[64];
+	ssize_t n;
+
+	for (;;) {
+		if (poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 50) < 0 &&
+		    errno != EINTR)
+			break;
+		if (p[0].revents & POLLIN) {
+			n = read(s->req[0], buf, sizeof(buf));
+			if (n > 0) {
+				t_vm_refresh();
+				(void)!write(s->ack[1], buf, (size_t)n);
+			}
+		}
+		if (pidfd >= 0 ? (p[1].revents & POLLIN) != 0 :
+		    waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid)
+			break;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
 static int run_case(const struct t_case *tc)
 {
+	struct refresh_service svc;
+	struct leak_probe probe;
 	pid_t pid;
+	int ret;
 
+	if (service_open(&svc))
+		return T_FAIL;
+	leak_probe_start(&probe);
 	skip_reason[0] = '\0';
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		int ret = case_main(tc);
-
+		t_env.refresh_req = svc.req[1];
+		t_env.refresh_ack = svc.ack[0];
+		ret = case_main(tc);
 		fflush(NULL);
 		_exit(ret);
 	}
-	return t_reap(pid);
+	service_run(&svc, pid);
+	service_close(&svc);
+	ret = t_reap(pid);
+	if (ret != T_FAIL && leak_probe_check(&probe) != T_PASS)
+		ret = T_FAIL;
+	return ret;
 }
 
 static bool selected(const struct options *o, const struct t_case *tc)
@@ -265,21 +380,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static int setup(const struct options *o)
 {
-	int ret;
-
 	t_env.page = (size_t)sysconf(_SC_PAGESIZE);
 	t_env.unpriv_uid = o->drop ? o->uid : NOBODY;
 	if (!t_env.seed)
 		t_env.seed = (unsigned int)time(NULL);
-	if (o->drop) {
-		ret = t_drop_privileges(o->uid);
-		if (ret) {
-			fprintf(stderr, "mdl_selftest: dropping to uid %u: %s\n",
-				o->uid, strerror(-ret));
-			return -1;
-		}
+	/* Opened as root: debugfs checks permissions at open only. */
+	t_env.vm_refresh_fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	t_env.stats_fd = open(STATS_FILE, O_RDONLY | O_CLOEXEC);
+	drop_all = o->drop;
+	if (drop_all && geteuid() != 0 && geteuid() != o->uid) {
+		fprintf(stderr, "mdl_selftest: --user %u needs root or uid %u\n",
+			o->uid, o->uid);
+		return -1;
 	}
-	t_env.root = geteuid() == 0;
+	t_env.root = geteuid() == 0 && !drop_all;
 	skip_reason = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	return skip_reason == MAP_FAILED ? -1 : 0;
@@ -303,7 +417,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (!o.list) {
 		tap_plan(&t, count_cases(&o), o.first, !o.no_plan);
-		tap_diag("mdl selftests as uid %u (%s), seed %u", (unsigned int)getuid(),
+		tap_diag("mdl selftests: cases run as uid %u (%s), seed %u",
+			 drop_all ? t_env.unpriv_uid : (unsigned int)getuid(),
 			 t_env.root ? "root" : "unprivileged", t_env.seed);
 	}
 	run_all(&t, &o);

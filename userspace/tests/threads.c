@@ -94,14 +94,15 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int run_workers(int (*step)(struct worker *, int), int shared, uint8_t *shared_buf)
+/* Run the threads; then the pins taken since @p0 must all be released. */
+static int run_workers(int (*step)(struct worker *, int), int shared,
+		       uint8_t *shared_buf, const struct t_pins *p0)
 {
 	struct worker w[THREADS];
 	pthread_t th[THREADS];
-	struct t_pins p0, p1;
+	struct t_pins p1;
 	unsigned int i;
 
-	CHECK_OK(t_pins_read(&p0));
 	for (i = 0; i < THREADS; i++) {
 		w[i] = (struct worker){ step, i, shared,
 					shared_buf ? shared_buf : t_buffer(3 * t_env.page), 0 };
@@ -114,30 +115,38 @@ static int run_workers(int (*step)(struct worker *, int), int shared, uint8_t *s
 	}
 	if (shared >= 0)
 		close(shared);
-	T_FAIL_IF(!t_pins_settle(&p0, &p1), "pins: %" PRIu64 " acquired, %" PRIu64
-		  " released", p1.acquired - p0.acquired, p1.released - p0.released);
+	T_FAIL_IF(!t_pins_settle(p0, &p1), "pins: %" PRIu64 " acquired, %" PRIu64
+		  " released", p1.acquired - p0->acquired, p1.released - p0->released);
 	return T_PASS;
 }
 
 static int threads_lock(const struct t_case *tc)
 {
+	struct t_pins p0;
+
 	(void)tc;
-	return run_workers(step_lock, -1, NULL);
+	CHECK_OK(t_pins_read(&p0));
+	return run_workers(step_lock, -1, NULL, &p0);
 }
 
 static int threads_alloc(const struct t_case *tc)
 {
+	struct t_pins p0;
+
 	(void)tc;
-	return run_workers(step_alloc, -1, NULL);
+	CHECK_OK(t_pins_read(&p0));
+	return run_workers(step_alloc, -1, NULL, &p0);
 }
 
 static int threads_shared(const struct t_case *tc)
 {
+	struct t_pins p0;
 	struct t_lock l;
 
 	(void)tc;
+	CHECK_OK(t_pins_read(&p0));
 	CHECK_OK(t_lock_new(&l, 0, 2 * t_env.page, MDL_LOCK_WRITE, 81));
-	return run_workers(step_shared, l.fd, l.buf);
+	return run_workers(step_shared, l.fd, l.buf, &p0);
 }
 
 static const struct t_case cases[] = {

@@ -54,6 +54,8 @@ struct t_pins {
 	uint64_t released;
 };
 int t_pins_read(struct t_pins *p);
+/* Fold the per-CPU vmstat counters now (see util.c). */
+void t_vm_refresh(void);
 /*
  * Wait (up to about 2 s) until as many pins were released as acquired since
  * @before; returns true when they balance.
@@ -62,7 +64,10 @@ bool t_pins_settle(const struct t_pins *before, struct t_pins *after);
 
 /* A range of /proc/iomem whose line (without address) is @name. */
 int t_iomem_find(const char *name, uint64_t *start, uint64_t *end);
-/* A page of a top-level PCI window that no resource claims; 0 or -ENOENT. */
+/*
+ * A page of a top-level PCI window above 1 MiB that no resource claims;
+ * 0 or -ENOENT.
+ */
 int t_iomem_free_page(uint64_t page, uint64_t *addr);
 
 /* Fork a child running @fn(@arg); its exit status is @fn's result. */
