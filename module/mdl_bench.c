@@ -126,7 +126,8 @@ static int mdl_bench_mdl_once(struct mdl_bench_args *a, PMDL *mdls,
 {
 	LOCK_OPERATION op = (a->flags & MDL_BENCH_WRITE) ? IoWriteAccess :
 							    IoReadAccess;
-	unsigned long i, j, len;
+	unsigned long i, j;
+	u64 base, start, len;
 	NTSTATUS status;
 	ULONG npages;
 	int ret = 0;
@@ -134,9 +135,11 @@ static int mdl_bench_mdl_once(struct mdl_bench_args *a, PMDL *mdls,
 
 	t = ktime_get();
 	for (i = 0; i < nmdl; i++) {
-		len = min_t(u64, a->length - i * MDL_BENCH_CHUNK, MDL_BENCH_CHUNK);
-		mdls[i] = IoAllocateMdl((PVOID)(a->addr + i * (u64)MDL_BENCH_CHUNK),
-					len, FALSE, FALSE, NULL);
+		/* Slices on 1 GiB boundaries of the address, as /dev/mdl does. */
+		base = ALIGN_DOWN(a->addr, MDL_BENCH_CHUNK) + i * MDL_BENCH_CHUNK;
+		start = max_t(u64, a->addr, base);
+		len = min_t(u64, a->addr + a->length, base + MDL_BENCH_CHUNK) - start;
+		mdls[i] = IoAllocateMdl((PVOID)start, len, FALSE, FALSE, NULL);
 		if (!mdls[i]) {
 			ret = -ENOMEM;
 			nmdl = i;
@@ -177,7 +180,8 @@ free:
 
 static int mdl_bench_mdl(struct mdl_bench_args *a)
 {
-	unsigned long nmdl = DIV_ROUND_UP(a->length, MDL_BENCH_CHUNK);
+	unsigned long nmdl = (a->addr + a->length - 1) / MDL_BENCH_CHUNK -
+			     a->addr / MDL_BENCH_CHUNK + 1;
 	PMDL *mdls;
 	u32 it;
 	int ret = 0;

@@ -15,7 +15,8 @@
  *   turned into PFNs in place after the pin, and back (and again forth) at
  *   unpin.
  * MDL_BENCH_IOC_MDL: IoAllocateMdl + MmProbeAndLockPages(UserMode) +
- *   MmUnlockPages + IoFreeMdl over the range, in MDLs of at most 1 GiB,
+ *   MmUnlockPages + IoFreeMdl over the range, one MDL per 1 GiB-aligned
+ *   slice of the address (as /dev/mdl does),
  *   each phase timed.
  */
 #ifndef _MDL_BENCH_H
