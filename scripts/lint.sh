@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: W=1 + sparse builds for both Debian kernels, checkpatch --strict,
+# make lint: W=1 + sparse builds for both Debian kernels and the UML kernel
+# (which has KUnit, so kunit/*.c are checked too), checkpatch --strict,
 # kernel-doc -Wall, shellcheck of the pipeline's scripts.  Any warning, sparse
 # message, checkpatch ERROR / WARNING / CHECK or kernel-doc warning fails.
 set -euo pipefail
@@ -31,17 +32,25 @@ count() {
 	fi
 }
 
-# lint_build KVER: W=1 + sparse (all messages are errors) in a staged copy.
+# lint_build NAME KDIR [ARGS...]: W=1 + sparse (all messages are errors) in a
+# staged copy.
 lint_build() {
-	local kver=$1 kdir log ok=1
-	kdir=$(kdir_for "$kver")
-	log=$RES/build-$kver.log
-	stage_sources "$MDL_BUILD/stage/lint-$kver" kunit
-	make -C "$kdir" M="$MDL_BUILD/stage/lint-$kver" -j"$MDL_JOBS" \
+	local name=$1 kdir=$2 log stage ok=1
+	shift 2
+	log=$RES/build-$name.log
+	stage=$MDL_BUILD/stage/lint-$name
+	stage_sources "$stage" kunit
+	make -C "$kdir" M="$stage" -j"$MDL_JOBS" "$@" \
 		W=1 C=2 CF=-Wsparse-error modules >"$log" 2>&1 || ok=0
 	grep -Ei 'warning:|error:|sparse:' "$log" >/dev/null && ok=0
-	info "W=1 + sparse build for $kver: $( ((ok)) && echo clean || echo FAILED)"
-	count "$ok" "W=1 C=2 build for $kver" "$( ((ok)) || echo "$log")"
+	info "W=1 + sparse build for $name: $( ((ok)) && echo clean || echo FAILED)"
+	count "$ok" "W=1 C=2 build for $name" "$( ((ok)) || echo "$log")"
+}
+
+# lint_build_uml: the UML kernel has KUnit, so this also covers kunit/*.c.
+lint_build_uml() {
+	"$MDL_ROOT/scripts/uml-kunit.sh" --build-only
+	lint_build uml "$(uml_dir)" ARCH=um
 }
 
 # sources DIR...: C files and headers below DIRs (those that exist).
@@ -102,8 +111,9 @@ main() {
 	RES=$(results_dir lint)
 	src=$(kernel_src)
 	while IFS= read -r kver; do
-		lint_build "$kver"
+		lint_build "$kver" "$(kdir_for "$kver")"
 	done < <(debian_kvers)
+	lint_build_uml
 	lint_checkpatch "$src"
 	lint_kerneldoc "$src"
 	lint_shell
