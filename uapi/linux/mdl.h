@@ -192,7 +192,8 @@ struct mdl_translate {
  * @size: sizeof(struct mdl_info)
  * @flags: must be 0
  * @start_va: out: StartVa (page-aligned; the locking process's address for
- *            MDL_KIND_USER, a kernel address otherwise)
+ *            MDL_KIND_USER and parts of it, a kernel address otherwise,
+ *            which reads as 0 without CAP_SYS_ADMIN)
  * @byte_offset: out: ByteOffset of the buffer in its first page
  * @mdl_flags: out: MdlFlags of the (first) MDL
  * @byte_count: out: length of the buffer in bytes
@@ -258,6 +259,10 @@ struct mdl_partial {
  * @flags: MDL_FD_CLOEXEC
  * @fd: out: the dma-buf fd (O_RDWR for a writable MDL, else O_RDONLY)
  * @reserved: must be 0
+ *
+ * The dma-buf covers the MDL's whole pages and keeps them alive. Devices
+ * may only read a read-only MDL (DMA_TO_DEVICE). I/O-space MDLs have no
+ * struct pages and are refused (EOPNOTSUPP).
  */
 struct mdl_export_dmabuf {
 	__u32 size;
@@ -280,10 +285,14 @@ struct mdl_export_dmabuf {
  * mmap of an MDL fd: the offset is a page-aligned byte offset from the MDL's
  * first page (StartVa); the mapping covers whole pages of the MDL, so the
  * buffer's first byte is at the mapping + byte_offset when the offset is 0.
- * MAP_SHARED only. A read-only MDL refuses PROT_WRITE and mprotect to it.
+ * MAP_SHARED only (EINVAL otherwise), never PROT_EXEC (EPERM). A read-only
+ * MDL refuses PROT_WRITE and mprotect to it (EACCES).
  *
  * pread/pwrite of an MDL fd: the file offset counts from the buffer's first
- * byte (StartVa + ByteOffset); reads stop at byte_count.
+ * byte (StartVa + ByteOffset); the file size is byte_count. Reads stop at
+ * byte_count (0 at or past it); writes stop there too, and a write starting
+ * at or past it fails with ENOSPC. A read-only MDL's fd is O_RDONLY: writes
+ * fail with EBADF.
  */
 
 #endif /* _UAPI_LINUX_MDL_H */
