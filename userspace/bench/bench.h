@@ -95,7 +95,7 @@ int mdl_all_pfns(int fd, size_t n, uint64_t *out);
 struct mdl_bench_args;
 /* One iteration of a mdl_bench.ko command. Returns 0 or -errno. */
 int hook_run(unsigned long cmd, void *addr, size_t bytes, uint32_t flags,
-	     struct mdl_bench_args *a);
+	     unsigned int iterations, struct mdl_bench_args *a);
 
 /* Groups. */
 void bench_lock(const char *thp);	/* pairs 1 and 6 */

@@ -62,12 +62,12 @@ int mdl_all_pfns(int fd, size_t n, uint64_t *out)
 }
 
 int hook_run(unsigned long cmd, void *addr, size_t bytes, uint32_t flags,
-	     struct mdl_bench_args *a)
+	     unsigned int iterations, struct mdl_bench_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->addr = (uintptr_t)addr;
 	a->length = bytes;
-	a->iterations = 1;
+	a->iterations = iterations;
 	a->flags = flags;
 	return ioctl(hook_fd, cmd, a) ? -errno : 0;
 }
@@ -136,52 +136,74 @@ struct lock_state {
 	uint64_t spent[NV];	/* ns spent in timed runs */
 };
 
+/*
+ * Inner iterations of one run: small buffers are locked repeatedly so that
+ * a run lasts about as long as one of 1 GiB (host scheduling noise under
+ * TCG is then spread over many iterations instead of hitting one).
+ */
+static unsigned int iters_for(size_t bytes)
+{
+	size_t n = GIB / bytes;
+
+	if (cfg.quick || !n)
+		return 1;
+	return n > 256 ? 256 : (unsigned int)n;
+}
+
 /* One run of variant @k; adds to @st unless @warm. Returns 0 or -errno. */
 static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 		     int warm)
 {
-	double np = (double)(bytes / PAGE);
+	unsigned int it, iters = iters_for(bytes);
+	double np = (double)(bytes / PAGE) * iters;
 	struct mdl_bench_args a;
-	uint64_t t0, t1, t2;
+	uint64_t t0, t1, lock_ns = 0, unlock_ns = 0;
 	int fd, ret = 0;
 
 	switch (k) {
 	case V_MDL:
-		t0 = now_ns();
-		fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
-		t1 = now_ns();
-		if (fd < 0)
-			return fd;
-		close(fd);
-		t2 = now_ns();
+		for (it = 0; it < iters; it++) {
+			t0 = now_ns();
+			fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
+			t1 = now_ns();
+			if (fd < 0)
+				return fd;
+			close(fd);
+			lock_ns += t1 - t0;
+			unlock_ns += now_ns() - t1;
+		}
 		if (!warm) {
-			series_add(&st->v[k], (double)(t2 - t0) / np);
-			series_add(&st->s[S_MDL_LOCK], (double)(t1 - t0) / np);
-			series_add(&st->s[S_MDL_UNLOCK], (double)(t2 - t1) / np);
+			series_add(&st->v[k], (double)(lock_ns + unlock_ns) / np);
+			series_add(&st->s[S_MDL_LOCK], (double)lock_ns / np);
+			series_add(&st->s[S_MDL_UNLOCK], (double)unlock_ns / np);
 		}
 		return 0;
 	case V_URING:
 		t0 = now_ns();
-		ret = io_uring_reg(buf, bytes);
-		if (ret)
-			return ret;
-		ret = io_uring_unreg();
+		for (it = 0; it < iters && !ret; it++) {
+			ret = io_uring_reg(buf, bytes);
+			if (!ret)
+				ret = io_uring_unreg();
+		}
 		t1 = now_ns();
 		if (!warm && !ret)
 			series_add(&st->v[k], (double)(t1 - t0) / np);
 		return ret;
 	case V_MLOCK:
 		t0 = now_ns();
-		if (mlock(buf, bytes))
-			return -errno;
-		if (munlock(buf, bytes))
-			return -errno;
+		for (it = 0; it < iters; it++) {
+			if (mlock(buf, bytes))
+				return -errno;
+			if (munlock(buf, bytes))
+				return -errno;
+		}
 		t1 = now_ns();
 		if (!warm)
 			series_add(&st->v[k], (double)(t1 - t0) / np);
 		return 0;
 	case V_PIN:
-		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE, &a);
+		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE,
+			       iters, &a);
 		if (!ret && !warm) {
 			series_add(&st->v[k], (double)(a.pin_ns + a.unpin_ns) / np);
 			series_add(&st->s[S_PIN_PIN], (double)a.pin_ns / np);
@@ -189,7 +211,8 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 		}
 		return ret;
 	case V_CORE:
-		ret = hook_run(MDL_BENCH_IOC_MDL, buf, bytes, MDL_BENCH_WRITE, &a);
+		ret = hook_run(MDL_BENCH_IOC_MDL, buf, bytes, MDL_BENCH_WRITE,
+			       iters, &a);
 		if (!ret && !warm) {
 			series_add(&st->v[k], (double)(a.alloc_ns + a.pin_ns +
 					a.unpin_ns + a.free_ns) / np);
@@ -201,7 +224,7 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 		return ret;
 	case V_CONV:
 		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE |
-			       MDL_BENCH_DIRTY | MDL_BENCH_CONVERT, &a);
+			       MDL_BENCH_DIRTY | MDL_BENCH_CONVERT, iters, &a);
 		if (!ret && !warm) {
 			series_add(&st->v[k], (double)(a.pin_ns + a.conv_ns +
 					a.unconv_ns + a.unpin_ns) / np);
@@ -237,7 +260,7 @@ static void lock_check(void *buf, size_t bytes, const char *thp)
 	for (i = 0; i < n; i++)
 		sum += pm[i];
 	if (hook_fd >= 0) {
-		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE, &a);
+		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE, 1, &a);
 		if (!ret) {
 			check(a.pfn_sum == sum, name,
 			      "bare pin PFN sum %#llx == pagemap %#llx",
@@ -248,7 +271,7 @@ static void lock_check(void *buf, size_t bytes, const char *thp)
 			     (unsigned long long)a.nr_pages,
 			     (unsigned long long)a.nr_folios);
 		}
-		ret = hook_run(MDL_BENCH_IOC_MDL, buf, bytes, MDL_BENCH_WRITE, &a);
+		ret = hook_run(MDL_BENCH_IOC_MDL, buf, bytes, MDL_BENCH_WRITE, 1, &a);
 		if (!ret)
 			check(a.pfn_sum == sum, name,
 			      "MmProbeAndLockPages PFN sum == pagemap");

@@ -193,7 +193,8 @@ void bench_share(const char *thp)
 	struct share_src s = { 0 };
 	struct share_msg quit = { .quit = 1 };
 	int sv[2], i, k, r, on[NSH];
-	uint64_t ns, seed = 10;
+	uint64_t ns, total, seed = 10;
+	unsigned int it, iters;
 	pid_t pid;
 	size_t bytes;
 
@@ -223,21 +224,30 @@ void bench_share(const char *thp)
 		s.anon = buf_alloc(bytes);
 		s.memfd = memfd_with(bytes, 0, &s.memfd_map);
 		s.sealed = on[SH_UDMABUF] ? memfd_with(bytes, 1, &s.sealed_map) : -1;
+		iters = cfg.quick ? 1 : (unsigned int)((128 * MIB) / bytes);
+		if (!iters)
+			iters = 1;
 		for (r = -1; r < cfg.runs; r++)
 			for (k = 0; k < NSH; k++) {
 				if (!on[k])
 					continue;
-				/* Fresh data for every share: B must see it. */
-				seed++;
-				buf_stamp(k == SH_MDL ? s.anon : k == SH_MEMFD ?
-					  s.memfd_map : s.sealed_map, bytes, seed);
-				ns = share_once(k, sv[0], &s, bytes, seed, thp);
-				if (!ns)
-					on[k] = 0;
-				else if (r >= 0)
-					series_add(&sr[k], (double)ns /
-						   (double)(bytes / PAGE));
-				if (r < 0 && ns)
+				total = 0;
+				for (it = 0; it < (r < 0 ? 1 : iters) && on[k]; it++) {
+					/* Fresh data for every share: B must see it. */
+					seed++;
+					buf_stamp(k == SH_MDL ? s.anon : k == SH_MEMFD ?
+						  s.memfd_map : s.sealed_map, bytes, seed);
+					ns = share_once(k, sv[0], &s, bytes, seed, thp);
+					if (!ns)
+						on[k] = 0;
+					total += ns;
+				}
+				if (!on[k])
+					continue;
+				if (r >= 0)
+					series_add(&sr[k], (double)total /
+						   (double)(bytes / PAGE * it));
+				else
 					check(1, "share", "%s %s: B saw A's data",
 					      shname[k], size_name(bytes));
 			}
