@@ -3,7 +3,7 @@
  * KUnit suite mdl_fd: the geometry of MDL chains behind /dev/mdl fds
  * (module/mdl_obj.h): how a buffer is cut into 1 GiB-aligned slices, one
  * MDL each, and how a page or byte of the buffer is found in its slice;
- * and the argument checks shared by the commands.
+ * and the checks of the commands' fields.
  */
 #include <kunit/test.h>
 #include <linux/sizes.h>
@@ -140,6 +140,82 @@ static void mdl_unknown_flags_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mdl_flags_ok(c->flags, c->allowed), c->ok);
 }
 
+/**
+ * struct mdl_args_case - one set of command fields and its verdict
+ * @name: description
+ * @lock: MDL_IOC_LOCK_USER fields (used when @cmd is 0)
+ * @alloc: MDL_IOC_ALLOC_PAGES fields (@cmd 1)
+ * @io: MDL_IOC_MAP_IO_SPACE fields (@cmd 2)
+ * @cmd: which of the three is checked
+ * @ret: expected result
+ */
+struct mdl_args_case {
+	const char *name;
+	struct mdl_lock_user lock;
+	struct mdl_alloc_pages alloc;
+	struct mdl_io_space io;
+	int cmd;
+	int ret;
+};
+
+#define LOCK(f, a, l, r)	.lock = { .flags = (f), .addr = (a), .length = (l), \
+					  .reserved = (r) }, .cmd = 0
+#define ALLOC(f, l, c)		.alloc = { .flags = (f), .length = (l), \
+					   .cache_type = (c) }, .cmd = 1
+#define IO(p, l, c)		.io = { .phys_addr = (p), .length = (l), \
+					.cache_type = (c) }, .cmd = 2
+
+static const struct mdl_args_case mdl_args_cases[] = {
+	{ "lock: one byte", LOCK(0, 0x1000, 1, 0), 0 },
+	{ "lock: write, cloexec, unaligned", LOCK(MDL_LOCK_WRITE | MDL_FD_CLOEXEC,
+						  0x1001, 3 * PAGE_SIZE, 0), 0 },
+	{ "lock: largest", LOCK(0, 0x10000, MDL_OBJ_MAX_BYTES, 0), 0 },
+	{ "lock: zero length", LOCK(0, 0x1000, 0, 0), -EINVAL },
+	{ "lock: one byte too many", LOCK(0, 0, MDL_OBJ_MAX_BYTES + 1, 0), -EINVAL },
+	{ "lock: wraps", LOCK(0, ~0ULL - 10, 100, 0), -EINVAL },
+	{ "lock: unknown flag", LOCK(BIT(2), 0x1000, 1, 0), -EINVAL },
+	{ "lock: reserved", LOCK(0, 0x1000, 1, 1), -EINVAL },
+	{ "alloc: cached page", ALLOC(0, PAGE_SIZE, MDL_CACHE_CACHED), 0 },
+	{ "alloc: contiguous write-combined", ALLOC(MDL_ALLOC_CONTIGUOUS, 5000,
+						    MDL_CACHE_WRITECOMBINED), 0 },
+	{ "alloc: non-paged", ALLOC(MDL_ALLOC_NONPAGED | MDL_FD_CLOEXEC, 1,
+				    MDL_CACHE_NONCACHED), 0 },
+	{ "alloc: contiguous and non-paged", ALLOC(MDL_ALLOC_CONTIGUOUS |
+						   MDL_ALLOC_NONPAGED, 1, 1), -EINVAL },
+	{ "alloc: cache type 3", ALLOC(0, 1, 3), -EINVAL },
+	{ "alloc: zero length", ALLOC(0, 0, 1), -EINVAL },
+	{ "alloc: too long", ALLOC(0, MDL_OBJ_MAX_BYTES + PAGE_SIZE, 1), -EINVAL },
+	{ "alloc: unknown flag", ALLOC(BIT(5), 1, 1), -EINVAL },
+	{ "io: one page", IO(0xfd000000, PAGE_SIZE, MDL_CACHE_NONCACHED), 0 },
+	{ "io: unaligned address", IO(0xfd000001, PAGE_SIZE, 0), -EINVAL },
+	{ "io: unaligned length", IO(0xfd000000, 100, 0), -EINVAL },
+	{ "io: wraps", IO(~0ULL & PAGE_MASK, 2 * PAGE_SIZE, 0), -EINVAL },
+	{ "io: beyond the CPU's physical range (x86)", IO(1ULL << 62, PAGE_SIZE, 0),
+	  IS_ENABLED(CONFIG_X86) ? -EINVAL : 0 },
+	{ "io: bad cache type", IO(0xfd000000, PAGE_SIZE, 7), -EINVAL },
+};
+
+static void mdl_args_case_desc(const struct mdl_args_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mdl_args, mdl_args_cases, mdl_args_case_desc);
+
+static void mdl_command_fields_checked(struct kunit *test)
+{
+	const struct mdl_args_case *c = test->param_value;
+	int ret;
+
+	if (c->cmd == 0)
+		ret = mdl_lock_args_check(&c->lock);
+	else if (c->cmd == 1)
+		ret = mdl_alloc_args_check(&c->alloc);
+	else
+		ret = mdl_io_args_check(&c->io);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+}
+
 static void mdl_cache_types_are_windows_values(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, MDL_CACHE_NONCACHED, (int)MmNonCached);
@@ -162,6 +238,7 @@ static struct kunit_case mdl_fd_cases[] = {
 	KUNIT_CASE_PARAM(mdl_slices_tile_the_buffer, mdl_chain_gen_params),
 	KUNIT_CASE_PARAM(mdl_pages_map_to_their_slice, mdl_chain_gen_params),
 	KUNIT_CASE_PARAM(mdl_unknown_flags_refused, mdl_bits_gen_params),
+	KUNIT_CASE_PARAM(mdl_command_fields_checked, mdl_args_gen_params),
 	KUNIT_CASE(mdl_cache_types_are_windows_values),
 	KUNIT_CASE(mdl_limits_fit_the_abi),
 	{}

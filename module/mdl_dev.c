@@ -114,15 +114,6 @@ static int mdl_status_errno(NTSTATUS status)
 	}
 }
 
-/* A buffer of 1 to MDL_OBJ_MAX_BYTES bytes that does not wrap. */
-static bool mdl_length_ok(u64 start, u64 length)
-{
-	u64 end;
-
-	return length && length <= MDL_OBJ_MAX_BYTES &&
-	       !check_add_overflow(start, length, &end);
-}
-
 /* ------------------------------------------------------------------ */
 /* MDL_IOC_GET_VERSION                                                */
 /* ------------------------------------------------------------------ */
@@ -198,8 +189,7 @@ static int mdl_ioc_lock_user(void __user *uarg)
 	ret = mdl_copy_args(&a, sizeof(a), uarg);
 	if (ret)
 		return ret;
-	if (!mdl_flags_ok(a.flags, MDL_LOCK_WRITE | MDL_FD_CLOEXEC) ||
-	    a.reserved || !mdl_length_ok(a.addr, a.length))
+	if (mdl_lock_args_check(&a))
 		return -EINVAL;
 	if (!access_ok(u64_to_user_ptr(a.addr), a.length))
 		return -EFAULT;
@@ -312,10 +302,7 @@ static int mdl_ioc_alloc_pages(void __user *uarg)
 	ret = mdl_copy_args(&a, sizeof(a), uarg);
 	if (ret)
 		return ret;
-	if (!mdl_flags_ok(a.flags, MDL_ALLOC_CONTIGUOUS | MDL_ALLOC_NONPAGED |
-			  MDL_FD_CLOEXEC) ||
-	    (a.flags & MDL_ALLOC_CONTIGUOUS && a.flags & MDL_ALLOC_NONPAGED) ||
-	    !mdl_cache_type_ok(a.cache_type) || !mdl_length_ok(0, a.length))
+	if (mdl_alloc_args_check(&a))
 		return -EINVAL;
 	obj = mdl_obj_alloc_pages(a.length, a.flags, a.cache_type);
 	if (IS_ERR(obj))
@@ -397,11 +384,7 @@ static int mdl_ioc_map_io_space(void __user *uarg)
 	ret = mdl_copy_args(&a, sizeof(a), uarg);
 	if (ret)
 		return ret;
-	if (!mdl_flags_ok(a.flags, MDL_FD_CLOEXEC) ||
-	    !mdl_cache_type_ok(a.cache_type) ||
-	    !mdl_length_ok(a.phys_addr, a.length) ||
-	    !PAGE_ALIGNED(a.phys_addr) || !PAGE_ALIGNED(a.length) ||
-	    a.phys_addr + a.length - 1 > mdl_phys_addr_max())
+	if (mdl_io_args_check(&a))
 		return -EINVAL;
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;

@@ -190,6 +190,9 @@ static int mdl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 	if (!(mb->obj->access & MDL_ACCESS_WRITE))
 		prot = MDL_PAGE_KERNEL_RO;
+	/* The cache type of the pages' other mappings: no attribute alias. */
+	if (mdl_cache_prot((MEMORY_CACHING_TYPE)mb->obj->cache, &prot))
+		return -EINVAL;
 	va = vmap(mb->pages, mb->npages, VM_MAP, prot);
 	if (!va)
 		return -ENOMEM;

@@ -29,9 +29,12 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/refcount.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
+
+#include <linux/mdl.h>
 
 #include "mdl_internal.h"
 
@@ -134,6 +137,47 @@ static inline bool mdl_flags_ok(u32 flags, u32 allowed)
 static inline bool mdl_cache_type_ok(u32 cache)
 {
 	return cache <= 2;
+}
+
+/* A buffer of 1 to MDL_OBJ_MAX_BYTES bytes that does not wrap. */
+static inline bool mdl_length_ok(u64 start, u64 length)
+{
+	u64 end;
+
+	return length && length <= MDL_OBJ_MAX_BYTES &&
+	       !check_add_overflow(start, length, &end);
+}
+
+/* Fields of MDL_IOC_LOCK_USER, once copied in: 0 or -EINVAL. */
+static inline int mdl_lock_args_check(const struct mdl_lock_user *a)
+{
+	if (!mdl_flags_ok(a->flags, MDL_LOCK_WRITE | MDL_FD_CLOEXEC) ||
+	    a->reserved || !mdl_length_ok(a->addr, a->length))
+		return -EINVAL;
+	return 0;
+}
+
+/* Fields of MDL_IOC_ALLOC_PAGES, once copied in: 0 or -EINVAL. */
+static inline int mdl_alloc_args_check(const struct mdl_alloc_pages *a)
+{
+	if (!mdl_flags_ok(a->flags, MDL_ALLOC_CONTIGUOUS | MDL_ALLOC_NONPAGED |
+			  MDL_FD_CLOEXEC) ||
+	    ((a->flags & MDL_ALLOC_CONTIGUOUS) && (a->flags & MDL_ALLOC_NONPAGED)) ||
+	    !mdl_cache_type_ok(a->cache_type) || !mdl_length_ok(0, a->length))
+		return -EINVAL;
+	return 0;
+}
+
+/* Fields of MDL_IOC_MAP_IO_SPACE, once copied in: 0 or -EINVAL. */
+static inline int mdl_io_args_check(const struct mdl_io_space *a)
+{
+	if (!mdl_flags_ok(a->flags, MDL_FD_CLOEXEC) ||
+	    !mdl_cache_type_ok(a->cache_type) ||
+	    !mdl_length_ok(a->phys_addr, a->length) ||
+	    !PAGE_ALIGNED(a->phys_addr) || !PAGE_ALIGNED(a->length) ||
+	    a->phys_addr + a->length - 1 > mdl_phys_addr_max())
+		return -EINVAL;
+	return 0;
 }
 
 /* mdl_stats.c: counters of /sys/kernel/debug/mdl/stats. */
