@@ -81,6 +81,7 @@ static int io_free_page(const struct t_case *tc)
 	a = p[0];
 	CHECK_EQ(t_pread(fd, &b, sizeof(b), 0), sizeof(b));
 	CHECK_EQ(a, b);
+	CHECK_ERR(mdl_export_dmabuf(fd, 0), EOPNOTSUPP);
 	return T_PASS;
 }
 
@@ -88,7 +89,7 @@ static const struct t_case cases[] = {
 	{ "iospace: System RAM -> EPERM", io_system_ram, NULL, T_ROOT },
 	{ "iospace: a range running into kernel code -> EPERM", io_into_ram, NULL, T_ROOT },
 	{ "iospace: a region a driver claimed (IOAPIC) -> EPERM", io_claimed, NULL, T_ROOT },
-	{ "iospace: an unclaimed PCI page: facts, PFN, mmap equals pread",
+	{ "iospace: an unclaimed PCI page: facts, PFN, mmap equals pread, no dma-buf",
 	  io_free_page, NULL, T_ROOT },
 };
 

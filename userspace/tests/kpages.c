@@ -36,7 +36,7 @@ static const struct kind kinds[] = {
 enum kcheck { K_FACTS, K_TWO_PROCS, K_PFNS, K_COUNT };
 
 static const char *const kcheck_names[K_COUNT] = {
-	[K_FACTS] = "facts, zero-filled",
+	[K_FACTS] = "facts (start_va for root only), zero-filled",
 	[K_TWO_PROCS] = "mapped by two processes, writes seen both ways",
 	[K_PFNS] = "GET_PFNS equals pagemap of the mapping",
 };
@@ -52,8 +52,21 @@ static int k_facts(const struct kind *k, int fd)
 			     MDL_ACCESS_READ | MDL_ACCESS_WRITE, k->mdl_kind, k->cache };
 	uint8_t *zero = calloc(1, f.byte_count);
 
+	struct mdl_info info;
+
 	CHECK(zero);
 	CHECK_STEP(t_check_facts(fd, &f));
+	CHECK_OK(mdl_query(fd, &info));
+	/*
+	 * Kernel addresses show to CAP_SYS_ADMIN only. Pages of
+	 * MmAllocatePagesForMdlEx have none at all (StartVa 0, as on Windows);
+	 * non-paged memory has its vmalloc address.
+	 */
+	if (!t_env.root)
+		T_FAIL_IF(info.start_va, "start_va 0x%" PRIx64 " shown to an unprivileged user",
+			  (uint64_t)info.start_va);
+	else if (k->mdl_kind == MDL_KIND_NONPAGED)
+		T_FAIL_IF(!info.start_va, "no start_va for non-paged memory");
 	return t_check_view(fd, zero, f.byte_count);
 }
 

@@ -3,6 +3,7 @@
  * pread/pwrite through the kernel's mapping, mmap bounds, and the rules of
  * read-only MDLs. Tables of offsets and lengths, one case per row.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -36,6 +37,7 @@ static const struct io_row io_rows[] = {
 	{ "pwrite of the whole buffer", true, 0, END, END },
 	{ "pwrite in the middle", true, 5000, 700, 700 },
 	{ "pwrite of the last byte", true, END - 1, 1, 1 },
+	{ "pwrite across the end stops at byte_count", true, END - 10, 100, 10 },
 };
 
 static long rel(long v, size_t b)
@@ -64,6 +66,7 @@ static int run_io(const struct t_case *tc)
 	}
 	t_fill(tmp, (size_t)len, 42);
 	CHECK_EQ(t_pwrite(l.fd, tmp, (size_t)len, off), want);
+	CHECK_ERR(t_pwrite(l.fd, tmp, 1, (off_t)l.len), ENOSPC);
 	T_FAIL_IF(memcmp(tmp, l.buf + off, (size_t)want),
 		  "the buffer does not show the pwrite");
 	T_FAIL_IF(off && l.buf[off - 1] != t_pattern_byte(RW_OFF + off - 1, 41),
@@ -76,18 +79,20 @@ struct map_row {
 	long off_pages;		/* page offset; may be END-relative (pages) */
 	long len_pages;		/* END-relative: page_count + x */
 	int flags;
-	bool ok;
+	int prot;
+	int want;		/* 0: mapped; else the errno (-1: any refusal) */
 };
 
 static const struct map_row map_rows[] = {
-	{ "mmap of every page", 0, END, MAP_SHARED, true },
-	{ "mmap from page 1 to the end", 1, END - 1, MAP_SHARED, true },
-	{ "mmap of the last page", END - 1, 1, MAP_SHARED, true },
-	{ "mmap one page longer than the MDL refused", 0, END + 1, MAP_SHARED, false },
-	{ "mmap at offset page_count refused", END, 1, MAP_SHARED, false },
-	{ "mmap of 2 pages from the last page refused", END - 1, 2, MAP_SHARED, false },
-	{ "mmap far past the end refused", END + 1000, 1, MAP_SHARED, false },
-	{ "mmap MAP_PRIVATE refused", 0, 1, MAP_PRIVATE, false },
+	{ "mmap of every page", 0, END, MAP_SHARED, PROT_READ, 0 },
+	{ "mmap from page 1 to the end", 1, END - 1, MAP_SHARED, PROT_READ, 0 },
+	{ "mmap of the last page", END - 1, 1, MAP_SHARED, PROT_READ, 0 },
+	{ "mmap one page longer than the MDL refused", 0, END + 1, MAP_SHARED, PROT_READ, -1 },
+	{ "mmap at offset page_count refused", END, 1, MAP_SHARED, PROT_READ, -1 },
+	{ "mmap of 2 pages from the last page refused", END - 1, 2, MAP_SHARED, PROT_READ, -1 },
+	{ "mmap far past the end refused", END + 1000, 1, MAP_SHARED, PROT_READ, -1 },
+	{ "mmap MAP_PRIVATE -> EINVAL", 0, 1, MAP_PRIVATE, PROT_READ, EINVAL },
+	{ "mmap PROT_EXEC -> EPERM", 0, 1, MAP_SHARED, PROT_READ | PROT_EXEC, EPERM },
 };
 
 static int run_map(const struct t_case *tc)
@@ -99,11 +104,12 @@ static int run_map(const struct t_case *tc)
 	uint8_t *p;
 
 	CHECK_OK(t_lock_new(&l, RW_OFF, RW_PAGES * t_env.page, MDL_LOCK_WRITE, 43));
-	p = mmap(NULL, (size_t)len * t_env.page, PROT_READ, r->flags, l.fd,
+	p = mmap(NULL, (size_t)len * t_env.page, r->prot, r->flags, l.fd,
 		 off * (long)t_env.page);
-	if (!r->ok) {
+	if (r->want) {
 		T_FAIL_IF(p != MAP_FAILED, "mapping accepted");
-		t_diag("refused with %s", strerror(errno));
+		T_FAIL_IF(r->want > 0 && errno != r->want, "refused with %s, want %s",
+			  strerror(errno), strerror(r->want));
 		return T_PASS;
 	}
 	T_FAIL_IF(p == MAP_FAILED, "mmap: %s", strerror(errno));
@@ -161,7 +167,7 @@ static int ro_no_write_map(const struct t_case *tc)
 	(void)tc;
 	CHECK_OK(readonly_mdl(&l));
 	T_FAIL_IF(t_mmap(l.fd, l.len, PROT_READ | PROT_WRITE, 0), "PROT_WRITE accepted");
-	t_diag("refused with %s", strerror(errno));
+	CHECK_EQ(errno, EACCES);
 	return T_PASS;
 }
 
@@ -175,7 +181,7 @@ static int ro_no_mprotect(const struct t_case *tc)
 	p = t_mmap(l.fd, l.len, PROT_READ, 0);
 	T_FAIL_IF(!p, "read-only mmap: %s", strerror(errno));
 	T_FAIL_IF(!mprotect(p, l.len, PROT_READ | PROT_WRITE), "mprotect accepted");
-	t_diag("refused with %s", strerror(errno));
+	CHECK_EQ(errno, EACCES);
 	return T_PASS;
 }
 
@@ -187,17 +193,18 @@ static int ro_no_pwrite(const struct t_case *tc)
 	(void)tc;
 	CHECK_OK(readonly_mdl(&l));
 	n = t_pwrite(l.fd, "xyz", 3, 10);
-	T_FAIL_IF(n >= 0, "pwrite accepted (%ld bytes)", n);
-	t_diag("refused with %s", strerror((int)-n));
+	CHECK_ERR(n, EBADF);
+	CHECK_EQ(fcntl(l.fd, F_GETFL) & O_ACCMODE, O_RDONLY);
 	T_FAIL_IF(!t_pattern_ok(l.buf, l.len, 47), "buffer changed");
 	return T_PASS;
 }
 
 static const struct t_case cases[] = {
 	{ "rw: mapping and buffer stores seen both ways", rw_coherent, NULL, 0 },
-	{ "rw: read-only MDL refuses mmap PROT_WRITE", ro_no_write_map, NULL, 0 },
-	{ "rw: read-only MDL refuses mprotect(PROT_WRITE)", ro_no_mprotect, NULL, 0 },
-	{ "rw: read-only MDL refuses pwrite, bytes unchanged", ro_no_pwrite, NULL, 0 },
+	{ "rw: read-only MDL refuses mmap PROT_WRITE (EACCES)", ro_no_write_map, NULL, 0 },
+	{ "rw: read-only MDL refuses mprotect(PROT_WRITE) (EACCES)", ro_no_mprotect, NULL, 0 },
+	{ "rw: read-only MDL fd is O_RDONLY, pwrite -> EBADF, bytes unchanged",
+	  ro_no_pwrite, NULL, 0 },
 };
 
 T_SUITE_ARRAY(suite_rw, cases);
