@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -114,6 +115,12 @@ int t_drop_privileges(unsigned int uid)
 		return -errno;
 	if (setuid(0) == 0)
 		return -EPERM;		/* could regain root: not dropped */
+	/*
+	 * Changing credentials clears the dumpable flag; an ordinary user's
+	 * process has it, and pidfd_getfd between its processes needs it.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -errno;
 	return 0;
 }
 
