@@ -374,12 +374,13 @@ int main(int argc, char **argv)
 		if (thp_set(modes[i]) < 0)
 			die("cannot set transparent_hugepage/enabled to %s", modes[i]);
 		info("thp", "%s", modes[i]);
-		if (group_on("lock"))
-			bench_lock(thp);
-		if (group_on("share"))
-			bench_share(thp);
+		/* Short copy benchmarks first, before the 8 GiB buffer. */
 		if (group_on("bw"))
 			bench_bw(thp);
+		if (group_on("share"))
+			bench_share(thp);
+		if (group_on("lock"))
+			bench_lock(thp);
 		if (i == 0 && group_on("pfn"))
 			bench_pfn(thp);
 		if (i == 0 && group_on("mem"))
