@@ -221,12 +221,11 @@ static inline int mdl_pages_set_wb(struct page **pages, int n)
 #define MDL_MAX_ORDER	(MAX_ORDER - 1)
 #endif
 
-/* MODULE_IMPORT_NS() takes a string literal from 6.13. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define MDL_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
-#else
-#define MDL_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
-#endif
+/*
+ * MODULE_IMPORT_NS() takes a bare name before 6.13 and a string literal
+ * from 6.13 on; both expand to this.
+ */
+#define MDL_IMPORT_NS_DMA_BUF()	MODULE_INFO(import_ns, "DMA_BUF")
 
 /*
  * Highest physical address the CPU can reach: a PFN above it would make a
