@@ -250,4 +250,21 @@ static inline void __iomem *mdl_ioremap_cache(phys_addr_t pa, size_t size)
 #endif
 }
 
+/* memremap() needs CONFIG_HAS_IOMEM (User-Mode Linux may lack it). */
+static inline void *mdl_memremap_wb(phys_addr_t pa, size_t size)
+{
+#ifdef CONFIG_HAS_IOMEM
+	return memremap(pa, size, MEMREMAP_WB);
+#else
+	return NULL;
+#endif
+}
+
+static inline void mdl_memunmap(void *va)
+{
+#ifdef CONFIG_HAS_IOMEM
+	memunmap(va);
+#endif
+}
+
 #endif /* _MDL_COMPAT_H */

@@ -133,7 +133,7 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
 
 	if (PhysicalAddress.QuadPart < 0 || !size ||
 	    check_add_overflow(pa, (phys_addr_t)size, &end) ||
-	    mdl_cache_prot(cache, &prot))
+	    end - 1 > mdl_phys_addr_max() || mdl_cache_prot(cache, &prot))
 		return NULL;
 	ram = mdl_range_is_ram(pa, size);
 	if (ram < 0)
@@ -147,7 +147,7 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
 	} else if (ram && region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
 					    IORES_DESC_NONE) == REGION_INTERSECTS) {
 		kind = MDL_IOMAP_MEMREMAP;
-		va = memremap(pa, size, MEMREMAP_WB);
+		va = mdl_memremap_wb(pa, size);
 	} else if (ram) {
 		kind = MDL_IOMAP_DIRECT;
 		va = phys_to_virt(pa);
@@ -230,7 +230,7 @@ VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 		iounmap((void __iomem *)found->va);
 		break;
 	case MDL_IOMAP_MEMREMAP:
-		memunmap(found->va);
+		mdl_memunmap(found->va);
 		break;
 	case MDL_IOMAP_VMAP:
 		vunmap((void *)((unsigned long)found->va & PAGE_MASK));
@@ -256,6 +256,7 @@ static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
 		if (list[i].PhysicalAddress.QuadPart < 0 || !len ||
 		    (pa | len) & (PAGE_SIZE - 1) ||
 		    check_add_overflow(pa, len, &end) ||
+		    end - 1 > mdl_phys_addr_max() ||
 		    check_add_overflow(*total, len, total) ||
 		    *total > MDL_MAX_BYTE_COUNT)
 			return STATUS_INVALID_PARAMETER_1;

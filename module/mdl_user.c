@@ -319,7 +319,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	int ret;
 
 	if (um->live || um->mm || !ext || !ext->priv || vma->vm_pgoff ||
-	    vma_pages(vma) != um->npages || !(vma->vm_flags & VM_SHARED))
+	    vma_pages(vma) != um->npages || !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (um->readonly) {
 		if (vma->vm_flags & VM_WRITE)
