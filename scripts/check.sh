@@ -12,6 +12,8 @@ STAGES=(setup lint kunit vmtest dkms-check)
 NAMES=()
 TIMES=()
 STATUS=()
+TOTAL_PASS=0
+TOTAL_FAIL=0
 
 userspace_check() {
 	make -C "$MDL_ROOT/userspace" check
@@ -31,11 +33,23 @@ run_stage() {
 	return "$rc"
 }
 
+# stage_counts LOG: "passed failed" from the stage's closing line, if any.
+stage_counts() {
+	sed -n 's/^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$1" | tail -n 1
+}
+
 print_summary() {
-	local i
+	local i counts p f
 	printf '\n===== summary =====\n'
 	for i in "${!NAMES[@]}"; do
-		printf '  %-16s %-7s %5d s\n' "${NAMES[$i]}" "${STATUS[$i]}" "${TIMES[$i]}"
+		counts=$(stage_counts "$MDL_RESULTS/check/${NAMES[$i]}.log")
+		read -r p f <<<"${counts:-0 0}"
+		# A stage that failed without a failing count still is a failure.
+		[[ ${STATUS[$i]} == ok ]] || ((f > 0)) || f=1
+		TOTAL_PASS=$((TOTAL_PASS + p))
+		TOTAL_FAIL=$((TOTAL_FAIL + f))
+		printf '  %-16s %-7s %5d s  %s\n' "${NAMES[$i]}" "${STATUS[$i]}" "${TIMES[$i]}" \
+			"${counts:+($p passed, $f failed)}"
 	done
 	printf '  %-16s %-7s %5d s\n' total "" "$SECONDS"
 }
@@ -52,10 +66,12 @@ main() {
 	fi
 	print_summary
 	if [[ -n $failed ]]; then
-		printf 'check: FAILED at stage "%s" (log: %s)\n' "$failed" "$MDL_RESULTS/check/$failed.log"
+		printf 'FAILED at stage "%s" (log: %s)\n' "$failed" "$MDL_RESULTS/check/$failed.log"
+		summary_line check "$TOTAL_PASS" "$TOTAL_FAIL"
 		exit 1
 	fi
-	echo "check: all stages passed"
+	echo "all stages passed"
+	summary_line check "$TOTAL_PASS" "$TOTAL_FAIL"
 }
 
 main "$@"
