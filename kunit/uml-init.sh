@@ -20,7 +20,9 @@ step() {
 	fi
 }
 
+# Fold the per-CPU vmstat deltas first, or the counters lag by a few pages.
 pins() {
+	echo 1 >/proc/sys/vm/stat_refresh
 	$bb grep '^nr_foll_pin_' /proc/vmstat | $bb sed "s/^/MDL-VMSTAT-$1: /"
 }
 

@@ -15,6 +15,9 @@
 #                       Kbuild, module/, uapi/ next to examples/); every *.ko
 #                       found below examples/ goes to /mdl/extra/ and is
 #                       loaded after mdl.ko in name order, unloaded in reverse.
+#                       If examples/Makefile has a "vmtest-bins:" target, also
+#                       make -C <stage>/examples vmtest-bins OUT=<abs dir> \
+#                            CC="gcc -static"      (programs -> /tests/bin/)
 #   userspace/Makefile  make -C userspace vmtest-bins OUT=<abs dir> \
 #                            CC="gcc -static"
 #                       installs static programs into OUT -> /tests/bin/.
@@ -37,13 +40,17 @@ MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
 
-# build_extras KDIR STAGE LOG: build examples/ against the staged mdl.ko.
+# build_extras KDIR STAGE BINS LOG: build examples/ against the staged mdl.ko.
 build_extras() {
-	local kdir=$1 stage=$2 log=$3
+	local kdir=$1 stage=$2 bins=$3 log=$4
 	[[ -f $MDL_ROOT/examples/Makefile ]] || return 0
+	info "building examples/"
 	cp -a "$MDL_ROOT/examples" "$stage/"
 	run_logged "$log" make -C "$stage/examples" KDIR="$kdir" \
 		MDL_SYMVERS="$stage/Module.symvers"
+	grep -q '^vmtest-bins:' "$stage/examples/Makefile" || return 0
+	run_logged "$log.bins" make -C "$stage/examples" vmtest-bins OUT="$bins" \
+		CC="gcc -static"
 }
 
 # build_userspace OUT LOG: static test programs, once for all kernels.
@@ -101,7 +108,7 @@ prepare_kernel() {
 	stage=$MDL_BUILD/stage/$kver
 	info "$kver: building mdl.ko"
 	build_module "$kdir" "$stage" "$res/build.log"
-	build_extras "$kdir" "$stage" "$res/examples.log"
+	build_extras "$kdir" "$stage" "$bins" "$res/examples.log"
 	make_initramfs "$stage" "$bins" "$res/initrd.gz"
 }
 
