@@ -11,6 +11,7 @@ Ratios are mdl / peer of the medians, measured in the same boot.
 """
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -347,6 +348,8 @@ plot %s
     except (OSError, subprocess.CalledProcessError) as e:
         print("bench: gnuplot failed: %s" % e, file=sys.stderr)
         return None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return png
 
 
