@@ -188,9 +188,8 @@ PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
 	struct page *page;
 	ULONG n;
 
-	if (!NumberOfBytes || get_order(NumberOfBytes) > MDL_MAX_ORDER ||
-	    LowestAcceptableAddress.QuadPart < 0 || high < low ||
-	    BoundaryAddressMultiple.QuadPart < 0 ||
+	/* Unsigned, as Windows reads them: Highest -1 means "anywhere". */
+	if (!NumberOfBytes || get_order(NumberOfBytes) > MDL_MAX_ORDER || high < low ||
 	    (boundary && (!is_power_of_2(boundary) || boundary < NumberOfBytes)) ||
 	    CacheType < MmNonCached || CacheType >= MmMaximumCacheType) {
 		mdl_refuse("bad size %zu, range, boundary or cache type %d",

@@ -220,7 +220,8 @@ static bool mdl_alloc_args_ok(struct mdl_alloc_req *r, PHYSICAL_ADDRESS low,
 
 	if (flags & ~MM_ALLOCATE_HONOURED)
 		return false;
-	if (low.QuadPart < 0 || high.QuadPart < low.QuadPart || skip.QuadPart < 0 ||
+	/* Unsigned, as Windows reads them: HighAddress -1 means "anywhere". */
+	if ((u64)high.QuadPart < (u64)low.QuadPart ||
 	    (skip.QuadPart & (PAGE_SIZE - 1)))
 		return false;
 	if (cache < MmNonCached || cache >= MmMaximumCacheType)

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * wdk_ioctl.h - how a process talks to the example drivers, shared by the
+ * Linux glue (kernel) and the test programs (user space).
+ *
+ * read() and write() on /dev/<driver> become IRP_MJ_READ / IRP_MJ_WRITE
+ * with the buffer as Irp->MdlAddress (direct I/O). WDK_IOC_DEVICE_CONTROL
+ * is Windows' DeviceIoControl(): it carries the Windows control code and
+ * the two buffers, and becomes IRP_MJ_DEVICE_CONTROL.
+ */
+#ifndef _WDK_IOCTL_H
+#define _WDK_IOCTL_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/**
+ * struct wdk_device_control - arguments of DeviceIoControl
+ * @code: the Windows I/O control code (CTL_CODE)
+ * @in_len: bytes at @in
+ * @out_len: bytes at @out
+ * @returned: set by the driver: bytes written to @out (IoStatus.Information)
+ * @in: input buffer address
+ * @out: output buffer address
+ */
+struct wdk_device_control {
+	__u32 code;
+	__u32 in_len;
+	__u32 out_len;
+	__u32 returned;
+	__aligned_u64 in;
+	__aligned_u64 out;
+};
+
+#define WDK_IOC_DEVICE_CONTROL	_IOWR('W', 0x40, struct wdk_device_control)
+
+/* Windows CTL_CODE and its fields, as in the WDK. */
+#define WDK_CTL_CODE(type, fn, method, access) \
+	(((type) << 16) | ((access) << 14) | ((fn) << 2) | (method))
+#define WDK_METHOD_BUFFERED	0
+#define WDK_METHOD_IN_DIRECT	1
+#define WDK_METHOD_OUT_DIRECT	2
+#define WDK_METHOD_NEITHER	3
+#define WDK_FILE_ANY_ACCESS	0
+#define WDK_FILE_DEVICE_UNKNOWN	0x22
+
+/* ---- direct_io example: /dev/wdm_direct_io ---------------------------- */
+
+/* What the driver saw in the MDL of the last read or write. */
+struct dio_last_mdl {
+	__aligned_u64 virtual_address;	/* MmGetMdlVirtualAddress */
+	__u32 byte_count;		/* MmGetMdlByteCount */
+	__u32 byte_offset;		/* MmGetMdlByteOffset */
+	__u32 length;			/* Parameters.Read/Write.Length */
+	__u32 pad;
+};
+
+#define IOCTL_DIO_GET_LAST_MDL \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0x800, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+/* Output buffer (METHOD_OUT_DIRECT: an MDL) filled with the stored data. */
+#define IOCTL_DIO_READ_DIRECT \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0x801, WDK_METHOD_OUT_DIRECT, \
+		     WDK_FILE_ANY_ACCESS)
+
+/* Read returns the stored bytes, each plus this value (proof of the copy). */
+#define DIO_READ_DELTA	1
+
+/* ---- share example: /dev/wdm_share ------------------------------------ */
+
+#define SHARE_PAGES	4
+#define SHARE_SIZE	(SHARE_PAGES * 4096)
+#define SHARE_MAGIC	0x57444d53	/* 'WDMS' */
+
+/* IOCTL_SHARE_MAP: out = struct share_map (the user address of the pool). */
+struct share_map {
+	__aligned_u64 user_address;
+	__u32 size;
+	__u32 magic;		/* the first word the driver wrote there */
+};
+
+/* IOCTL_SHARE_SUM: out = sum of the shared bytes as the driver sees them. */
+/* IOCTL_SHARE_UNMAP: in = the user address. */
+
+/* IOCTL_SHARE_LOCK_USER / _PROCESS: in = struct share_lock, out = sum. */
+struct share_lock {
+	__aligned_u64 address;	/* user buffer */
+	__u32 length;
+	__u32 pid;		/* _PROCESS only: the process that owns it */
+	__u32 write;		/* also write ~byte into every byte */
+	__u32 pad;
+};
+
+/* IOCTL_SHARE_IO_SPACE: in = physical address, out = struct share_io. */
+struct share_io {
+	__aligned_u64 map_io_space;	/* first 8 bytes by MmMapIoSpace */
+	__aligned_u64 mdl_kernel;	/* by an I/O-space MDL, KernelMode */
+	__aligned_u64 user_address;	/* UserMode mapping of that MDL */
+	__u32 ok;			/* all three mappings were made */
+	__u32 pad;
+};
+
+/* IOCTL_SHARE_IO_UNMAP: in = the user address of IOCTL_SHARE_IO_SPACE. */
+
+/* IOCTL_SHARE_ALLOC_PAGES: out = struct share_map of fresh pages. */
+
+#define SHARE_IOCTL(n, m) \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0x900 + (n), (m), WDK_FILE_ANY_ACCESS)
+#define IOCTL_SHARE_MAP		SHARE_IOCTL(0, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_UNMAP	SHARE_IOCTL(1, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_SUM		SHARE_IOCTL(2, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_LOCK_USER	SHARE_IOCTL(3, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_LOCK_PROCESS SHARE_IOCTL(4, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_IO_SPACE	SHARE_IOCTL(5, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_IO_UNMAP	SHARE_IOCTL(6, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_ALLOC_PAGES	SHARE_IOCTL(7, WDK_METHOD_BUFFERED)
+#define IOCTL_SHARE_FREE_PAGES	SHARE_IOCTL(8, WDK_METHOD_BUFFERED)
+/* out = ULONG64 bit mask of the SHARE_CHECK_* checks that passed. */
+#define IOCTL_SHARE_SYSTEM_CHECKS SHARE_IOCTL(9, WDK_METHOD_BUFFERED)
+
+#define SHARE_CHECK_RESERVED_MAP	0x01	/* mapped inside its reservation */
+#define SHARE_CHECK_RESERVED_DATA	0x02	/* same bytes as the pool */
+#define SHARE_CHECK_RESERVED_TAG	0x04	/* wrong tag / too small refused */
+#define SHARE_CHECK_PROTECT_RO		0x08	/* PAGE_READONLY accepted, readable */
+#define SHARE_CHECK_PROTECT_NOACCESS	0x10	/* PAGE_NOACCESS, then unmapped */
+#define SHARE_CHECK_PROTECT_RW		0x20	/* back to PAGE_READWRITE, writable */
+#define SHARE_CHECK_PROTECT_REFUSED	0x40	/* executable / unmapped refused */
+#define SHARE_CHECK_CONTIGUOUS		0x80	/* contiguous below 4 GiB */
+#define SHARE_CHECK_NONCACHED		0x100	/* uncached memory usable */
+#define SHARE_CHECK_ALL			0x1ff
+
+#endif /* _WDK_IOCTL_H */
