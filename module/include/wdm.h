@@ -681,7 +681,10 @@ NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes);
  * MDL_PARTIAL_HAS_BEEN_MAPPED) and MappedSystemVa; MmUnmapLockedPages,
  * MmUnlockPages, MmPrepareMdlForReuse or IoFreeMdl release it. A user mapping
  * keeps the pages alive while it exists and is removed by
- * MmUnmapLockedPages in the same process or when the process exits.
+ * MmUnmapLockedPages in the same process or when the process exits. It is
+ * one shared VMA that cannot be split, moved, inherited by fork or made
+ * executable. kmalloc (slab) memory is never mapped into a process, and user
+ * pages locked for IoReadAccess are mapped only with MdlMappingNoWrite.
  *
  * Context: may sleep.
  * Return: the mapping of the buffer's first byte (base + ByteOffset), or
@@ -757,9 +760,15 @@ static inline VOID MmPrepareMdlForReuse(PMDL Mdl)
  *              PAGE_EXECUTE* value (executable is refused: kernel mappings
  *              stay non-executable)
  *
+ * The PTEs of the mapping are rewritten in place (same address) and the TLBs
+ * of all CPUs flushed; PAGE_NOACCESS leaves not-present entries, so any
+ * access oopses, as it would fault on Windows.
+ *
  * Context: may sleep.
  * Return: STATUS_SUCCESS, STATUS_NOT_MAPPED_VIEW when the MDL has no system
- * mapping of its own, STATUS_INVALID_PAGE_PROTECTION for other values.
+ * mapping of its own, STATUS_INVALID_PAGE_PROTECTION for other values,
+ * STATUS_NOT_SUPPORTED where kernel page tables are out of a module's reach
+ * (User-Mode Linux).
  */
 NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect);
 
@@ -767,6 +776,9 @@ NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect);
  * MmAllocateMappingAddress() - reserve system address space
  * @NumberOfBytes: size of the range
  * @PoolTag: non-zero tag that later calls must repeat
+ *
+ * The range is a vmalloc-space area whose PTEs exist but are not present
+ * (the zero page with PAGE_NONE): get_vm_area() is not exported to modules.
  *
  * Context: may sleep.
  * Return: the reserved range, or NULL.
@@ -789,9 +801,14 @@ VOID MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag);
  * @MemoryDescriptorList: a locked, non-paged, partial or allocated MDL
  * @CacheType: cache type of the mapping
  *
+ * The reserved PTEs are pointed at the MDL's frames in place, so the address
+ * is inside the reservation; the mapping counts as the MDL's system mapping
+ * (MmUnlockPages, IoFreeMdl and MmFreePagesFromMdl release it too).
+ *
  * Context: may sleep.
  * Return: the buffer's address in the range (base + ByteOffset), or NULL if
- * the range is too small, already in use, or the tag does not match.
+ * the range is too small, already in use, the tag does not match, or kernel
+ * page tables are out of a module's reach (User-Mode Linux).
  */
 PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 					  PMDL MemoryDescriptorList,
@@ -835,12 +852,24 @@ PMDL MmAllocatePagesForMdl(PHYSICAL_ADDRESS LowAddress,
  * MmAllocatePagesForMdlEx() - allocate physical pages, with options
  * @LowAddress: lowest acceptable physical address
  * @HighAddress: highest acceptable physical address
- * @SkipBytes: 0, or the stride between acceptable ranges
+ * @SkipBytes: 0, or the stride between acceptable ranges; with
+ *             MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, the chunk size (a power
+ *             of two of pages, at most the page allocator's largest block)
  * @TotalBytes: bytes to allocate
- * @CacheType: cache type later mappings of the pages use
+ * @CacheType: cache type later mappings of the pages use (x86: the pages'
+ *             direct-map attribute is set to it until they are freed)
  * @Flags: MM_DONT_ZERO_ALLOCATION, MM_ALLOCATE_FULLY_REQUIRED,
  *         MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, MM_ALLOCATE_PREFER_CONTIGUOUS,
- *         MM_ALLOCATE_NO_WAIT, MM_ALLOCATE_FROM_LOCAL_NODE_ONLY, ...
+ *         MM_ALLOCATE_NO_WAIT, MM_ALLOCATE_FROM_LOCAL_NODE_ONLY,
+ *         MM_ALLOCATE_FAST_LARGE_PAGES (as PREFER_CONTIGUOUS),
+ *         MM_ALLOCATE_TRIM_IF_NECESSARY; MM_ALLOCATE_AND_HOT_REMOVE is refused
+ *
+ * Addresses are unsigned: HighAddress -1 means any. Linux cannot allocate
+ * from an arbitrary physical range: the zone below HighAddress is used
+ * (DMA, DMA32) and pages outside the acceptable ranges are set aside while
+ * others are taken, a bounded number of times, so a narrow range may give
+ * a shorter MDL. The PFN array doubles as the page array; pages come from
+ * the bulk allocator or split high-order blocks, never one kmalloc per page.
  *
  * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
  * Return: the MDL (shorter than asked unless MM_ALLOCATE_FULLY_REQUIRED), or
@@ -891,6 +920,12 @@ NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
  * @NumberOfBytes: length of the range
  * @CacheType: MmNonCached (ioremap), MmWriteCombined (ioremap_wc) or
  *             MmCached (ioremap_cache); System RAM is mapped with memremap
+ *             and stays cached whatever the type (x86 PAT forbids an
+ *             uncached alias of the direct map)
+ *
+ * A range that is partly RAM, or beyond the CPU's physical address width,
+ * is refused. Each mapping is recorded so that MmUnmapIoSpace undoes it
+ * with the matching call.
  *
  * Context: may sleep.
  * Return: the address of @PhysicalAddress, or NULL.
@@ -938,6 +973,12 @@ PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
  * @HighestAcceptableAddress: highest acceptable physical address
  * @BoundaryAddressMultiple: 0, or a power of two the block must not cross
  * @CacheType: cache type of the returned mapping
+ *
+ * One block of the page allocator (at most its largest order, 4 MiB on
+ * x86-64), zeroed, returned at its direct-map address. Non-cached and
+ * write-combined types change the direct map's attribute of the pages (x86
+ * PAT allows no cached alias) until they are freed. Addresses are unsigned:
+ * HighestAcceptableAddress -1 means any.
  *
  * Context: may sleep.
  * Return: the system address, or NULL.
