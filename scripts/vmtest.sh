@@ -245,6 +245,9 @@ main_demo() {
 		die "the demo VM did not finish cleanly (status $qrc, log $res/serial.log)"
 	fi
 	grep -q '^MDL: rmmod mdl ok' "$res/serial.log" || die "mdl.ko did not unload"
+	if [[ -x $MDL_ROOT/userspace/demo/run ]]; then
+		grep -q '^MDL: DEMO exit status ok' "$res/serial.log" || die "/demo/run failed"
+	fi
 	if grep -En "$MDL_BAD_LOG_RE" "$res/serial.log"; then
 		die "kernel log has warnings (above)"
 	fi
