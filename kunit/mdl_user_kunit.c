@@ -203,7 +203,7 @@ static void user_map_no_write(struct kunit *test)
 	flags = vma_flags_at((unsigned long)uva);
 	KUNIT_EXPECT_FALSE(test, flags & (VM_WRITE | VM_MAYWRITE | VM_EXEC | VM_MAYEXEC));
 	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, PAGE_SIZE, 8));
-	KUNIT_EXPECT_NE(test, copy_to_user(uva, &byte, 1), 0UL);
+	KUNIT_EXPECT_NE(test, copy_to_user((void __user *)uva, &byte, 1), 0UL);
 	KUNIT_EXPECT_TRUE(test, wdk_check(kva, PAGE_SIZE, 8));
 	MmUnmapLockedPages(uva, mdl);
 	free_pages_mdl(mdl);

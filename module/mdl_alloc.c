@@ -48,7 +48,7 @@ static void mdl_release_all(struct mdl_ext *ext)
 	mdl_release_hold(ext);
 }
 
-VOID IoFreeMdl(PMDL Mdl)
+void IoFreeMdl(PMDL Mdl)
 {
 	struct mdl_ext *ext;
 
@@ -114,7 +114,7 @@ static bool mdl_partial_ok(PMDL src, PMDL dst, PVOID va, ULONG *length)
 	return mdl_has_room(dst, dst_ext, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, *length));
 }
 
-VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
 		       ULONG Length)
 {
 	unsigned long offset, first;

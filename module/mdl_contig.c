@@ -231,7 +231,7 @@ PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmAllocateContiguousMemory);
 
-VOID MmFreeContiguousMemory(PVOID BaseAddress)
+void MmFreeContiguousMemory(PVOID BaseAddress)
 {
 	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, false) : NULL;
 
@@ -246,7 +246,7 @@ VOID MmFreeContiguousMemory(PVOID BaseAddress)
 }
 EXPORT_SYMBOL_GPL(MmFreeContiguousMemory);
 
-VOID MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
+void MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
 					MEMORY_CACHING_TYPE CacheType)
 {
 	MmFreeContiguousMemory(BaseAddress);
@@ -291,7 +291,7 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(MmAllocateNonCachedMemory);
 
-VOID MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes)
+void MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, true) : NULL;
 	ULONG i;

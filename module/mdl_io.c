@@ -207,7 +207,7 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmMapIoSpaceEx);
 
-VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
+void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_iomap *map, *found = NULL;
 

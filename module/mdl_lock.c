@@ -209,7 +209,7 @@ NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockPages);
 
-VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+void MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 			 LOCK_OPERATION Operation)
 {
 	NTSTATUS status = MmTryProbeAndLockPages(Mdl, AccessMode, Operation);
@@ -220,7 +220,7 @@ VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 }
 EXPORT_SYMBOL_GPL(MmProbeAndLockPages);
 
-VOID MmUnlockPages(PMDL Mdl)
+void MmUnlockPages(PMDL Mdl)
 {
 	struct mdl_ext *ext = Mdl ? mdl_ext_find(Mdl) : NULL;
 
@@ -262,7 +262,7 @@ NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl)
 }
 EXPORT_SYMBOL_GPL(MmTryBuildMdlForNonPagedPool);
 
-VOID MmBuildMdlForNonPagedPool(PMDL Mdl)
+void MmBuildMdlForNonPagedPool(PMDL Mdl)
 {
 	if (!NT_SUCCESS(MmTryBuildMdlForNonPagedPool(Mdl)))
 		mdl_refuse("MDL %p does not describe non-paged kernel memory", Mdl);

@@ -185,12 +185,13 @@ PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode)
 						HighPagePriority);
 
 	if (!va)
-		pr_err_once("MmMapLockedPages failed: Windows would bugcheck, NULL is returned\n");
+		pr_err_once("%s failed: Windows would bugcheck, NULL is returned\n",
+			    __func__);
 	return va;
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPages);
 
-VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
+void MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 {
 	PMDL mdl = MemoryDescriptorList;
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;

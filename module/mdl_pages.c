@@ -340,7 +340,7 @@ void mdl_free_allocated(struct mdl_ext *ext, bool zero)
 	}
 }
 
-VOID MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags)
+void MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags)
 {
 	PMDL mdl = MemoryDescriptorList;
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
@@ -359,7 +359,7 @@ VOID MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags)
 }
 EXPORT_SYMBOL_GPL(MmFreePagesFromMdlEx);
 
-VOID MmFreePagesFromMdl(PMDL MemoryDescriptorList)
+void MmFreePagesFromMdl(PMDL MemoryDescriptorList)
 {
 	MmFreePagesFromMdlEx(MemoryDescriptorList, 0);
 }

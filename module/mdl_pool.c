@@ -97,7 +97,7 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 }
 EXPORT_SYMBOL_GPL(ExAllocatePool2);
 
-VOID ExFreePool(PVOID P)
+void ExFreePool(PVOID P)
 {
 	struct mdl_ext *ext;
 
@@ -119,7 +119,7 @@ VOID ExFreePool(PVOID P)
 }
 EXPORT_SYMBOL_GPL(ExFreePool);
 
-VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+void ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
 	ExFreePool(P);
 }

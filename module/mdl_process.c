@@ -44,7 +44,7 @@ NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 }
 EXPORT_SYMBOL_GPL(PsLookupProcessByProcessId);
 
-VOID ObDereferenceObject(PVOID Object)
+void ObDereferenceObject(PVOID Object)
 {
 	if (!Object) {
 		mdl_refuse("NULL object");
@@ -145,7 +145,7 @@ out:
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockProcessPages);
 
-VOID MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
+void MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
 				KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation)
 {
@@ -237,7 +237,7 @@ NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockSelectedPages);
 
-VOID MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
+void MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
 				 KPROCESSOR_MODE AccessMode,
 				 LOCK_OPERATION Operation)
 {

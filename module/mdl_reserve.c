@@ -93,7 +93,7 @@ err:
 }
 EXPORT_SYMBOL_GPL(MmAllocateMappingAddress);
 
-VOID MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
+void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 {
 	struct mdl_resv *r;
 
@@ -222,7 +222,7 @@ void mdl_reserve_unmap(struct mdl_ext *ext)
 	ext->sys_reserved = false;
 }
 
-VOID MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
+void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 			    PMDL MemoryDescriptorList)
 {
 	PMDL mdl = MemoryDescriptorList;

@@ -413,7 +413,7 @@ static inline PPFN_NUMBER MmGetMdlPfnArray(PMDL Mdl)
  *
  * Context: any; atomic context allowed.
  */
-static inline VOID MmInitializeMdl(PMDL Mdl, PVOID BaseVa, SIZE_T Length)
+static inline void MmInitializeMdl(PMDL Mdl, PVOID BaseVa, SIZE_T Length)
 {
 	Mdl->Next = NULL;
 	Mdl->Size = (CSHORT)(sizeof(MDL) +
@@ -458,7 +458,7 @@ PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
  *
  * Context: may sleep.
  */
-VOID IoFreeMdl(PMDL Mdl);
+void IoFreeMdl(PMDL Mdl);
 
 /**
  * MmSizeOfMdl() - bytes needed for an MDL describing a buffer
@@ -497,7 +497,7 @@ PMDL MmCreateMdl(PMDL MemoryDescriptorList, PVOID Base, SIZE_T Length);
  *
  * Context: any; atomic context allowed.
  */
-VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
 		       ULONG Length);
 
 /* ------------------------------------------------------------------ */
@@ -540,7 +540,7 @@ NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
  *
  * Context: may sleep.
  */
-VOID MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
+void MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 			 LOCK_OPERATION Operation);
 
 /**
@@ -571,7 +571,7 @@ NTSTATUS MmTryProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
  *
  * Context: may sleep.
  */
-VOID MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
+void MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
 				KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation);
 
@@ -602,7 +602,7 @@ NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
  *
  * Context: may sleep.
  */
-VOID MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
+void MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
 				 KPROCESSOR_MODE AccessMode,
 				 LOCK_OPERATION Operation);
 
@@ -616,7 +616,7 @@ VOID MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
  *
  * Context: may sleep.
  */
-VOID MmUnlockPages(PMDL Mdl);
+void MmUnlockPages(PMDL Mdl);
 
 /**
  * MmTryBuildMdlForNonPagedPool() - describe non-paged kernel memory
@@ -641,7 +641,7 @@ NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl);
  *
  * Context: any; atomic context allowed.
  */
-VOID MmBuildMdlForNonPagedPool(PMDL Mdl);
+void MmBuildMdlForNonPagedPool(PMDL Mdl);
 
 /**
  * MmAdvanceMdl() - move the start of an MDL forward
@@ -720,7 +720,7 @@ PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode);
  *
  * Context: may sleep.
  */
-VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
+void MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
 
 /**
  * MmGetSystemAddressForMdlSafe() - system address of an MDL's buffer
@@ -747,7 +747,7 @@ static inline PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
  *
  * Context: may sleep.
  */
-static inline VOID MmPrepareMdlForReuse(PMDL Mdl)
+static inline void MmPrepareMdlForReuse(PMDL Mdl)
 {
 	if (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED)
 		MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
@@ -792,7 +792,7 @@ PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag);
  *
  * Context: may sleep.
  */
-VOID MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag);
+void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag);
 
 /**
  * MmMapLockedPagesWithReservedMapping() - map an MDL into a reserved range
@@ -822,7 +822,7 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
  *
  * Context: may sleep.
  */
-VOID MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
+void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 			    PMDL MemoryDescriptorList);
 
 /* ------------------------------------------------------------------ */
@@ -888,7 +888,7 @@ PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
  *
  * Context: may sleep.
  */
-VOID MmFreePagesFromMdl(PMDL MemoryDescriptorList);
+void MmFreePagesFromMdl(PMDL MemoryDescriptorList);
 
 /**
  * MmFreePagesFromMdlEx() - free the pages of MmAllocatePagesForMdl*, with options
@@ -897,7 +897,7 @@ VOID MmFreePagesFromMdl(PMDL MemoryDescriptorList);
  *
  * Context: may sleep.
  */
-VOID MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags);
+void MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags);
 
 /**
  * MmAllocateMdlForIoSpace() - MDL describing device memory
@@ -953,7 +953,7 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
  *
  * Context: may sleep.
  */
-VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes);
+void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes);
 
 /**
  * MmAllocateContiguousMemory() - physically contiguous, cached memory
@@ -995,7 +995,7 @@ PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
  *
  * Context: may sleep.
  */
-VOID MmFreeContiguousMemory(PVOID BaseAddress);
+void MmFreeContiguousMemory(PVOID BaseAddress);
 
 /**
  * MmFreeContiguousMemorySpecifyCache() - free contiguous memory
@@ -1005,7 +1005,7 @@ VOID MmFreeContiguousMemory(PVOID BaseAddress);
  *
  * Context: may sleep.
  */
-VOID MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
+void MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
 					MEMORY_CACHING_TYPE CacheType);
 
 /**
@@ -1024,7 +1024,7 @@ PVOID MmAllocateNonCachedMemory(SIZE_T NumberOfBytes);
  *
  * Context: may sleep.
  */
-VOID MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes);
+void MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes);
 
 /**
  * MmGetPhysicalAddress() - physical address of a resident virtual address
@@ -1101,7 +1101,7 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
  *
  * Context: may sleep.
  */
-VOID ExFreePool(PVOID P);
+void ExFreePool(PVOID P);
 
 /**
  * ExFreePoolWithTag() - free tagged pool memory
@@ -1110,7 +1110,7 @@ VOID ExFreePool(PVOID P);
  *
  * Context: may sleep.
  */
-VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
+void ExFreePoolWithTag(PVOID P, ULONG Tag);
 
 /**
  * PsGetCurrentProcess() - the current process
@@ -1138,6 +1138,6 @@ NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
  *
  * Context: any.
  */
-VOID ObDereferenceObject(PVOID Object);
+void ObDereferenceObject(PVOID Object);
 
 #endif /* _MDL_WDM_H */
