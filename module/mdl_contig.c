@@ -87,25 +87,7 @@ static bool mdl_cached(MEMORY_CACHING_TYPE cache)
 	return cache == MmCached || cache == MmHardwareCoherentCached;
 }
 
-/* Give @n pages the attribute of @cache (x86: in the direct map). */
-static int mdl_pages_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
-{
-	switch (cache) {
-	case MmCached:
-	case MmHardwareCoherentCached:
-		return 0;
-	case MmNonCached:
-	case MmNonCachedUnordered:
-		return mdl_pages_set_uc(pages, n);
-	case MmWriteCombined:
-	case MmUSWCCached:
-		return mdl_pages_set_wc(pages, n);
-	default:
-		return -EINVAL;
-	}
-}
-
-/* The same for a contiguous run, through a temporary page array. */
+/* Give a contiguous run the memory type of @cache, through a page array. */
 static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cache,
 			   bool restore)
 {
@@ -120,7 +102,7 @@ static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cach
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		pages[i] = first + i;
-	ret = restore ? mdl_pages_set_wb(pages, n) : mdl_pages_cache(pages, n, cache);
+	ret = restore ? mdl_pages_set_wb(pages, n) : mdl_pages_set_cache(pages, n, cache);
 	kvfree(pages);
 	return ret;
 }

@@ -94,6 +94,7 @@ void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty);
 /* mdl_pages.c: pages of MmAllocatePagesForMdl* (MDL_HOLD_ALLOCATED). */
 void mdl_free_allocated(struct mdl_ext *ext, bool zero);
 gfp_t mdl_zone_for(u64 high);
+int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache);
 
 /* mdl_protect.c: rewrite the kernel PTEs of a vmap range in place. */
 typedef int (*mdl_pte_fn_t)(pte_t *pte, unsigned long addr, void *data);

@@ -195,7 +195,15 @@ gfp_t mdl_zone_for(u64 high)
 	return 0;
 }
 
-static int mdl_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
+/**
+ * mdl_pages_set_cache() - give pages the memory type of a cache type
+ * @pages: the pages
+ * @n: number of pages
+ * @cache: MEMORY_CACHING_TYPE; cached types change nothing
+ *
+ * Return: 0, -EINVAL for an unknown type, or the error of the change.
+ */
+int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
 {
 	switch (cache) {
 	case MmCached:
@@ -291,7 +299,7 @@ PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 	memset(pages, 0, sizeof(*pages) * want);
 	got = mdl_alloc_fill(&r, pages, want);
 	if (!got || (got < want && (Flags & MM_ALLOCATE_FULLY_REQUIRED)) ||
-	    mdl_set_cache(pages, got, CacheType)) {
+	    mdl_pages_set_cache(pages, got, CacheType)) {
 		mdl_free_page_array(pages, got);
 		mdl_free_owned(mdl_ext_find(mdl));
 		return NULL;
