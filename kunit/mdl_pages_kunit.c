@@ -257,6 +257,31 @@ static void pages_free_unmaps(struct kunit *test)
 	ExFreePool(mdl);
 }
 
+/*
+ * Allocated pages are mapped with the cache type they were allocated with,
+ * whatever valid type the caller asks; an invalid type is still refused.
+ */
+static void pages_map_cache_type(struct kunit *test)
+{
+	PMDL mdl = alloc_ex(test, 0, ANY_HIGH, 0, 2 * PAGE_SIZE, MmWriteCombined, 0);
+	PVOID va;
+
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	KUNIT_EXPECT_NULL(test, MmMapLockedPagesSpecifyCache(mdl, KernelMode,
+							     MmMaximumCacheType, NULL,
+							     FALSE, NormalPagePriority));
+	KUNIT_EXPECT_NULL(test, MmMapLockedPagesSpecifyCache(mdl, KernelMode,
+							     MmNotMapped, NULL, FALSE,
+							     NormalPagePriority));
+	va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE,
+					  NormalPagePriority);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	memset(va, 0x5a, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_FALSE(test, page_is_zero(MmGetMdlPfnArray(mdl)[1]));
+	MmUnmapLockedPages(va, mdl);
+	free_mdl(mdl);
+}
+
 /* MM_FREE_MDL_PAGES_ZERO: the pages are zero when they go back. */
 static void pages_free_zeroes(struct kunit *test)
 {
@@ -369,6 +394,7 @@ static struct kunit_case mdl_pages_cases[] = {
 	KUNIT_CASE_PARAM(pages_refused, pages_bad_gen_params),
 	KUNIT_CASE(pages_empty_range),
 	KUNIT_CASE(pages_free_unmaps),
+	KUNIT_CASE(pages_map_cache_type),
 	KUNIT_CASE(pages_free_zeroes),
 	KUNIT_CASE(pages_free_refused),
 	KUNIT_CASE(pages_partial),

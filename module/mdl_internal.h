@@ -106,6 +106,7 @@ void mdl_reserve_unmap(struct mdl_ext *ext);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);
+MEMORY_CACHING_TYPE mdl_map_cache(struct mdl_ext *ext, MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(ULONG priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
 void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot);

@@ -92,6 +92,25 @@ out:
 	return va;
 }
 
+/**
+ * mdl_map_cache() - the cache type a mapping of an MDL really gets
+ * @ext: the MDL's state, or NULL
+ * @asked: the cache type the caller asked for
+ *
+ * Pages from MmAllocatePagesForMdlEx carry the memory type they were
+ * allocated with in the kernel's own mapping; x86 forbids a second mapping
+ * of a page with another type, so every mapping of them uses that type.
+ *
+ * Return: the cache type to map with (an invalid @asked stays invalid).
+ */
+MEMORY_CACHING_TYPE mdl_map_cache(struct mdl_ext *ext, MEMORY_CACHING_TYPE asked)
+{
+	if (ext && ext->hold == MDL_HOLD_ALLOCATED &&
+	    asked >= MmNonCached && asked < MmMaximumCacheType)
+		return ext->cache;
+	return asked;
+}
+
 static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 {
 	struct mdl_ext *ext = mdl_ext_find(mdl);
@@ -107,7 +126,7 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 		mdl_refuse("MDL %p is already mapped to system space", mdl);
 		return NULL;
 	}
-	if (mdl_cache_prot(cache, &prot))
+	if (mdl_cache_prot(mdl_map_cache(ext, cache), &prot))
 		return NULL;
 	ext = mdl_ext_get(mdl);
 	if (!ext)

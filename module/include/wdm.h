@@ -668,7 +668,9 @@ NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes);
  *                        I/O-space MDL
  * @AccessMode: KernelMode maps into system space (vmap); UserMode maps into
  *              the current process
- * @CacheType: MmCached, MmNonCached, MmWriteCombined, ...
+ * @CacheType: MmCached, MmNonCached, MmWriteCombined, ...; pages from
+ *             MmAllocatePagesForMdlEx are always mapped with the cache type
+ *             they were allocated with (x86 forbids two types for one page)
  * @RequestedAddress: must be NULL for KernelMode; a user address hint for
  *                    UserMode
  * @BugCheckOnFailure: never obeyed: a failure returns NULL. A TRUE value is
