@@ -426,28 +426,17 @@ static const struct vm_operations_struct mdl_vma_ops = {
 };
 
 /*
- * Map @n entries from @index of @mdl at @addr. mdl_populate_vma() maps at
- * vma->vm_start: a mapping over several MDLs of a chain narrows the VMA
- * (not yet visible in the mm: this runs in the mmap handler) to each MDL's
- * part in turn. I/O space is not mapped that way: its PAT memtype
- * reservation must cover the whole VMA at once.
+ * Map @n entries from @index of @mdl at @addr. I/O space is mapped only
+ * whole: x86 reserves the PAT memory type of a PFN mapping for the whole
+ * VMA at once.
  */
 static int mdl_populate_part(struct vm_area_struct *vma, PMDL mdl, u64 index,
 			     u64 n, unsigned long addr)
 {
-	unsigned long start = vma->vm_start, end = vma->vm_end;
-	int ret;
-
-	if (addr == start && n == vma_pages(vma))
-		return mdl_populate_vma(vma, mdl, index, n);
-	if (mdl->MdlFlags & MDL_IO_SPACE)
+	if ((mdl->MdlFlags & MDL_IO_SPACE) &&
+	    (addr != vma->vm_start || n != vma_pages(vma)))
 		return -EINVAL;
-	vma->vm_start = addr;
-	vma->vm_end = addr + (n << PAGE_SHIFT);
-	ret = mdl_populate_vma(vma, mdl, index, n);
-	vma->vm_start = start;
-	vma->vm_end = end;
-	return ret;
+	return mdl_populate_vma(vma, addr, mdl, index, n);
 }
 
 static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)

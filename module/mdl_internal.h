@@ -118,7 +118,7 @@ PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
 		   ULONG priority);
 void mdl_unmap_user(struct mdl_ext *ext, PVOID base);
 void mdl_user_release_all(struct mdl_ext *ext);
-int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
-		     ULONG npages);
+int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
+		     ULONG first_page, ULONG npages);
 
 #endif /* _MDL_INTERNAL_H */

@@ -110,10 +110,9 @@ static int mdl_check_write(struct vm_area_struct *vma, PMDL mdl)
  * memory-encryption bit through a symbol modules cannot reach (cc_mask), so
  * I/O-space MDLs are not mapped into encrypted (SEV/TDX) guests correctly.
  */
-static int mdl_remap_pfns(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
-			  ULONG npages)
+static int mdl_remap_pfns(struct vm_area_struct *vma, unsigned long addr,
+			  const PFN_NUMBER *pfns, ULONG npages)
 {
-	unsigned long addr = vma->vm_start;
 	ULONG i = 0, run;
 	int ret;
 
@@ -133,11 +132,11 @@ static int mdl_remap_pfns(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
 }
 
 /* Insert pages in batches; the PTEs take page references. */
-static int mdl_insert_pages(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
-			    ULONG npages)
+static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
+			    const PFN_NUMBER *pfns, ULONG npages)
 {
 	struct page *batch[MDL_INSERT_BATCH];
-	unsigned long addr = vma->vm_start, num;
+	unsigned long num;
 	ULONG i = 0, n, j;
 	int ret;
 
@@ -162,11 +161,12 @@ static int mdl_insert_pages(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
 /**
  * mdl_populate_vma() - map pages of an MDL into a user VMA
  * @vma: the VMA, from an mmap handler (mmap_lock held for writing)
+ * @addr: page-aligned user address inside @vma where the first entry goes
  * @mdl: a locked, built, allocated, partial or I/O-space MDL
  * @first_page: first PFN entry of @mdl to map
- * @npages: number of entries, at most the VMA's size in pages
+ * @npages: number of entries; they must fit in @vma from @addr on
  *
- * Maps entries [@first_page, @first_page + @npages) at vma->vm_start with
+ * Maps entries [@first_page, @first_page + @npages) at @addr with
  * vma->vm_page_prot (apply the cache type before calling). RAM pages are
  * inserted with vm_insert_pages() in batches (VM_MIXEDMAP; each PTE holds a
  * page reference). Anonymous user pages and the zero page, which
@@ -187,29 +187,31 @@ static int mdl_insert_pages(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
  * populated the other way, -EACCES for a writable VMA over pages that may
  * only be read, or the errno of the insert or remap call.
  */
-int mdl_populate_vma(struct vm_area_struct *vma, PMDL mdl, ULONG first_page,
-		     ULONG npages)
+int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
+		     ULONG first_page, ULONG npages)
 {
 	const PFN_NUMBER *pfns;
 	ULONG end;
 	bool pfnmap;
 	int ret;
 
-	if (!vma || !mdl || !npages ||
+	if (!vma || !mdl || !npages || !PAGE_ALIGNED(addr) ||
 	    check_add_overflow(first_page, npages, &end) ||
-	    end > mdl_page_count(mdl) || npages > vma_pages(vma))
+	    end > mdl_page_count(mdl) || addr < vma->vm_start ||
+	    addr >= vma->vm_end ||
+	    npages > (vma->vm_end - addr) >> PAGE_SHIFT)
 		return -EINVAL;
 	pfns = MmGetMdlPfnArray(mdl) + first_page;
 	if (mdl->MdlFlags & MDL_IO_SPACE)
-		return mdl_remap_pfns(vma, pfns, npages);
+		return mdl_remap_pfns(vma, addr, pfns, npages);
 	ret = mdl_check_write(vma, mdl);
 	if (!ret)
 		ret = mdl_classify(vma, pfns, npages, &pfnmap);
 	if (ret)
 		return ret;
 	if (pfnmap)
-		return mdl_remap_pfns(vma, pfns, npages);
-	return mdl_insert_pages(vma, pfns, npages);
+		return mdl_remap_pfns(vma, addr, pfns, npages);
+	return mdl_insert_pages(vma, addr, pfns, npages);
 }
 EXPORT_SYMBOL_GPL(mdl_populate_vma);
 
@@ -330,7 +332,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	vma->vm_page_prot = prot;
 	mdl_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP, clear);
-	ret = mdl_populate_vma(vma, um->mdl, 0, um->npages);
+	ret = mdl_populate_vma(vma, vma->vm_start, um->mdl, 0, um->npages);
 	if (!ret)
 		ret = mdl_umap_get_pages(um, vma);
 	if (ret)
