@@ -55,6 +55,7 @@ static const struct t_suite *const suites[] = {
 	&suite_kpages,
 	&suite_partial_parts,
 	&suite_partial,
+	&suite_chain,
 	&suite_rw_io,
 	&suite_rw_map,
 	&suite_rw,

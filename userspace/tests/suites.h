@@ -15,6 +15,7 @@ extern const struct t_suite suite_share;	/* share.c */
 extern const struct t_suite suite_kpages;	/* kpages.c */
 extern const struct t_suite suite_partial_parts;	/* partial.c */
 extern const struct t_suite suite_partial;	/* partial.c */
+extern const struct t_suite suite_chain;	/* chain.c */
 extern const struct t_suite suite_rw_io;	/* rw.c */
 extern const struct t_suite suite_rw_map;	/* rw.c */
 extern const struct t_suite suite_rw;		/* rw.c */
