@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
+#include "mdl_kunit.h"
 #include "mdl_wdk_kunit.h"
 
 /* Below PAGE_SIZE: kmalloc; the memory is usable up to its size. */
@@ -163,6 +164,38 @@ static void pool_frees_mdl_with_pages(struct kunit *test)
 		      pool_round_allocated_mdl, NULL);
 }
 
+/*
+ * Pool memory holding a caller-built MDL that is still locked: ExFreePool
+ * unpins the pages and forgets the MDL's state, so that the same memory,
+ * allocated again and built again, locks afresh.
+ */
+static void pool_frees_locked_hand_built_mdl(struct kunit *test)
+{
+	unsigned long ubuf = wdk_user_mem(test, 2 * PAGE_SIZE);
+	SIZE_T size = MmSizeOfMdl((PVOID)ubuf, 2 * PAGE_SIZE);
+	struct mdl_kunit_pins before;
+	PMDL mdl;
+
+	mdl_kunit_pins_read(&before);
+	mdl = ExAllocatePoolWithTag(NonPagedPool, size, 'tldM');
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmInitializeMdl(mdl, (PVOID)ubuf, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoWriteAccess),
+			STATUS_SUCCESS);
+	MDL_KUNIT_EXPECT_PINS(test, &before, 2, 0);
+	ExFreePool(mdl);
+	MDL_KUNIT_EXPECT_PINS(test, &before, 2, 2);
+
+	mdl = ExAllocatePoolWithTag(NonPagedPool, size, 'tldM');
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmInitializeMdl(mdl, (PVOID)ubuf, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoReadAccess),
+			STATUS_SUCCESS);
+	MmUnlockPages(mdl);
+	ExFreePool(mdl);
+	MDL_KUNIT_EXPECT_PINS(test, &before, 4, 4);
+}
+
 static void pool_round(struct kunit *test, const void *ctx)
 {
 	PVOID big = ExAllocatePool(NonPagedPool, 8 * PAGE_SIZE);
@@ -190,6 +223,7 @@ static struct kunit_case mdl_pool_cases[] = {
 	KUNIT_CASE(pool_free_null),
 	KUNIT_CASE(pool_frees_allocated_mdl),
 	KUNIT_CASE(pool_frees_mdl_with_pages),
+	KUNIT_CASE(pool_frees_locked_hand_built_mdl),
 	KUNIT_CASE(pool_no_leak),
 	{}
 };

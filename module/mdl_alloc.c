@@ -33,15 +33,23 @@ PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
 }
 EXPORT_SYMBOL_GPL(IoAllocateMdl);
 
-/* Release everything an MDL still holds: mappings, then its pages. */
-static void mdl_release_all(struct mdl_ext *ext)
+/**
+ * mdl_release_all() - release everything an MDL still holds
+ * @ext: the MDL's state
+ *
+ * User mappings are detached, the system mapping removed, the pages
+ * unlocked or freed. Holding anything but the mapping of a partial MDL (which
+ * IoFreeMdl releases by design) or the description of device memory is a
+ * caller error, logged once.
+ */
+void mdl_release_all(struct mdl_ext *ext)
 {
 	PMDL mdl = ext->mdl;
-	bool partial_map = (mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) &&
-			   ext->hold == MDL_HOLD_NONE && !ext->priv;
+	bool held = (ext->hold != MDL_HOLD_NONE && ext->hold != MDL_HOLD_IO) ||
+		    ext->priv ||
+		    (ext->sys_va && !(mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED));
 
-	if (!partial_map && (ext->hold != MDL_HOLD_NONE || ext->priv ||
-			     ext->sys_va))
+	if (held)
 		mdl_refuse("MDL %p freed while locked or mapped: releasing it", mdl);
 	mdl_user_release_all(ext);
 	mdl_unmap_system(ext);

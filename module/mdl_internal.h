@@ -81,6 +81,9 @@ bool mdl_range_ok(const void *va, SIZE_T length);
 /* Can @mdl hold @pages PFN entries? */
 bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages);
 
+/* mdl_alloc.c */
+void mdl_release_all(struct mdl_ext *ext);
+
 /* mdl_lock.c */
 NTSTATUS mdl_errno_to_status(int err);
 void mdl_release_hold(struct mdl_ext *ext);

@@ -138,8 +138,7 @@ static void mdl_ext_destroy(void *ptr, void *arg)
 	struct mdl_ext *ext = ptr;
 
 	pr_warn("MDL %p still held at unload: releasing it\n", ext->mdl);
-	mdl_unmap_system(ext);
-	mdl_release_hold(ext);
+	mdl_release_all(ext);
 	kvfree(ext);
 }
 

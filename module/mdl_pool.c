@@ -106,15 +106,14 @@ void ExFreePool(PVOID P)
 	ext = mdl_ext_find(P);
 	if (ext && ext->owned) {
 		/* An MDL of MmAllocatePagesForMdl* or MmAllocateMdlForIoSpace. */
-		if (ext->hold == MDL_HOLD_IO) {
-			ext->hold = MDL_HOLD_NONE;
-			ext->nheld = 0;
-		}
 		IoFreeMdl(P);
 		return;
 	}
-	if (ext && (ext->hold != MDL_HOLD_NONE || ext->sys_va || ext->priv))
-		mdl_refuse("pool memory %p holds an MDL that is still locked or mapped", P);
+	/* Pool memory that holds a caller-built MDL: forget its state too. */
+	if (ext) {
+		mdl_release_all(ext);
+		mdl_ext_release_if_idle(ext);
+	}
 	kvfree(P);
 }
 EXPORT_SYMBOL_GPL(ExFreePool);
