@@ -13,7 +13,7 @@
 # Environment:
 #   MDL_BENCH_RUNS     timed runs per case (default 5; median, min, max)
 #   MDL_BENCH_ARGS     extra mdlbench arguments, comma separated
-#                      (e.g. --groups,lock,--sizes,4M,64M)
+#                      (e.g. --groups,lock+pfn,--sizes,4M+64M)
 #   MDL_BENCH_KERNELS  kernel versions to run (default: both Debian kernels)
 #   MDL_BENCH_MEM      guest memory (default 12G)
 #   MDL_BENCH_TIMEOUT  seconds per boot (default 1200)
@@ -36,7 +36,7 @@ host_mem_check() {
 	((QUICK)) && return 0
 	avail_kb=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 	((avail_kb > need_kb)) ||
-		die "only $((avail_kb / 1024)) MiB available; the 8 GiB case needs about 9 GiB (set MDL_BENCH_ARGS=--sizes,4M,64M,1G to shrink)"
+		die "only $((avail_kb / 1024)) MiB available; the 8 GiB case needs about 9 GiB (set MDL_BENCH_ARGS=--sizes,4M+64M+1G to shrink)"
 }
 
 # build_guest KVER RES: mdl.ko + mdl_bench.ko for KVER, packed with

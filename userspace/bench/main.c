@@ -3,7 +3,8 @@
  * mdlbench: mdl against its Linux peers, in the same boot.
  *
  *   mdlbench [--runs N] [--thp always|never|both] [--groups LIST]
- *            [--sizes 4M,64M,1G,...] [--quick]
+ *            [--sizes 4M+64M+1G...] [--budget S] [--quick]
+ * LIST: groups separated by + or ,
  *
  * Groups: lock (lock+unlock, pairs 1 and 6), pfn (2), share (3), bw (4 and
  * 5), mem (7). Run as root in the guest of `make bench` (scripts/bench.sh),
@@ -215,11 +216,12 @@ int group_on(const char *name)
 
 	if (!g)
 		return 1;
+	/* Separators: ',' or '+' (the kernel command line has no spaces). */
 	while (*g) {
-		if (!strncmp(g, name, n) && (g[n] == ',' || !g[n]))
+		if (!strncmp(g, name, n) && (g[n] == ',' || g[n] == '+' || !g[n]))
 			return 1;
-		g = strchr(g, ',');
-		if (!g)
+		g += strcspn(g, ",+");
+		if (!*g)
 			break;
 		g++;
 	}
@@ -260,8 +262,8 @@ static void parse_sizes(char *list)
 	char *tok, *save = NULL;
 
 	cfg.nsizes = 0;
-	for (tok = strtok_r(list, ",", &save); tok && cfg.nsizes < 8;
-	     tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(list, ",+", &save); tok && cfg.nsizes < 8;
+	     tok = strtok_r(NULL, ",+", &save))
 		cfg.sizes[cfg.nsizes++] = parse_size(tok);
 }
 
@@ -296,7 +298,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mdlbench [--runs N] [--thp always|never|both]\n"
-		"                [--groups lock,pfn,share,bw,mem] [--sizes 4M,64M,1G]\n"
+		"                [--groups lock+pfn+share+bw+mem] [--sizes 4M+64M+1G]\n"
 		"                [--budget SECONDS] [--quick]\n");
 	exit(2);
 }
