@@ -176,6 +176,20 @@ def kernel_tables(kver, R, out):
                "page_to_pfn", "pfn<->page", "unpin dirty"], rows, out)
 
     rows = []
+    for thp in R.thps("share"):
+        for b in R.sizes("share", thp):
+            for v in ["mdl", "memfd", "udmabuf"]:
+                if R.get("share", v, thp, b):
+                    rows.append([size_name(b), thp, v, fmt(R.med("share", v, thp, b))] +
+                                [fmt(R.med("split", "%s.%s" % (v, ph), thp, b))
+                                 for ph in ("a_create", "b_mmap", "b_touch")])
+    if rows:
+        table("Pair 3 split (ns/page): A's work before sending (mdl: LOCK_USER; "
+              "udmabuf: UDMABUF_CREATE), B's mmap, B touching every page",
+              ["size", "THP", "variant", "total", "A create", "B mmap", "B touch"],
+              rows, out)
+
+    rows = []
     for g, vs, pairname in (("pfn", ["mdl", "pagemap"], "2: PFNs"),
                             ("share", ["mdl", "memfd", "udmabuf"], "3: share A->B"),
                             ("bw", ["mdl_map", "private"], "4: read (memcpy)"),

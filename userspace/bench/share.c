@@ -73,7 +73,7 @@ static int recv_msg(int sock, struct share_msg *m, int *fd)
 static void process_b(int sock)
 {
 	struct share_msg m;
-	int64_t res;
+	int64_t res, t[3];
 	size_t i, n;
 	char *p;
 	int fd;
@@ -81,9 +81,11 @@ static void process_b(int sock)
 	while (!recv_msg(sock, &m, &fd) && !m.quit) {
 		res = -2;
 		p = MAP_FAILED;
+		t[0] = (int64_t)now_ns();
 		if (fd >= 0)
 			p = mmap(NULL, m.bytes, PROT_READ, MAP_SHARED |
 				 (m.populate ? MAP_POPULATE : 0), fd, 0);
+		t[1] = (int64_t)now_ns();
 		if (p != MAP_FAILED) {
 			res = -1;
 			n = m.bytes / PAGE;
@@ -94,7 +96,13 @@ static void process_b(int sock)
 					break;
 				}
 		}
+		t[2] = (int64_t)now_ns();
 		if (write(sock, &res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		/* Where B's time went: mmap, then touching every page. */
+		t[2] -= t[1];
+		t[1] -= t[0];
+		if (write(sock, &t[1], 2 * sizeof(t[1])) != 2 * sizeof(t[1]))
 			_exit(1);
 		/* Teardown is not part of the timed share. */
 		if (p != MAP_FAILED)
@@ -136,14 +144,17 @@ static int memfd_with(size_t bytes, int seal, char **map)
 	return fd;
 }
 
-/* One timed share. Returns ns, or 0 after a reported failure. */
+/*
+ * One timed share. Returns ns, or 0 after a reported failure; @split gets
+ * A's part before sending, B's mmap and B's touching of every page.
+ */
 static uint64_t share_once(int k, int sock, struct share_src *s, size_t bytes,
-			   uint64_t seed, const char *thp)
+			   uint64_t seed, const char *thp, uint64_t split[3])
 {
 	struct udmabuf_create uc = { 0 };
 	struct share_msg m = { .bytes = bytes, .seed = seed };
-	int64_t res = -3, done;
-	uint64_t t0, t1;
+	int64_t res = -3, done, bt[2];
+	uint64_t t0, t1, ta;
 	char name[64];
 	int fd = -1;
 
@@ -168,11 +179,17 @@ static uint64_t share_once(int k, int sock, struct share_src *s, size_t bytes,
 			    strerror(errno));
 		break;
 	}
+	ta = now_ns();
 	if (send_msg(sock, &m, fd))
 		die("sendmsg: %s", strerror(errno));
 	if (read(sock, &res, sizeof(res)) != sizeof(res))
 		die("process B died");
 	t1 = now_ns();
+	if (read(sock, bt, sizeof(bt)) != sizeof(bt))
+		die("process B died");
+	split[0] += ta - t0;
+	split[1] += (uint64_t)bt[0];
+	split[2] += (uint64_t)bt[1];
 	if (k != SH_MEMFD)
 		close(fd);
 	if (read(sock, &done, sizeof(done)) != sizeof(done))
@@ -189,7 +206,12 @@ static uint64_t share_once(int k, int sock, struct share_src *s, size_t bytes,
 
 void bench_share(const char *thp)
 {
-	struct series sr[NSH];
+	static const char *const phase[3] = { "a_create", "b_mmap", "b_touch" };
+	struct series sr[NSH], sp[NSH][3];
+	uint64_t split[3];
+	char vn[48];
+	double np;
+	int j;
 	struct share_src s = { 0 };
 	struct share_msg quit = { .quit = 1 };
 	int sv[2], i, k, r, on[NSH];
@@ -212,6 +234,7 @@ void bench_share(const char *thp)
 	for (i = 0; i < cfg.nshare; i++) {
 		bytes = cfg.share_sizes[i];
 		memset(sr, 0, sizeof(sr));
+		memset(sp, 0, sizeof(sp));
 		on[SH_MDL] = mdl_dev >= 0;
 		on[SH_MEMFD] = 1;
 		on[SH_UDMABUF] = s.udmabuf_dev >= 0 && bytes <= 64 * MIB;
@@ -232,27 +255,39 @@ void bench_share(const char *thp)
 				if (!on[k])
 					continue;
 				total = 0;
+				memset(split, 0, sizeof(split));
 				for (it = 0; it < (r < 0 ? 1 : iters) && on[k]; it++) {
 					/* Fresh data for every share: B must see it. */
 					seed++;
 					buf_stamp(k == SH_MDL ? s.anon : k == SH_MEMFD ?
 						  s.memfd_map : s.sealed_map, bytes, seed);
-					ns = share_once(k, sv[0], &s, bytes, seed, thp);
+					ns = share_once(k, sv[0], &s, bytes, seed, thp,
+							split);
 					if (!ns)
 						on[k] = 0;
 					total += ns;
 				}
 				if (!on[k])
 					continue;
-				if (r >= 0)
-					series_add(&sr[k], (double)total /
-						   (double)(bytes / PAGE * it));
-				else
+				if (r >= 0) {
+					np = (double)(bytes / PAGE * it);
+					series_add(&sr[k], (double)total / np);
+					for (j = 0; j < 3; j++)
+						series_add(&sp[k][j],
+							   (double)split[j] / np);
+				} else
 					check(1, "share", "%s %s: B saw A's data",
 					      shname[k], size_name(bytes));
 			}
-		for (k = 0; k < NSH; k++)
+		for (k = 0; k < NSH; k++) {
 			report("share", shname[k], thp, bytes, &sr[k], "ns/page");
+			for (j = 0; j < 3; j++) {
+				snprintf(vn, sizeof(vn), "%s.%s", shname[k],
+					 phase[j]);
+				report("split", vn, thp, bytes, &sp[k][j],
+				       "ns/page");
+			}
+		}
 		buf_free(s.anon, bytes);
 		munmap(s.memfd_map, bytes);
 		close(s.memfd);
