@@ -227,3 +227,10 @@ void MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 	mdl_unmap_user(ext, BaseAddress);
 }
 EXPORT_SYMBOL_GPL(MmUnmapLockedPages);
+
+void MmPrepareMdlForReuse(PMDL Mdl)
+{
+	if (Mdl && (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED))
+		MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
+}
+EXPORT_SYMBOL_GPL(MmPrepareMdlForReuse);

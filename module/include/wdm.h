@@ -745,15 +745,12 @@ static inline PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority)
  * MmPrepareMdlForReuse() - release what a partial MDL holds before reuse
  * @Mdl: an MDL about to be rebuilt by IoBuildPartialMdl
  *
- * Unmaps a partial MDL that has MDL_PARTIAL_HAS_BEEN_MAPPED.
+ * Unmaps a partial MDL that has MDL_PARTIAL_HAS_BEEN_MAPPED; anything else
+ * is left as it is. A macro in the WDK; a function here.
  *
  * Context: may sleep.
  */
-static inline void MmPrepareMdlForReuse(PMDL Mdl)
-{
-	if (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED)
-		MmUnmapLockedPages(Mdl->MappedSystemVa, Mdl);
-}
+void MmPrepareMdlForReuse(PMDL Mdl);
 
 /**
  * MmProtectMdlSystemAddress() - change the protection of a system mapping
