@@ -177,7 +177,7 @@ static void pool_frees_locked_hand_built_mdl(struct kunit *test)
 	PMDL mdl;
 
 	mdl_kunit_pins_read(&before);
-	mdl = ExAllocatePoolWithTag(NonPagedPool, size, 'tldM');
+	mdl = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
 	KUNIT_ASSERT_NOT_NULL(test, mdl);
 	MmInitializeMdl(mdl, (PVOID)ubuf, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoWriteAccess),
@@ -186,7 +186,7 @@ static void pool_frees_locked_hand_built_mdl(struct kunit *test)
 	ExFreePool(mdl);
 	MDL_KUNIT_EXPECT_PINS(test, &before, 2, 2);
 
-	mdl = ExAllocatePoolWithTag(NonPagedPool, size, 'tldM');
+	mdl = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
 	KUNIT_ASSERT_NOT_NULL(test, mdl);
 	MmInitializeMdl(mdl, (PVOID)ubuf, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoReadAccess),
