@@ -60,14 +60,16 @@ static const struct contig_range_case contig_range_cases[] = {
 	{ "max_block", 0, 0, 0, SZ_1M },
 };
 
-static u64 probe_pa(struct kunit *test)
+/* Where the page allocator hands out blocks of @size now. */
+static u64 probe_pa(struct kunit *test, SIZE_T size)
 {
-	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned int order = get_order(size);
+	struct page *page = alloc_pages(GFP_KERNEL, order);
 	u64 pa;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	pa = PFN_PHYS(page_to_pfn(page));
-	__free_page(page);
+	__free_pages(page, order);
 	return pa;
 }
 
@@ -77,7 +79,7 @@ KUNIT_ARRAY_PARAM_DESC(contig_range, contig_range_cases, name);
 static void contig_ranges(struct kunit *test)
 {
 	const struct contig_range_case *c = test->param_value;
-	u64 mid = ALIGN_DOWN(probe_pa(test), SZ_32M);
+	u64 mid = ALIGN_DOWN(probe_pa(test, c->size), SZ_32M);
 	u64 low = c->high ? (mid > -c->low ? mid + c->low : 0) : 0;
 	u64 high = c->high ? mid + c->high : ANY_HIGH;
 	char *va = MmAllocateContiguousMemorySpecifyCache(c->size, wdk_pa(low),

@@ -71,6 +71,12 @@ static NTSTATUS mdl_fill_kernel_pfns(PMDL mdl, ULONG npages)
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Pages pinned per pin_user_pages_fast() call: each batch's PFNs are written
+ * while its page pointers are still in the cache.
+ */
+#define MDL_PIN_BATCH	1024
+
 /**
  * mdl_pin_user_pages() - pin user pages of the current mm into an MDL
  * @mdl: the MDL; its PFN array receives the PFNs
@@ -85,34 +91,39 @@ static int mdl_pin_user_pages(PMDL mdl, ULONG npages, bool write)
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	unsigned long start = (unsigned long)mdl->StartVa;
 	unsigned int gup = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
-	ULONG done = 0, i;
+	ULONG done = 0, i, n;
 	int ret;
 
 	while (done < npages) {
+		n = min_t(ULONG, npages - done, MDL_PIN_BATCH);
 		ret = pin_user_pages_fast(start + (unsigned long)done * PAGE_SIZE,
-					  npages - done, gup, pages + done);
+					  n, gup, pages + done);
 		if (ret <= 0) {
-			unpin_user_pages(pages, done);
+			mdl_unpin_user_pages(mdl, done, false);
 			return ret ? ret : -EFAULT;
 		}
+		for (i = done; i < done + ret; i++)
+			pfns[i] = page_to_pfn(pages[i]);
 		done += ret;
 	}
-	for (i = 0; i < npages; i++)
-		pfns[i] = page_to_pfn(pages[i]);
 	return 0;
 }
 
+/*
+ * Unpin by runs of physically contiguous PFNs: one call per run (a whole
+ * huge page at a time), which walks folios and only reads the PFN array.
+ */
 void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty)
 {
-	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
-	ULONG i;
+	ULONG i = 0, j;
 
-	for (i = 0; i < npages; i++)
-		pages[i] = pfn_to_page(pfns[i]);
-	unpin_user_pages_dirty_lock(pages, npages, dirty);
-	for (i = 0; i < npages; i++)
-		pfns[i] = page_to_pfn(pages[i]);
+	while (i < npages) {
+		for (j = i + 1; j < npages && pfns[j] == pfns[j - 1] + 1; j++)
+			;
+		unpin_user_page_range_dirty_lock(pfn_to_page(pfns[i]), j - i, dirty);
+		i = j;
+	}
 }
 
 /* Release what the state holds on the MDL's pages (not its mappings). */

@@ -12,7 +12,9 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/rhashtable.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "mdl_internal.h"
 #include "mdl_obj.h"
@@ -90,6 +92,50 @@ bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages)
 	return mdl->Size == (CSHORT)need;
 }
 
+/* Bytes of an owned MDL's allocation: [struct mdl_ext][MDL][PFN array]. */
+static size_t mdl_owned_size(ULONG pages)
+{
+	return sizeof(struct mdl_ext) + sizeof(MDL) + (size_t)pages * sizeof(PFN_NUMBER);
+}
+
+/*
+ * Memory of an owned MDL. Above a page it is page-granular, so that a large
+ * MDL costs its PFN array's 8 bytes a page and no power-of-two rounding:
+ * whole pages from the page allocator when a block is free without reclaim
+ * (up to its largest block, 4 MiB on x86-64), else vmalloc.
+ */
+static void *mdl_owned_mem(size_t size, gfp_t gfp)
+{
+	void *p = NULL;
+
+	if (size <= PAGE_SIZE)
+		return kmalloc(size, gfp);
+	if (size <= SZ_4M)
+		p = alloc_pages_exact(size, (gfp & ~__GFP_DIRECT_RECLAIM) |
+					    __GFP_NORETRY | __GFP_NOWARN);
+	if (p || !gfpflags_allow_blocking(gfp))
+		return p;
+	return __vmalloc(size, gfp);
+}
+
+/* Free a state: owned ones with their MDL, as mdl_owned_mem() allocated. */
+static void mdl_ext_free(struct mdl_ext *ext)
+{
+	size_t size = mdl_owned_size(ext->capacity);
+
+	if (!ext->owned || size <= PAGE_SIZE)
+		kfree(ext);
+	else if (is_vmalloc_addr(ext))
+		vfree(ext);
+	else
+		free_pages_exact(ext, size);
+}
+
+static void mdl_ext_free_rcu(struct rcu_head *rcu)
+{
+	mdl_ext_free(container_of(rcu, struct mdl_ext, rcu));
+}
+
 /**
  * mdl_alloc_owned() - allocate an initialised MDL that mdl.ko owns
  * @va: start of the buffer
@@ -109,8 +155,7 @@ PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
 	if (!mdl_range_ok(va, length))
 		return NULL;
 	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length);
-	ext = kvmalloc(sizeof(*ext) + sizeof(MDL) +
-		       (size_t)pages * sizeof(PFN_NUMBER), gfp);
+	ext = mdl_owned_mem(mdl_owned_size(pages), gfp);
 	if (!ext)
 		return NULL;
 	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
@@ -120,7 +165,7 @@ PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
 	ext->capacity = pages;
 	MmInitializeMdl(mdl, va, length);
 	if (mdl_ext_insert(ext)) {
-		kvfree(ext);
+		mdl_ext_free(ext);
 		return NULL;
 	}
 	return mdl;
@@ -129,7 +174,7 @@ PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
 void mdl_free_owned(struct mdl_ext *ext)
 {
 	mdl_ext_remove(ext);
-	kvfree_rcu(ext, rcu);
+	call_rcu(&ext->rcu, mdl_ext_free_rcu);
 }
 
 /* At unload, release whatever callers left behind. */
@@ -139,7 +184,7 @@ static void mdl_ext_destroy(void *ptr, void *arg)
 
 	pr_warn("MDL %p still held at unload: releasing it\n", ext->mdl);
 	mdl_release_all(ext);
-	kvfree(ext);
+	mdl_ext_free(ext);
 }
 
 static int __init mdl_init(void)
