@@ -75,12 +75,15 @@ static int mdl_bench_pin_once(struct mdl_bench_args *a, struct page **pages,
 			a->pfn_sum += page_to_pfn(pages[i]);
 	}
 	if (a->flags & MDL_BENCH_CONVERT) {
-		/* What mdl_pin_user_pages() does after the pin ... */
+		/* The page-to-PFN pass mdl_pin_user_pages() makes after each batch ... */
 		t = ktime_get();
 		for (i = 0; i < n; i++)
 			pfns[i] = page_to_pfn(pages[i]);
 		a->conv_ns += mdl_bench_ns(t);
-		/* ... and mdl_unpin_user_pages() before and after the unpin. */
+		/*
+		 * ... and the PFN/page passes an unpin through a page array
+		 * needs (mdl_unpin_user_pages() unpins by PFN runs instead).
+		 */
 		t = ktime_get();
 		for (i = 0; i < n; i++)
 			pages[i] = pfn_to_page(pfns[i]);

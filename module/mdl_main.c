@@ -118,17 +118,31 @@ static void *mdl_owned_mem(size_t size, gfp_t gfp)
 	return __vmalloc(size, gfp);
 }
 
+/*
+ * Count the pages an owned MDL took straight from the page allocator
+ * (debugfs array_pages), when it is made and when it is forgotten.
+ */
+static void mdl_ext_count_pages(struct mdl_ext *ext, int sign)
+{
+	size_t size = mdl_owned_size(ext->capacity);
+
+	if (ext->owned && size > PAGE_SIZE && !is_vmalloc_addr(ext))
+		mdl_stat_add(MDL_STAT_ARRAY_PAGES,
+			     sign * (s64)DIV_ROUND_UP(size, PAGE_SIZE));
+}
+
 /* Free a state: owned ones with their MDL, as mdl_owned_mem() allocated. */
 static void mdl_ext_free(struct mdl_ext *ext)
 {
 	size_t size = mdl_owned_size(ext->capacity);
 
-	if (!ext->owned || size <= PAGE_SIZE)
+	if (!ext->owned || size <= PAGE_SIZE) {
 		kfree(ext);
-	else if (is_vmalloc_addr(ext))
+	} else if (is_vmalloc_addr(ext)) {
 		vfree(ext);
-	else
+	} else {
 		free_pages_exact(ext, size);
+	}
 }
 
 static void mdl_ext_free_rcu(struct rcu_head *rcu)
@@ -168,12 +182,14 @@ PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
 		mdl_ext_free(ext);
 		return NULL;
 	}
+	mdl_ext_count_pages(ext, 1);
 	return mdl;
 }
 
 void mdl_free_owned(struct mdl_ext *ext)
 {
 	mdl_ext_remove(ext);
+	mdl_ext_count_pages(ext, -1);
 	call_rcu(&ext->rcu, mdl_ext_free_rcu);
 }
 
@@ -184,6 +200,7 @@ static void mdl_ext_destroy(void *ptr, void *arg)
 
 	pr_warn("MDL %p still held at unload: releasing it\n", ext->mdl);
 	mdl_release_all(ext);
+	mdl_ext_count_pages(ext, -1);
 	mdl_ext_free(ext);
 }
 

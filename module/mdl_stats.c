@@ -14,6 +14,10 @@
  *				(page allocator and non-paged)
  *	io_pages N		pages of MDL_IOC_MAP_IO_SPACE objects
  *	dmabufs N		live dma-bufs exported from MDL fds
+ *	array_pages N		pages the MDLs mdl.ko allocates (header and
+ *				PFN array) took straight from the page
+ *				allocator: memory that neither Slab nor
+ *				VmallocUsed of /proc/meminfo shows
  *
  * The counters are exact: each is changed by the code that creates or
  * releases what it counts. New keys may be added at the end; readers
@@ -36,6 +40,7 @@ static const char *const mdl_stat_names[MDL_STAT_COUNT] = {
 	[MDL_STAT_ALLOCATED_PAGES] = "allocated_pages",
 	[MDL_STAT_IO_PAGES] = "io_pages",
 	[MDL_STAT_DMABUFS] = "dmabufs",
+	[MDL_STAT_ARRAY_PAGES] = "array_pages",
 };
 
 static struct dentry *mdl_stats_dir;

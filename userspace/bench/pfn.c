@@ -76,6 +76,7 @@ void bench_pfn(const char *thp)
 
 struct kmem {
 	long long slab, vmalloc, memfree;	/* bytes */
+	long long mdl_pages;	/* mdl's array_pages: neither Slab nor vmalloc */
 };
 
 /* Slab, VmallocUsed and MemFree, with the per-CPU counters folded first. */
@@ -104,6 +105,13 @@ static void meminfo(struct kmem *k)
 			k->memfree = v * 1024;
 	}
 	fclose(f);
+	f = fopen("/sys/kernel/debug/mdl/stats", "r");
+	if (!f)
+		die("/sys/kernel/debug/mdl/stats: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "array_pages %lld", &v) == 1)
+			k->mdl_pages = v;
+	fclose(f);
 }
 
 static void settle(void)
@@ -113,8 +121,9 @@ static void settle(void)
 }
 
 /*
- * Pair 7: kernel memory (Slab + VmallocUsed) an MDL fd holds while it is
- * alive, at two sizes: per page and the constant per MDL.
+ * Pair 7: kernel memory (Slab + VmallocUsed + the pages mdl.ko takes from
+ * the page allocator for its MDLs, debugfs array_pages) an MDL fd holds
+ * while it is alive, at two sizes: per page and the constant per MDL.
  */
 void bench_mem(const char *thp)
 {
@@ -142,7 +151,8 @@ void bench_mem(const char *thp)
 				die("MDL_IOC_LOCK_USER: %s", strerror(-fd));
 			meminfo(&k1);
 			close(fd);
-			d = (double)(k1.slab - k0.slab + k1.vmalloc - k0.vmalloc);
+			d = (double)(k1.slab - k0.slab + k1.vmalloc - k0.vmalloc +
+				     (k1.mdl_pages - k0.mdl_pages) * (long long)PAGE);
 			series_add(&per[i], d / (double)n);
 			series_add(&tot[i], d);
 			series_add(&slab[i], (double)(k1.slab - k0.slab) / (double)n);
