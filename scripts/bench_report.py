@@ -217,7 +217,7 @@ def kernel_tables(kver, R, out):
                          fmt(R.med("mem", "mdl_vmalloc", thp, b)),
                          fmt(R.med("mem", "mdl_memfree", thp, b))])
     if rows:
-        table("Pair 7: kernel memory of a live MDL fd (Slab + VmallocUsed delta "
+        table("Pair 7: kernel memory of a live MDL fd (Slab + VmallocUsed + debugfs array_pages delta "
               "while locked, per-CPU counters folded)",
               ["size", "THP", "bytes/page", "bytes total", "of which slab B/page",
                "vmalloc B/page", "MemFree drop B/page"], rows, out)
