@@ -136,13 +136,12 @@ static void mdl_ext_free(struct mdl_ext *ext)
 {
 	size_t size = mdl_owned_size(ext->capacity);
 
-	if (!ext->owned || size <= PAGE_SIZE) {
+	if (!ext->owned || size <= PAGE_SIZE)
 		kfree(ext);
-	} else if (is_vmalloc_addr(ext)) {
+	else if (is_vmalloc_addr(ext))
 		vfree(ext);
-	} else {
+	else
 		free_pages_exact(ext, size);
-	}
 }
 
 static void mdl_ext_free_rcu(struct rcu_head *rcu)
