@@ -101,75 +101,18 @@ static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 #endif
 
 /*
- * Kernel PTEs of vmalloc-space ranges, rewritten in place by
- * MmProtectMdlSystemAddress and the reserved mappings. Neither init_mm nor
- * flush_tlb_kernel_range() is exported. x86: lookup_address() finds the PTE
- * (4 KiB level only: vmap() maps at that level), set_pte() writes it, and a
- * full local flush on each CPU (__flush_tlb_all through on_each_cpu, what
- * flush_tlb_all does) makes the change effective. User-Mode Linux exports
- * no way to reach kernel page tables: the routines refuse there.
+ * Kernel page tables are never written by mdl.ko: every system mapping it
+ * makes is a whole vmap(), vmap_pfn() or ioremap made and removed by the
+ * kernel. None of the supported kernels (6.1, 6.12, 7.2) exports to every
+ * module a way to change the entries of an existing vmalloc-space range
+ * (get_vm_area(), vmap_pages_range(), ioremap_page_range(),
+ * vm_area_map_pages(), vunmap_range(), set_memory_ro() and init_mm are
+ * exported by none; the README lists what each kernel exports). So a
+ * mapping keeps the address and protection it was made with: a reserved
+ * range of MmAllocateMappingAddress stays reserved and the MDL is mapped
+ * elsewhere, and MmProtectMdlSystemAddress refuses a change of protection
+ * with STATUS_NOT_SUPPORTED, on every kernel.
  */
-#ifdef CONFIG_X86
-#include <linux/smp.h>
-#include <asm/pgtable.h>
-#include <asm/tlbflush.h>
-
-#define MDL_HAVE_KERNEL_PTE	1
-
-static inline pte_t *mdl_kernel_pte(unsigned long addr)
-{
-	unsigned int level;
-	pte_t *pte = lookup_address(addr, &level);
-
-	return pte && level == PG_LEVEL_4K ? pte : NULL;
-}
-
-static inline void mdl_set_kernel_pte(pte_t *ptep, pte_t pte)
-{
-	set_pte(ptep, pte);
-}
-
-/*
- * @old with the access bits of @prot; frame, cache and special bits kept.
- * pte_modify() cannot be used: its mask names cc_mask, not exported.
- */
-static inline pte_t mdl_pte_reprotect(pte_t old, pgprot_t prot)
-{
-	pteval_t keep = pte_flags(old) & (_PAGE_CACHE_MASK | _PAGE_SPECIAL);
-
-	return pfn_pte(pte_pfn(old), __pgprot(pgprot_val(prot) | keep));
-}
-
-static inline void mdl_flush_tlb_one_cpu(void *unused)
-{
-	__flush_tlb_all();
-}
-
-static inline void mdl_flush_kernel_tlb(void)
-{
-	on_each_cpu(mdl_flush_tlb_one_cpu, NULL, 1);
-}
-#else
-#define MDL_HAVE_KERNEL_PTE	0
-
-static inline pte_t *mdl_kernel_pte(unsigned long addr)
-{
-	return NULL;
-}
-
-static inline void mdl_set_kernel_pte(pte_t *ptep, pte_t pte)
-{
-}
-
-static inline pte_t mdl_pte_reprotect(pte_t old, pgprot_t prot)
-{
-	return old;
-}
-
-static inline void mdl_flush_kernel_tlb(void)
-{
-}
-#endif
 
 /*
  * Cache attribute of pages that the kernel maps through its direct map.

@@ -34,8 +34,10 @@ enum mdl_hold {
  * @capacity: PFN entries the MDL has room for (owned MDLs), else 0
  * @sys_va: page-aligned base of the system mapping this MDL made, or NULL
  * @sys_pages: pages covered by @sys_va
- * @sys_reserved: @sys_va lies in a range of MmAllocateMappingAddress
+ * @sys_reserved: @sys_va is the mapping of a range of
+ *                MmAllocateMappingAddress
  * @cache: cache type given to MmAllocatePagesForMdlEx (MDL_HOLD_ALLOCATED)
+ * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
  * @priv: per-feature state (user mappings, allocations), owned by the
  *        feature that set it
  *
@@ -54,6 +56,7 @@ struct mdl_ext {
 	ULONG sys_pages;
 	bool sys_reserved;
 	MEMORY_CACHING_TYPE cache;
+	bool sys_readonly;
 	void *priv;
 };
 
@@ -99,13 +102,12 @@ void mdl_free_allocated(struct mdl_ext *ext, bool zero);
 gfp_t mdl_zone_for(u64 high);
 int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache);
 
-/* mdl_protect.c: rewrite the kernel PTEs of a vmap range in place. */
-typedef int (*mdl_pte_fn_t)(pte_t *pte, unsigned long addr, void *data);
-int mdl_kernel_ptes_apply(unsigned long start, ULONG npages, mdl_pte_fn_t fn,
-			  void *data);
-
-/* mdl_reserve.c: unmap an MDL from its reserved range (mdl_unmap_system). */
+/*
+ * mdl_reserve.c: unmap an MDL mapped for its reserved range
+ * (mdl_unmap_system); release the ranges left at unload.
+ */
 void mdl_reserve_unmap(struct mdl_ext *ext);
+void mdl_reserve_exit(void);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);

@@ -230,6 +230,7 @@ static void __exit mdl_exit(void)
 	mdl_stats_exit();
 	rcu_barrier();
 	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
+	mdl_reserve_exit();
 	pr_info("unloaded\n");
 }
 

@@ -138,6 +138,7 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 	}
 	ext->sys_va = va;
 	ext->sys_pages = npages;
+	ext->sys_readonly = priority & MdlMappingNoWrite;
 	/* A non-paged pool MDL keeps its pool address as MappedSystemVa. */
 	if (!(mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
 		mdl->MappedSystemVa = va + mdl->ByteOffset;

@@ -2,104 +2,43 @@
 /*
  * MmProtectMdlSystemAddress and MmAdvanceMdl.
  *
- * The protection of an MDL's system mapping is changed in place, in the
- * PTEs of the vmap (or reserved range) that mdl.ko made for the MDL,
- * keeping the frame and the cache bits; the TLBs of all
- * CPUs are flushed afterwards (see mdl_kernel_pte() in compat.h). The
- * mapping keeps its address. PAGE_NOACCESS uses PAGE_NONE: the PTE stays
- * a valid "protnone" entry (not present to the MMU), so a later vunmap()
- * clears it like any other.
+ * A system mapping cannot change its protection in place: that means
+ * rewriting its kernel PTEs, which no supported kernel lets a module do
+ * (see compat.h), and a new mapping elsewhere would move the buffer under
+ * the driver. MmProtectMdlSystemAddress therefore grants the protection the
+ * mapping already has (PAGE_READWRITE for a writable mapping, PAGE_READONLY
+ * for one made with MdlMappingNoWrite) and refuses any other with
+ * STATUS_NOT_SUPPORTED, leaving the mapping as it was.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/pgtable.h>
-#include <linux/vmalloc.h>
 
 #include "mdl_internal.h"
-
-/**
- * mdl_kernel_ptes_apply() - rewrite the kernel PTEs of a vmap range
- * @start: page-aligned address of a vmap or reserved range
- * @npages: number of pages
- * @fn: called for each PTE, in order
- * @data: passed to @fn
- *
- * Every page of the range must be mapped at the PTE level (vmap does that);
- * nothing is changed otherwise. The TLBs of all CPUs are flushed after.
- *
- * Return: 0, -EFAULT for a page without a PTE, -EOPNOTSUPP where kernel
- * page tables are out of a module's reach (User-Mode Linux).
- */
-int mdl_kernel_ptes_apply(unsigned long start, ULONG npages, mdl_pte_fn_t fn,
-			  void *data)
-{
-	unsigned long addr;
-	pte_t *pte;
-	ULONG i;
-
-	if (!MDL_HAVE_KERNEL_PTE)
-		return -EOPNOTSUPP;
-	for (i = 0, addr = start; i < npages; i++, addr += PAGE_SIZE) {
-		pte = mdl_kernel_pte(addr);
-		if (!pte || pte_none(ptep_get(pte)))
-			return -EFAULT;
-	}
-	for (i = 0, addr = start; i < npages; i++, addr += PAGE_SIZE)
-		fn(mdl_kernel_pte(addr), addr, data);
-	mdl_flush_kernel_tlb();
-	return 0;
-}
-
-static int mdl_pte_protect(pte_t *pte, unsigned long addr, void *data)
-{
-	pgprot_t *prot = data;
-
-	mdl_set_kernel_pte(pte, mdl_pte_reprotect(ptep_get(pte), *prot));
-	return 0;
-}
-
-static bool mdl_protect_to_prot(ULONG protect, pgprot_t *prot)
-{
-	switch (protect) {
-	case PAGE_NOACCESS:
-		*prot = PAGE_NONE;
-		return true;
-	case PAGE_READONLY:
-		*prot = MDL_PAGE_KERNEL_RO;
-		return true;
-	case PAGE_READWRITE:
-		*prot = PAGE_KERNEL;
-		return true;
-	default:
-		/* PAGE_EXECUTE*: system mappings stay non-executable. */
-		return false;
-	}
-}
 
 NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect)
 {
 	struct mdl_ext *ext;
-	pgprot_t prot;
 
-	if (!mdl_protect_to_prot(NewProtect, &prot)) {
+	switch (NewProtect) {
+	case PAGE_NOACCESS:
+	case PAGE_READONLY:
+	case PAGE_READWRITE:
+		break;
+	default:
+		/* PAGE_EXECUTE*: system mappings stay non-executable. */
 		mdl_refuse("protection %#x refused (executable or unknown)", NewProtect);
 		return STATUS_INVALID_PAGE_PROTECTION;
 	}
 	ext = MemoryDescriptorList ? mdl_ext_find(MemoryDescriptorList) : NULL;
 	if (!ext || !ext->sys_va)
 		return STATUS_NOT_MAPPED_VIEW;
-	switch (mdl_kernel_ptes_apply((unsigned long)ext->sys_va, ext->sys_pages,
-				      mdl_pte_protect, &prot)) {
-	case 0:
+	if (NewProtect == (ext->sys_readonly ? PAGE_READONLY : PAGE_READWRITE))
 		return STATUS_SUCCESS;
-	case -EOPNOTSUPP:
-		mdl_refuse("kernel page tables are out of reach on this architecture");
-		return STATUS_NOT_SUPPORTED;
-	default:
-		return STATUS_NOT_MAPPED_VIEW;
-	}
+	mdl_refuse("protection %#x refused: a system mapping keeps the protection it was made with",
+		   NewProtect);
+	return STATUS_NOT_SUPPORTED;
 }
 EXPORT_SYMBOL_GPL(MmProtectMdlSystemAddress);
 

@@ -4,18 +4,17 @@
  * MmFreeMappingAddress, MmMapLockedPagesWithReservedMapping and
  * MmUnmapReservedMapping.
  *
- * get_vm_area() and vmap_pages_range() are not exported, so a range is
- * reserved with vmap() of the zero page at every slot with PAGE_NONE: a
- * real vmalloc-space range whose PTEs exist but are not present to the MMU.
- * Mapping an MDL rewrites the first PTEs of the range in place to the MDL's
- * frames (mdl_kernel_ptes_apply); unmapping points them back at the zero
- * page with PAGE_NONE and flushes the TLBs. Where a module cannot reach
- * kernel page tables (User-Mode Linux) ranges can be reserved and freed but
- * mapping into them fails. The address the caller
- * gets is inside its reservation, as on Windows. The mapping is recorded in
- * the MDL's state (sys_va, sys_reserved), so MmUnlockPages, IoFreeMdl,
- * MmUnmapLockedPages and MmProtectMdlSystemAddress treat it like any other
- * system mapping.
+ * A reservation is a real vmalloc-space range, vmap() of the zero page at
+ * every slot with PAGE_NONE (get_vm_area() is not exported): its address is
+ * unique to it and any access through it faults, as on Windows. Pages cannot
+ * be put into an existing range with exported interfaces (see compat.h), so
+ * an MDL mapped "into" a reservation gets a vmap() (vmap_pfn() for I/O
+ * space) of its own, at another address, for as long as it is mapped there;
+ * the reservation is busy meanwhile, and the size and tag rules are the
+ * WDK's. The mapping is recorded in the MDL's state (sys_va, sys_reserved),
+ * so MmUnlockPages, IoFreeMdl, MmUnmapLockedPages and
+ * MmProtectMdlSystemAddress treat it like any other system mapping. Ranges
+ * a driver leaves behind are released when mdl.ko is unloaded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,7 +22,6 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/pgtable.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -35,7 +33,7 @@
  * @va: page-aligned base of the range
  * @npages: size of the range in pages
  * @tag: the pool tag given at reservation
- * @mdl: the MDL mapped in the range, or NULL
+ * @mdl: the MDL mapped for the range, or NULL
  */
 struct mdl_resv {
 	struct list_head node;
@@ -114,60 +112,20 @@ void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 }
 EXPORT_SYMBOL_GPL(MmFreeMappingAddress);
 
-struct mdl_resv_fill {
-	const PFN_NUMBER *pfns;	/* NULL: back to the zero page, PAGE_NONE */
-	ULONG idx;
-	pgprot_t prot;
-	bool io;
-};
-
-static int mdl_resv_set_pte(pte_t *pte, unsigned long addr, void *data)
-{
-	struct mdl_resv_fill *f = data;
-	pte_t new;
-
-	if (!f->pfns)
-		new = mk_pte(ZERO_PAGE(0), PAGE_NONE);
-	else if (f->io)
-		new = pte_mkspecial(pfn_pte(f->pfns[f->idx], f->prot));
-	else
-		new = pfn_pte(f->pfns[f->idx], f->prot);
-	f->idx++;
-	mdl_set_kernel_pte(pte, new);
-	return 0;
-}
-
-static int mdl_resv_fill(void *va, ULONG npages, struct mdl_resv_fill *f)
-{
-	return mdl_kernel_ptes_apply((unsigned long)va, npages, mdl_resv_set_pte, f);
-}
-
-static bool mdl_resv_pfns_ok(PMDL mdl, ULONG npages)
-{
-	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
-	ULONG i;
-
-	if (mdl->MdlFlags & MDL_IO_SPACE)
-		return true;
-	for (i = 0; i < npages; i++)
-		if (!pfn_valid(pfns[i]))
-			return false;
-	return true;
-}
-
 PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 					  PMDL MemoryDescriptorList,
 					  MEMORY_CACHING_TYPE CacheType)
 {
-	struct mdl_resv_fill fill = { .prot = PAGE_KERNEL };
 	PMDL mdl = MemoryDescriptorList;
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
 	ULONG npages = mdl ? mdl_page_count(mdl) : 0;
+	pgprot_t prot = PAGE_KERNEL;
 	struct mdl_resv *r;
+	void *va;
 
 	if (!mdl || !mdl_is_mappable(mdl, ext) ||
 	    (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va) ||
-	    mdl_cache_prot(CacheType, &fill.prot) || !mdl_resv_pfns_ok(mdl, npages))
+	    mdl_cache_prot(mdl_map_cache(ext, CacheType), &prot))
 		goto refuse;
 	ext = mdl_ext_get(mdl);
 	if (!ext)
@@ -179,46 +137,45 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 		mdl_ext_release_if_idle(ext);
 		goto refuse;
 	}
-	fill.pfns = MmGetMdlPfnArray(mdl);
-	fill.io = mdl->MdlFlags & MDL_IO_SPACE;
-	if (mdl_resv_fill(r->va, npages, &fill)) {
-		fill.pfns = NULL;
-		mdl_resv_fill(r->va, npages, &fill);
+	va = mdl_vmap_pfns(mdl, npages, prot);
+	if (!va) {
 		mutex_unlock(&mdl_resv_lock);
 		mdl_ext_release_if_idle(ext);
 		return NULL;
 	}
 	r->mdl = mdl;
 	mutex_unlock(&mdl_resv_lock);
-	ext->sys_va = r->va;
+	ext->sys_va = va;
 	ext->sys_pages = npages;
 	ext->sys_reserved = true;
+	ext->sys_readonly = false;
 	if (!(mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
-		mdl->MappedSystemVa = (char *)r->va + mdl->ByteOffset;
+		mdl->MappedSystemVa = (char *)va + mdl->ByteOffset;
 		mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
 	}
-	return (char *)r->va + mdl->ByteOffset;
+	return (char *)va + mdl->ByteOffset;
 
 refuse:
-	mdl_refuse("cannot map MDL %p at %p (tag %#x): unlocked, mapped, too large or wrong tag",
+	mdl_refuse("cannot map MDL %p for %p (tag %#x): unlocked, mapped, too large or wrong tag",
 		   mdl, MappingAddress, PoolTag);
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPagesWithReservedMapping);
 
-/* Called by mdl_unmap_system() for a mapping in a reserved range. */
+/* Called by mdl_unmap_system() for the mapping of a reserved range. */
 void mdl_reserve_unmap(struct mdl_ext *ext)
 {
-	struct mdl_resv_fill fill = { };
 	struct mdl_resv *r;
 
 	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find(ext->sys_va);
-	if (r && r->mdl == ext->mdl) {
-		mdl_resv_fill(r->va, ext->sys_pages, &fill);
-		r->mdl = NULL;
+	list_for_each_entry(r, &mdl_resvs, node) {
+		if (r->mdl == ext->mdl) {
+			r->mdl = NULL;
+			break;
+		}
 	}
 	mutex_unlock(&mdl_resv_lock);
+	vunmap(ext->sys_va);
 	ext->sys_reserved = false;
 }
 
@@ -233,7 +190,7 @@ void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 	mutex_lock(&mdl_resv_lock);
 	r = mdl_resv_find(BaseAddress);
 	ok = r && r->tag == PoolTag && mdl && r->mdl == mdl && ext &&
-	     ext->sys_reserved && ext->sys_va == BaseAddress;
+	     ext->sys_reserved;
 	mutex_unlock(&mdl_resv_lock);
 	if (!ok) {
 		mdl_refuse("MDL %p is not mapped at reservation %p with tag %#x",
@@ -244,3 +201,27 @@ void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 	mdl_ext_release_if_idle(ext);
 }
 EXPORT_SYMBOL_GPL(MmUnmapReservedMapping);
+
+/**
+ * mdl_reserve_exit() - release the reservations left at unload
+ *
+ * Called after the MDLs left behind were released, which unmapped those
+ * mapped for a reservation. Logs one line if anything was left.
+ */
+void mdl_reserve_exit(void)
+{
+	struct mdl_resv *r, *tmp;
+	unsigned int n = 0;
+
+	mutex_lock(&mdl_resv_lock);
+	list_for_each_entry_safe(r, tmp, &mdl_resvs, node) {
+		list_del(&r->node);
+		vunmap(r->va);
+		kfree(r);
+		n++;
+	}
+	mutex_unlock(&mdl_resv_lock);
+	if (n)
+		pr_warn("%u range(s) of MmAllocateMappingAddress still reserved at unload: released\n",
+			n);
+}

@@ -759,15 +759,16 @@ void MmPrepareMdlForReuse(PMDL Mdl);
  *              PAGE_EXECUTE* value (executable is refused: kernel mappings
  *              stay non-executable)
  *
- * The PTEs of the mapping are rewritten in place (same address) and the TLBs
- * of all CPUs flushed; PAGE_NOACCESS leaves not-present entries, so any
- * access oopses, as it would fault on Windows.
+ * A mapping keeps the address and the protection it was made with: no
+ * kernel exports to modules a way to change the protection of a mapping in
+ * place. The protection the mapping already has is granted (PAGE_READWRITE
+ * for a writable mapping, PAGE_READONLY for one made with
+ * MdlMappingNoWrite); a change is refused and the mapping left as it was.
  *
  * Context: may sleep.
  * Return: STATUS_SUCCESS, STATUS_NOT_MAPPED_VIEW when the MDL has no system
  * mapping of its own, STATUS_INVALID_PAGE_PROTECTION for other values,
- * STATUS_NOT_SUPPORTED where kernel page tables are out of a module's reach
- * (User-Mode Linux).
+ * STATUS_NOT_SUPPORTED for a change of protection (every kernel).
  */
 NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect);
 
@@ -778,6 +779,7 @@ NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect);
  *
  * The range is a vmalloc-space area whose PTEs exist but are not present
  * (the zero page with PAGE_NONE): get_vm_area() is not exported to modules.
+ * Ranges still reserved when mdl.ko is unloaded are released then.
  *
  * Context: may sleep.
  * Return: the reserved range, or NULL.
@@ -800,14 +802,19 @@ void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag);
  * @MemoryDescriptorList: a locked, non-paged, partial or allocated MDL
  * @CacheType: cache type of the mapping
  *
- * The reserved PTEs are pointed at the MDL's frames in place, so the address
- * is inside the reservation; the mapping counts as the MDL's system mapping
- * (MmUnlockPages, IoFreeMdl and MmFreePagesFromMdl release it too).
+ * No kernel exports to modules a way to map pages into an existing range:
+ * the MDL gets a system mapping of its own (vmap) at another address, and
+ * the reservation is busy until MmUnmapReservedMapping. Unlike Windows, the
+ * returned address is outside the reservation (use the return value, never
+ * @MappingAddress, to reach the buffer), and the mapping allocates, so it
+ * can fail when memory is short. It counts as the MDL's system mapping
+ * (MmUnlockPages, IoFreeMdl and MmFreePagesFromMdl release it too). The
+ * cache type is the pages' own where it was set at allocation.
  *
  * Context: may sleep.
- * Return: the buffer's address in the range (base + ByteOffset), or NULL if
- * the range is too small, already in use, the tag does not match, or kernel
- * page tables are out of a module's reach (User-Mode Linux).
+ * Return: the buffer's address (mapping base + ByteOffset), or NULL if the
+ * range is too small, already in use, the tag does not match, the MDL is not
+ * mappable, or memory is short.
  */
 PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 					  PMDL MemoryDescriptorList,
