@@ -2,27 +2,33 @@
 /*
  * KUnit suite "mdl_protect": MmProtectMdlSystemAddress and MmAdvanceMdl.
  *
- * A write to a read-only kernel mapping would oops, so protections are
- * checked on the PTEs themselves (looked up, then restored). Kernel page
- * tables are out of a module's reach under User-Mode Linux: there the
- * routine must refuse with STATUS_NOT_SUPPORTED, and the PTE cases skip.
+ * A system mapping keeps the protection it was made with on every kernel
+ * (no kernel exports a way to change it in place): the protection it has is
+ * granted, a change is refused with STATUS_NOT_SUPPORTED and leaves the
+ * mapping as it was, same address, still readable and (if it was) writable.
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
-#include "compat.h"
 #include "mdl_wdk_kunit.h"
 
 #define ANY_HIGH	(~0ULL >> 1)
 
-static PMDL mapped_mdl(struct kunit *test, ULONG npages, char **va)
+static PMDL pages_mdl(struct kunit *test, ULONG npages)
 {
 	PMDL mdl = MmAllocatePagesForMdl(wdk_pa(0), wdk_pa(ANY_HIGH), wdk_pa(0),
 					 (SIZE_T)npages * PAGE_SIZE);
 
 	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	return mdl;
+}
+
+static PMDL mapped_mdl(struct kunit *test, ULONG npages, char **va)
+{
+	PMDL mdl = pages_mdl(test, npages);
+
 	*va = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
 	KUNIT_ASSERT_NOT_NULL(test, *va);
 	return mdl;
@@ -34,72 +40,107 @@ static void free_mdl(PMDL mdl)
 	ExFreePool(mdl);
 }
 
-enum pte_state { PTE_RW, PTE_RO, PTE_NONE };
-
-/* State of the kernel PTE of @va, and its frame. */
-static enum pte_state pte_state_of(void *va, unsigned long *pfn)
-{
-	pte_t pte = ptep_get(mdl_kernel_pte((unsigned long)va));
-
-	*pfn = pte_pfn(pte);
-	if (!(pte_val(pte) & _PAGE_PRESENT))
-		return PTE_NONE;
-	return pte_write(pte) ? PTE_RW : PTE_RO;
-}
-
 struct protect_case {
 	const char *name;
 	ULONG protect;
-	enum pte_state state;
+	NTSTATUS status;
 };
 
-static const struct protect_case protect_cases[] = {
-	{ "readonly", PAGE_READONLY, PTE_RO },
-	{ "noaccess", PAGE_NOACCESS, PTE_NONE },
-	{ "readwrite", PAGE_READWRITE, PTE_RW },
+/* On a writable mapping: only PAGE_READWRITE is what it already has. */
+static const struct protect_case protect_rw_cases[] = {
+	{ "readwrite", PAGE_READWRITE, STATUS_SUCCESS },
+	{ "readonly", PAGE_READONLY, STATUS_NOT_SUPPORTED },
+	{ "noaccess", PAGE_NOACCESS, STATUS_NOT_SUPPORTED },
 };
 
-KUNIT_ARRAY_PARAM_DESC(protect, protect_cases, name);
+KUNIT_ARRAY_PARAM_DESC(protect_rw, protect_rw_cases, name);
 
-/* The PTEs of the MDL's own mapping change; frames and address stay. */
-static void protect_changes_ptes(struct kunit *test)
+/* A writable mapping: its own protection granted, a change refused, unchanged. */
+static void protect_writable(struct kunit *test)
 {
 	const struct protect_case *c = test->param_value;
-	unsigned long pfn;
-	NTSTATUS status;
 	char *va;
 	PMDL mdl = mapped_mdl(test, 3, &va);
-	int i;
 
-	status = MmProtectMdlSystemAddress(mdl, c->protect);
-	if (!MDL_HAVE_KERNEL_PTE) {
-		KUNIT_EXPECT_EQ(test, status, STATUS_NOT_SUPPORTED);
-		free_mdl(mdl);
-		kunit_skip(test, "kernel PTEs out of reach under User-Mode Linux");
-	}
-	KUNIT_ASSERT_EQ(test, status, STATUS_SUCCESS);
-	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, pte_state_of(va + i * PAGE_SIZE, &pfn), c->state);
-		KUNIT_EXPECT_EQ(test, pfn, MmGetMdlPfnArray(mdl)[i]);
-	}
-	KUNIT_EXPECT_PTR_EQ(test, (char *)mdl->MappedSystemVa, va);
-	KUNIT_ASSERT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READWRITE),
-			STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, pte_state_of(va, &pfn), PTE_RW);
 	wdk_fill(va, 3 * PAGE_SIZE, 3);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, c->protect), c->status);
+	KUNIT_EXPECT_PTR_EQ(test, (char *)mdl->MappedSystemVa, va);
+	KUNIT_EXPECT_TRUE(test, mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA);
 	KUNIT_EXPECT_TRUE(test, wdk_check(va, 3 * PAGE_SIZE, 3));
+	/* Still writable: the write below would oops otherwise. */
+	wdk_fill(va, 3 * PAGE_SIZE, 4);
+	KUNIT_EXPECT_TRUE(test, wdk_check(va, 3 * PAGE_SIZE, 4));
+	/* Asking again gives the same answer: nothing changed. */
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, c->protect), c->status);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READWRITE),
+			STATUS_SUCCESS);
 	free_mdl(mdl);
 }
 
-/* Unmapping a read-only or no-access mapping is clean. */
+static const struct protect_case protect_ro_cases[] = {
+	{ "readonly", PAGE_READONLY, STATUS_SUCCESS },
+	{ "readwrite", PAGE_READWRITE, STATUS_NOT_SUPPORTED },
+	{ "noaccess", PAGE_NOACCESS, STATUS_NOT_SUPPORTED },
+};
+
+KUNIT_ARRAY_PARAM_DESC(protect_ro, protect_ro_cases, name);
+
+/* A mapping made with MdlMappingNoWrite has PAGE_READONLY, and keeps it. */
+static void protect_readonly(struct kunit *test)
+{
+	const struct protect_case *c = test->param_value;
+	PMDL mdl = pages_mdl(test, 2);
+	char *kva, *va;
+
+	kva = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+	KUNIT_ASSERT_NOT_NULL(test, kva);
+	wdk_fill(kva, 2 * PAGE_SIZE, 5);
+	MmUnmapLockedPages(kva, mdl);
+	va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE,
+					  NormalPagePriority | MdlMappingNoWrite);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, c->protect), c->status);
+	KUNIT_EXPECT_TRUE(test, wdk_check(va, 2 * PAGE_SIZE, 5));
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READONLY),
+			STATUS_SUCCESS);
+	MmUnmapLockedPages(va, mdl);
+	/* No mapping left: nothing to protect. */
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, c->protect),
+			STATUS_NOT_MAPPED_VIEW);
+	free_mdl(mdl);
+}
+
+/* A mapping for a reserved range is writable, as any other. */
+static void protect_reserved(struct kunit *test)
+{
+	PVOID r = MmAllocateMappingAddress(2 * PAGE_SIZE, WDK_TAG);
+	PMDL mdl = pages_mdl(test, 2);
+	char *va;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	va = MmMapLockedPagesWithReservedMapping(r, WDK_TAG, mdl, MmCached);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READWRITE),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READONLY),
+			STATUS_NOT_SUPPORTED);
+	wdk_fill(va, 2 * PAGE_SIZE, 6);
+	KUNIT_EXPECT_TRUE(test, wdk_check(va, 2 * PAGE_SIZE, 6));
+	MmUnmapReservedMapping(r, WDK_TAG, mdl);
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_READWRITE),
+			STATUS_NOT_MAPPED_VIEW);
+	MmFreeMappingAddress(r, WDK_TAG);
+	free_mdl(mdl);
+}
+
+/* Unmapping after a refused change is clean. */
 static void protect_then_unmap(struct kunit *test)
 {
 	char *va;
 	PMDL mdl = mapped_mdl(test, 2, &va);
-	NTSTATUS status = MmProtectMdlSystemAddress(mdl, PAGE_NOACCESS);
 
-	KUNIT_EXPECT_TRUE(test, status == STATUS_SUCCESS ||
-			  (!MDL_HAVE_KERNEL_PTE && status == STATUS_NOT_SUPPORTED));
+	KUNIT_EXPECT_EQ(test, MmProtectMdlSystemAddress(mdl, PAGE_NOACCESS),
+			STATUS_NOT_SUPPORTED);
 	MmUnmapLockedPages(va, mdl);
 	KUNIT_EXPECT_FALSE(test, mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA);
 	free_mdl(mdl);
@@ -252,7 +293,9 @@ static void advance_refused(struct kunit *test)
 }
 
 static struct kunit_case mdl_protect_cases[] = {
-	KUNIT_CASE_PARAM(protect_changes_ptes, protect_gen_params),
+	KUNIT_CASE_PARAM(protect_writable, protect_rw_gen_params),
+	KUNIT_CASE_PARAM(protect_readonly, protect_ro_gen_params),
+	KUNIT_CASE(protect_reserved),
 	KUNIT_CASE(protect_then_unmap),
 	KUNIT_CASE_PARAM(protect_refused, protect_bad_gen_params),
 	KUNIT_CASE(protect_not_mapped),

@@ -26,6 +26,22 @@ pins() {
 	$bb grep '^nr_foll_pin_' /proc/vmstat | $bb sed "s/^/MDL-VMSTAT-$1: /"
 }
 
+# The vmalloc areas mdl.ko made (its ranges, hashed as /proc prints them).
+mdl_areas() {
+	$bb grep ' \[mdl\]' /proc/vmallocinfo | $bb cut -d' ' -f1
+}
+
+# None of the areas in $1 is still allocated (unload released them all).
+areas_gone() {
+	for a in $1; do
+		if $bb grep -v unpurged /proc/vmallocinfo | $bb grep -q "^$a "; then
+			echo "MDL-VMALLOC-LEFT: $a"
+			return 1
+		fi
+	done
+	echo "MDL-VMALLOC: $(echo "$1" | $bb wc -w) areas of mdl released at unload"
+}
+
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 $bb mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
@@ -35,7 +51,9 @@ step "insmod mdl" $bb insmod "$stage/mdl.ko"
 step "insmod mdl_kunit" $bb insmod "$stage/mdl_kunit.ko"
 pins TESTS
 step "rmmod mdl_kunit" $bb rmmod mdl_kunit
+areas=$(mdl_areas)
 step "rmmod mdl" $bb rmmod mdl
+step "mdl areas released" areas_gone "$areas"
 pins AFTER
 echo "MDL: end ok"
 exec $bb poweroff -f

@@ -157,6 +157,10 @@ evaluate() {
 	check_marker "$log" "insmod mdl_kunit" || { warn "insmod mdl_kunit.ko failed"; bad=1; }
 	check_marker "$log" "rmmod mdl_kunit" || { warn "rmmod mdl_kunit failed"; bad=1; }
 	check_marker "$log" "rmmod mdl" || { warn "rmmod mdl failed"; bad=1; }
+	check_marker "$log" "mdl areas released" ||
+		{ warn "vmalloc areas of mdl.ko left after unload"; bad=1; }
+	[[ $(grep -c 'still reserved at unload: released' "$log") == 1 ]] ||
+		{ warn "mdl.ko did not release (and log once) the range left reserved"; bad=1; }
 	check_marker "$log" "end" || { warn "init did not reach its end (crash? see $log)"; bad=1; }
 	check_log "$log" || { warn "kernel log has KASAN/lockdep/WARNING/BUG reports (above)"; bad=1; }
 	check_pins "$log" || { warn "unbalanced page pins"; bad=1; }
