@@ -292,10 +292,10 @@ static void test_system_checks(void)
 	ok = !device_io_control(IOCTL_SHARE_SYSTEM_CHECKS, NULL, 0, &passed,
 				sizeof(passed));
 	tap_ok(ok && (passed & 0x07) == 0x07,
-	       "reserved mapping: inside the reservation, same bytes, tag checked (%#llx)",
+	       "reserved mapping: outside the reservation, same bytes, tag checked (%#llx)",
 	       (unsigned long long)passed);
 	tap_ok(ok && (passed & 0x78) == 0x78,
-	       "MmProtectMdlSystemAddress: read-only, no-access, read-write, refusals");
+	       "MmProtectMdlSystemAddress: read-write granted, read-only and no-access not supported, refusals");
 	tap_ok(ok && (passed & 0x180) == 0x180,
 	       "contiguous (below 4 GiB, 64 KiB boundary) and non-cached memory");
 }

