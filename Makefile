@@ -9,15 +9,20 @@
 #   make check                  set-up + lint + kunit + vmtest + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
 #   make bench                  mdl against its Linux peers (scripts/bench.sh)
+#   make vmtest-debug           the QEMU tests on the debug kernel (KASAN, lockdep, ...)
+#   make fuzz [DURATION=600]    only mdlfuzz on the debug kernel (MDL_FUZZ_ARGS=)
+#   make coverage               line coverage of module/ in the debug-kernel run
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MDL_CACHE ?= $(HOME)/.cache/mdl
 export MDL_CACHE
 
+DURATION ?= 600
+
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all kdir-check modules install clean distclean check setup lint kunit vmtest \
-	dkms-check demo bench
+	dkms-check demo bench vmtest-debug fuzz coverage
 
 all: modules
 
@@ -70,3 +75,12 @@ demo:
 
 bench:
 	scripts/bench.sh
+
+vmtest-debug:
+	scripts/vmtest.sh --debug
+
+fuzz:
+	scripts/vmtest.sh --fuzz $(DURATION)
+
+coverage:
+	scripts/coverage.sh

@@ -7,6 +7,14 @@
 # Usage: scripts/vmtest.sh                 test on all Debian kernels
 #        scripts/vmtest.sh --demo [META]   demo run on one kernel
 #                                          (default linux-image-6.12-amd64)
+#        scripts/vmtest.sh --debug         the tests on the debug kernel
+#                                          (scripts/debug-kernel.sh): make
+#                                          vmtest-debug
+#        scripts/vmtest.sh --fuzz SECONDS  only mdlfuzz, on the debug kernel
+#                                          (make fuzz; MDL_FUZZ_ARGS)
+#        scripts/vmtest.sh --coverage      --debug with mdl.ko built for gcov;
+#                                          the .gcda files are left in
+#                                          .build/results/coverage/gcov/
 #
 # Hooks (each skipped when absent):
 #   examples/Makefile   make -C <stage>/examples KDIR=<headers> \
@@ -95,7 +103,7 @@ boot_vm() {
 	with_timeout "$MDL_VM_TIMEOUT" qemu-system-x86_64 -accel "$MDL_QEMU_ACCEL" \
 		-m "$MDL_VM_MEM" -smp 2 -nographic -no-reboot -monitor none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 mdlvm=$mode" \
+		-append "console=ttyS0 quiet panic=-1 mdlvm=$mode ${MDL_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	sed -i 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
 	return "$rc"
@@ -253,10 +261,120 @@ main_demo() {
 	fi
 }
 
+# --- the debug kernel: vmtest-debug, fuzz, coverage -------------------------
+
+# What only the debug kernel's checkers print (beyond MDL_BAD_LOG_RE).
+MDL_DEBUG_BAD_LOG_RE='Bad page|BUG: KFENCE|unreferenced object 0x|suspected memory leak|kmemleak: .*(disabled|[Ee]rror|[Ff]ailed)|DMA-API: .*(device driver|out of memory|disabl)|INFO: |blocked for more than|detected stall'
+MDL_DEBUG_VM_MEM=${MDL_DEBUG_VM_MEM:-3072}
+MDL_DEBUG_VM_TIMEOUT=${MDL_DEBUG_VM_TIMEOUT:-3600}
+
+# section_tap NAME: "ok not-ok" counts of the TAP lines in section NAME.
+section_tap() {
+	local ok bad
+	ok=$(section "$1" | grep -Ec '^ok [0-9]+' || true)
+	bad=$(section "$1" | grep -Ec '^not ok [0-9]+' || true)
+	printf '%s %s\n' "$ok" "$bad"
+}
+
+# debug_checks MODE: what the debug kernel adds to evaluate_log.
+debug_checks() {
+	local mode=$1 ok leaks ok_n bad_n
+	result "$(marker 'fault injection set up')" "fault injection set up (fail-nth)"
+	result "$(marker 'kmemleak set up')" "kmemleak set up"
+	ok=0
+	if grep -q '^MDL-STATS-END' "$LOG"; then
+		ok=1
+		section MDL-STATS | grep -Ev '^MDL-STATS-|^[a-z_]+ 0$' |
+			sed "s/^/[$MDL_STAGE] debugfs counter not zero before rmmod: /" >&2 && ok=0
+	fi
+	result "$ok" "mdl's debugfs counters zero before rmmod"
+	ok=0
+	if [[ $(marker 'kmemleak scan') == 1 ]]; then
+		leaks=$(section MDL-KMEMLEAK | grep -c '^unreferenced object' || true)
+		info "$KVER: kmemleak after rmmod: $leaks unreferenced objects"
+		((leaks == 0)) && ok=1
+		((leaks == 0)) || section MDL-KMEMLEAK | sed "s/^/[$MDL_STAGE] /" >&2
+	fi
+	result "$ok" "kmemleak: no leak after rmmod"
+	[[ $mode == fuzz ]] || return 0
+	if ! grep -q '^MDL-FUZZ-END' "$LOG"; then
+		result 0 "mdlfuzz ran to its end"
+		return 0
+	fi
+	read -r ok_n bad_n < <(section_tap MDL-FUZZ)
+	info "$KVER: mdlfuzz: $ok_n ok, $bad_n not ok; $(section MDL-FUZZ | grep -Eim1 'seed' || true)"
+	PASS=$((PASS + ok_n))
+	FAIL=$((FAIL + bad_n))
+	section MDL-FUZZ | grep -E '^not ok' | sed "s/^/[$MDL_STAGE] /" >&2 || true
+	result "$(marker 'FUZZ exit status')" "mdlfuzz exit status"
+}
+
+# main_debug debug|fuzz SECONDS|coverage: build (or take from the cache) the
+# debug kernel, mdl.ko and the examples against it, boot, evaluate.
+main_debug() {
+	local mode=$1 secs=${2:-${MDL_FUZZ_SECONDS:-60}} kdir kernel stage res bins qrc=0 start
+	local vmmode=test name=vmtest-debug gcov='' ok
+	case $mode in
+	fuzz) vmmode=fuzz name=fuzz ;;
+	coverage) name=coverage gcov=1 ;;
+	esac
+	[[ $secs =~ ^[0-9]+$ ]] || die "the fuzz duration must be a number of seconds, not \"$secs\""
+	MDL_STAGE=$name
+	clone_lock vmtest
+	res=$(results_dir "$name")
+	bins=$MDL_BUILD/vmtest-bins
+	build_userspace "$bins" "$res/userspace.log"
+	if [[ $mode == fuzz && ! -x $bins/mdlfuzz ]]; then
+		die "no mdlfuzz among the test programs ($bins): userspace/fuzz/ must build a static mdlfuzz in make -C userspace vmtest-bins"
+	fi
+	kdir=$("$MDL_ROOT/scripts/debug-kernel.sh")
+	kernel=$kdir/arch/x86/boot/bzImage
+	KVER=$(cat "$kdir/include/config/kernel.release")
+	stage=$MDL_BUILD/stage/debugk
+	info "$KVER: building mdl.ko${gcov:+ with gcov profiling} against $kdir"
+	build_module "$kdir" "$stage" "$res/build.log" ${gcov:+MDL_GCOV=1}
+	build_extras "$kdir" "$stage" "$bins" "$res/examples.log"
+	make_initramfs "$stage" "$bins" "$res/initrd.gz"
+	MDL_VM_MEM=$MDL_DEBUG_VM_MEM
+	MDL_VM_TIMEOUT=$MDL_DEBUG_VM_TIMEOUT
+	[[ $mode == fuzz ]] && MDL_VM_TIMEOUT=$((MDL_DEBUG_VM_TIMEOUT + secs))
+	# Emulation is 10 to 50 times slower than hardware, KASAN and lockdep
+	# slower still: the lockup and stall detectors get thresholds to match.
+	MDL_VM_APPEND="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
+	MDL_VM_APPEND+=" mdldebug=1 mdlfuzz=$secs${gcov:+ mdlgcov=1}"
+	[[ $mode == fuzz && -n ${MDL_FUZZ_ARGS:-} ]] && MDL_VM_APPEND+=" mdlfuzzargs=${MDL_FUZZ_ARGS// /+}"
+	MDL_BAD_LOG_RE="$MDL_BAD_LOG_RE|$MDL_DEBUG_BAD_LOG_RE"
+	LOG=$res/serial.log
+	info "$KVER: booting QEMU ($MDL_QEMU_ACCEL, ${MDL_VM_MEM} MiB, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
+	start=$SECONDS
+	boot_vm "$kernel" "$res/initrd.gz" "$vmmode" "$LOG" || qrc=$?
+	if [[ -n $gcov ]]; then
+		# Out of the log before it is read: base64 may spell anything.
+		section MDL-GCOV | sed '1d;$d' >"$res/gcov.b64"
+		sed -i '/^MDL-GCOV-BEGIN/,/^MDL-GCOV-END/d' "$LOG"
+		mkdir -p "$res/gcov"
+		printf '%s\n' "$stage" >"$res/stage"
+		ok=0
+		[[ -s $res/gcov.b64 ]] && base64 -d "$res/gcov.b64" | tar -xz -C "$res/gcov" && ok=1
+		result "$ok" "gcov data copied out of the guest"
+	fi
+	evaluate_log "$qrc"
+	debug_checks "$mode"
+	info "$KVER: QEMU $((SECONDS - start)) s"
+	summary_line "$name" "$PASS" "$FAIL"
+	((FAIL == 0 && PASS > 0))
+}
+
 if [[ ${1:-} == --demo ]]; then
 	shift
 	MDL_STAGE=demo
 	main_demo "$@"
+elif [[ ${1:-} == --debug ]]; then
+	main_debug debug
+elif [[ ${1:-} == --fuzz ]]; then
+	main_debug fuzz "${2:-}"
+elif [[ ${1:-} == --coverage ]]; then
+	main_debug coverage
 else
 	main_test
 fi
