@@ -45,7 +45,7 @@ build() {
 	src=$(kernel_src)
 	# An interrupted build is resumed, and a new configuration starts from
 	# the last finished build: kbuild is incremental.
-	[[ -d $dir ]] || seed "$dir"
+	[[ -d $dir ]] || seed_build "$dir" debug-kernel
 	mkdir -p "$dir"
 	info "building the debug kernel in $dir (cold: about 45 min on 2 cores; log: $dir/build.log)" >&2
 	configure "$src" "$dir" "$dir/config.log"
@@ -59,31 +59,8 @@ build() {
 	cp "$dir/vmlinux.symvers" "$dir/Module.symvers"
 	echo "$((SECONDS - start))" >"$dir/build-seconds"
 	touch "$dir/.mdl-ok"
-	prune "$dir"
+	prune_builds "$dir" debug-kernel
 	info "debug kernel built in $(cat "$dir/build-seconds") s" >&2
-}
-
-# seed NEW: copy the newest finished debug-kernel build (if any) to NEW.
-seed() {
-	local prev
-	mkdir -p "$(dirname "$1")"
-	prev=$(find "$(dirname "$1")" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
-		sort -nr | head -n 1 | cut -d' ' -f2-)
-	[[ -n $prev ]] || return 0
-	info "starting from the previous debug-kernel build $prev" >&2
-	cp -a "$prev" "$1"
-	rm -f "$1/.mdl-ok"
-}
-
-# prune KEEP: remove the other cached debug-kernel builds.
-prune() {
-	local d
-	for d in "$(dirname "$1")"/*/; do
-		d=${d%/}
-		[[ $d == "$1" ]] && continue
-		info "removing old debug-kernel build $d" >&2
-		rm -rf "$d"
-	done
 }
 
 main() {

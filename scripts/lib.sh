@@ -171,6 +171,31 @@ build_module() {
 	[[ -f $stage/mdl.ko ]] || die "mdl.ko not built in $stage"
 }
 
+# seed_build NEW WHAT: copy the newest finished build (a sibling directory
+# of NEW with .mdl-ok) to NEW, so that a new configuration builds
+# incrementally; none is fine.
+seed_build() {
+	local prev
+	mkdir -p "$(dirname "$1")"
+	prev=$(find "$(dirname "$1")" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
+		sort -nr | head -n 1 | cut -d' ' -f2-)
+	[[ -n $prev ]] || return 0
+	info "starting from the previous $2 build $prev" >&2
+	cp -a "$prev" "$1"
+	rm -f "$1/.mdl-ok"
+}
+
+# prune_builds KEEP WHAT: remove the sibling builds of KEEP (and their logs).
+prune_builds() {
+	local d
+	for d in "$(dirname "$1")"/*/; do
+		d=${d%/}
+		[[ $d == "$1" ]] && continue
+		info "removing old $2 build $d" >&2
+		rm -rf "$d" "$d.build.log"
+	done
+}
+
 # UML kernel for KUnit: cache key = linux-source version + kunitconfig hash.
 uml_kunitconfig() { printf '%s\n' "$MDL_ROOT/kunit/.kunitconfig"; }
 

@@ -28,7 +28,7 @@ uml_build() {
 	fi
 	# An interrupted build is resumed, and a new configuration starts from
 	# the last finished build: kbuild is incremental.
-	[[ -d $uml ]] || seed_uml "$uml"
+	[[ -d $uml ]] || seed_build "$uml" UML
 	mkdir -p "$uml"
 	log=$MDL_CACHE/uml/$(basename "$uml").build.log
 	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
@@ -41,31 +41,9 @@ uml_build() {
 		die "UML .config lacks options of $kconf (see above)"
 	[[ -x $uml/linux ]] || die "no UML kernel binary in $uml"
 	touch "$uml/.mdl-ok"
-	prune_uml "$uml"
+	prune_builds "$uml" UML
 	info "UML kernel built in $((SECONDS - start)) s" >&2
 	printf '%s\n' "$uml"
-}
-
-# seed_uml NEW: copy the newest finished UML build (if any) to NEW.
-seed_uml() {
-	local prev
-	prev=$(find "$(dirname "$1")" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
-		sort -nr | head -n 1 | cut -d' ' -f2-)
-	[[ -n $prev ]] || return 0
-	info "starting from the previous UML build $prev" >&2
-	cp -a "$prev" "$1"
-	rm -f "$1/.mdl-ok"
-}
-
-# prune_uml KEEP: remove other cached UML builds (about 200 MB each).
-prune_uml() {
-	local d
-	for d in "$(dirname "$1")"/*/; do
-		d=${d%/}
-		[[ $d == "$1" ]] && continue
-		info "removing old UML build $d" >&2
-		rm -rf "$d" "$d.build.log"
-	done
 }
 
 # boot_uml UML STAGE LOG: boot with hostfs root (read-only) and uml-init.sh.
