@@ -210,4 +210,15 @@ static inline void mdl_memunmap(void *va)
 #endif
 }
 
+/*
+ * user_struct->locked_vm, the per-user RLIMIT_MEMLOCK counter that
+ * mdl_obj_charge() uses, exists only in kernels with one of its users
+ * (every kernel mdl.ko supports has CONFIG_NET or CONFIG_IO_URING).
+ */
+#if !defined(CONFIG_NET) && !defined(CONFIG_IO_URING) && \
+	!defined(CONFIG_VFIO_PCI_ZDEV_KVM) && !IS_ENABLED(CONFIG_IOMMUFD) && \
+	!defined(CONFIG_SECRETMEM)
+#error "mdl.ko needs user_struct.locked_vm (CONFIG_NET or CONFIG_IO_URING)"
+#endif
+
 #endif /* _MDL_COMPAT_H */

@@ -12,12 +12,16 @@
  * /dev/udmabuf commonly are, because the kernel checks every privileged
  * command itself:
  *  - locking and allocating only touch the caller's own memory, and are
- *    charged to the caller's RLIMIT_MEMLOCK (mm->pinned_vm) unless it has
- *    CAP_IPC_LOCK, as RDMA and io_uring buffer registration are;
+ *    charged to the calling user's RLIMIT_MEMLOCK (user->locked_vm, for
+ *    as long as the MDL lives, wherever its fds go) unless the caller has
+ *    CAP_IPC_LOCK, as io_uring and iommufd buffers are; every allocation
+ *    a command makes (pages, MDLs and their PFN arrays, objects) is charged
+ *    to the caller's memory cgroup;
  *  - physical addresses (MDL_IOC_TRANSLATE, MDL_IOC_GET_PFNS, kernel
  *    addresses in MDL_IOC_QUERY) need CAP_SYS_ADMIN, as
  *    /proc/self/pagemap's PFNs do;
- *  - I/O space needs CAP_SYS_RAWIO and follows /dev/mem's strict rules.
+ *  - I/O space needs CAP_SYS_RAWIO, is refused under kernel lockdown
+ *    (LOCKDOWN_DEV_MEM) and follows /dev/mem's strict rules.
  * There is no global name space: an MDL is reachable only through its fd.
  * A site that wants fewer users can still narrow the node with udev, e.g.
  * /etc/udev/rules.d/60-mdl.rules:
@@ -40,6 +44,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -147,8 +152,7 @@ static int mdl_lock_slice(struct mdl_obj *obj, u32 i, bool write)
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = IoAllocateMdl((PVOID)(uintptr_t)start, (ULONG)len, FALSE, FALSE,
-			    NULL);
+	mdl = mdl_alloc_owned((PVOID)(uintptr_t)start, len, GFP_KERNEL_ACCOUNT);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -213,8 +217,8 @@ static int mdl_alloc_slice(struct mdl_obj *obj, u32 i, ULONG mm_flags,
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = MmAllocatePagesForMdlEx(low, high, skip, len, obj->cache,
-				      mm_flags);
+	mdl = mdl_allocate_pages(low, high, skip, len, obj->cache, mm_flags,
+				 __GFP_ACCOUNT);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -227,8 +231,7 @@ static int mdl_nonpaged_slice(struct mdl_obj *obj, u32 i)
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = IoAllocateMdl((char *)obj->vbuf + start, (ULONG)len, FALSE,
-			    FALSE, NULL);
+	mdl = mdl_alloc_owned((char *)obj->vbuf + start, len, GFP_KERNEL_ACCOUNT);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -345,7 +348,7 @@ static int mdl_io_slice(struct mdl_obj *obj, u32 i, u64 phys)
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
 	range.PhysicalAddress.QuadPart = phys + start;
 	range.NumberOfBytes = len;
-	status = MmAllocateMdlForIoSpace(&range, 1, &mdl);
+	status = mdl_alloc_mdl_for_io(&range, 1, &mdl, GFP_KERNEL_ACCOUNT);
 	if (!NT_SUCCESS(status))
 		return mdl_status_errno(status);
 	mdl_obj_add(obj, mdl);
@@ -388,6 +391,10 @@ static int mdl_ioc_map_io_space(void __user *uarg)
 		return -EINVAL;
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
+	/* As /dev/mem: no access to device memory under lockdown. */
+	ret = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (ret)
+		return ret;
 	if (!mdl_io_range_allowed(a.phys_addr, a.length))
 		return -EPERM;
 	obj = mdl_obj_io_space(a.phys_addr, a.length, a.cache_type);
@@ -428,7 +435,7 @@ static int mdl_translate(u64 __user *addrs, u64 __user *phys, u32 count)
 	int ret = 0;
 	u64 *buf;
 
-	buf = kmalloc_array(MDL_TRANSLATE_BATCH, sizeof(u64), GFP_KERNEL);
+	buf = kmalloc_array(MDL_TRANSLATE_BATCH, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	while (done < count && !ret) {

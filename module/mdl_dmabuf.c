@@ -71,7 +71,7 @@ static int mdl_dmabuf_attach(struct dma_buf *dmabuf,
 	struct mdl_dmabuf *mb = dmabuf->priv;
 	struct mdl_dmabuf_attach *a;
 
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
 	a->dev = attach->dev;
@@ -105,13 +105,13 @@ static struct sg_table *mdl_dmabuf_map(struct dma_buf_attachment *attach,
 	/* Devices only read a read-only MDL (its pages may be page cache). */
 	if (!(mb->obj->access & MDL_ACCESS_WRITE) && dir != DMA_TO_DEVICE)
 		return ERR_PTR(-EACCES);
-	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL_ACCOUNT);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
 	ret = sg_alloc_table_from_pages_segment(sgt, mb->pages, mb->npages, 0,
 						mb->npages << PAGE_SHIFT,
 						dma_max_mapping_size(attach->dev),
-						GFP_KERNEL);
+						GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_alloc;
 	ret = dma_map_sgtable(attach->dev, sgt, dir, 0);
@@ -241,7 +241,8 @@ static int mdl_dmabuf_pages(struct mdl_dmabuf *mb, struct mdl_obj *obj)
 	unsigned long p = 0;
 	u32 i, j, n;
 
-	mb->pages = kvmalloc_array(obj->npages, sizeof(*mb->pages), GFP_KERNEL);
+	mb->pages = kvmalloc_array(obj->npages, sizeof(*mb->pages),
+				   GFP_KERNEL_ACCOUNT);
 	if (!mb->pages)
 		return -ENOMEM;
 	for (i = 0; i < obj->nmdls; i++) {
@@ -266,7 +267,7 @@ static struct dma_buf *mdl_dmabuf_create(struct mdl_obj *obj, u32 flags)
 	struct dma_buf *dmabuf;
 	int ret;
 
-	mb = kzalloc(sizeof(*mb), GFP_KERNEL);
+	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
 	if (!mb)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&mb->lock);

@@ -25,6 +25,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/user.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -152,6 +153,22 @@ static void mdl_obj_free_mdl(struct mdl_obj *obj, PMDL mdl)
 	}
 }
 
+/* Give back the RLIMIT_MEMLOCK charge of an object, once, at its end. */
+static void mdl_obj_uncharge(struct mdl_obj *obj)
+{
+	if (obj->user) {
+		atomic_long_sub(obj->charged, &obj->user->locked_vm);
+		free_uid(obj->user);
+		obj->user = NULL;
+	}
+	if (obj->mm) {
+		atomic64_sub(obj->charged, &obj->mm->pinned_vm);
+		mmdrop(obj->mm);
+		obj->mm = NULL;
+	}
+	obj->charged = 0;
+}
+
 static void mdl_obj_destroy(struct mdl_obj *obj)
 {
 	u32 i;
@@ -161,10 +178,7 @@ static void mdl_obj_destroy(struct mdl_obj *obj)
 	for (i = obj->nmdls; i-- > 0;)
 		mdl_obj_free_mdl(obj, obj->mdls[i]);
 	vfree(obj->vbuf);
-	if (obj->mm) {
-		atomic64_sub(obj->charged, &obj->mm->pinned_vm);
-		mmdrop(obj->mm);
-	}
+	mdl_obj_uncharge(obj);
 	mutex_destroy(&obj->map_lock);
 	kfree(obj);
 }
@@ -192,38 +206,53 @@ void mdl_obj_put(struct mdl_obj *obj)
 		mdl_obj_put(source);
 }
 
+/* Add @npages to @user's locked_vm unless that passes @limit. */
+static bool mdl_user_charge(struct user_struct *user, unsigned long npages,
+			    unsigned long limit)
+{
+	unsigned long cur = atomic_long_read(&user->locked_vm), new;
+
+	do {
+		if (check_add_overflow(cur, npages, &new) || new > limit)
+			return false;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+	return true;
+}
+
 /**
  * mdl_obj_charge() - charge pages to the caller's RLIMIT_MEMLOCK
  * @obj: the object that will hold the pages
  * @npages: number of pages
  *
- * The pages are added to the current mm's pinned_vm, as RDMA and io_uring
- * do; the limit is RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK. The
- * object keeps the mm (mmgrab) and uncharges it when it is destroyed, from
- * whichever process drops the last reference.
+ * The pages are charged to the calling user (user_struct->locked_vm, the
+ * counter io_uring and iommufd charge long-term pins to) against
+ * RLIMIT_MEMLOCK: the object, and so the charge, outlives the process, and
+ * every process of the user shares the one limit however the fds travel.
+ * A caller with CAP_IPC_LOCK passes the limit and its user is not charged,
+ * as io_uring does. The pages are also added to the current mm's pinned_vm
+ * (VmPin in /proc/PID/status) for reporting. The object keeps the user
+ * (get_uid) and the mm (mmgrab) and uncharges both exactly once, when the
+ * last reference goes, from whichever process drops it.
  *
  * Context: process context, may sleep.
- * Return: 0, or -ENOMEM over the limit (nothing charged).
+ * Return: 0, -EINVAL without an mm, or -ENOMEM over the limit (nothing
+ * charged).
  */
 int mdl_obj_charge(struct mdl_obj *obj, u64 npages)
 {
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct user_struct *user = current_user();
 	struct mm_struct *mm = current->mm;
-	u64 limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	bool bypass = false;
-	s64 cur, new;
 
-	if (!mm)
+	if (!mm || obj->charged)
 		return -EINVAL;
-	cur = atomic64_read(&mm->pinned_vm);
-	do {
-		if (check_add_overflow(cur, (s64)npages, &new))
-			return -ENOMEM;
-		if ((u64)new > limit && !bypass) {
-			if (!capable(CAP_IPC_LOCK))
-				return -ENOMEM;
-			bypass = true;
-		}
-	} while (!atomic64_try_cmpxchg(&mm->pinned_vm, &cur, new));
+	if (npages > ULONG_MAX)
+		return -ENOMEM;
+	if (mdl_user_charge(user, npages, limit))
+		obj->user = get_uid(user);
+	else if (!capable(CAP_IPC_LOCK))
+		return -ENOMEM;
+	atomic64_add(npages, &mm->pinned_vm);
 	mmgrab(mm);
 	obj->mm = mm;
 	obj->charged = npages;
@@ -496,7 +525,7 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 	}
 	if (mdl_cache_prot(obj->cache, &prot))
 		return -EINVAL;
-	mv = kmalloc(sizeof(*mv), GFP_KERNEL);
+	mv = kmalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
 	if (!mv)
 		return -ENOMEM;
 	vma->vm_page_prot = prot;
@@ -605,7 +634,7 @@ static int mdl_partial_slice(struct mdl_obj *obj, u32 i)
 	mdl_slice_range(src->va, src->length, j, &sstart, &slen);
 	smdl = src->mdls[j];
 	va = (char *)MmGetMdlVirtualAddress(smdl) + (start - sstart);
-	mdl = IoAllocateMdl(va, (ULONG)len, FALSE, FALSE, NULL);
+	mdl = mdl_alloc_owned(va, len, GFP_KERNEL_ACCOUNT);
 	if (!mdl)
 		return -ENOMEM;
 	IoBuildPartialMdl(smdl, mdl, va, (ULONG)len);

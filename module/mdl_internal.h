@@ -38,6 +38,8 @@ enum mdl_hold {
  *                MmAllocateMappingAddress
  * @cache: cache type given to MmAllocatePagesForMdlEx (MDL_HOLD_ALLOCATED)
  * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
+ * @process: the process of a lock (MDL_HOLD_PINNED, the MDL's Process),
+ *           referenced for as long as the lock lasts, or NULL
  * @priv: per-feature state (user mappings, allocations), owned by the
  *        feature that set it
  *
@@ -57,6 +59,7 @@ struct mdl_ext {
 	bool sys_reserved;
 	MEMORY_CACHING_TYPE cache;
 	bool sys_readonly;
+	PEPROCESS process;
 	void *priv;
 };
 
@@ -98,9 +101,16 @@ void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
 void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty);
 
 /* mdl_pages.c: pages of MmAllocatePagesForMdl* (MDL_HOLD_ALLOCATED). */
+PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
+			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra);
 void mdl_free_allocated(struct mdl_ext *ext, bool zero);
 gfp_t mdl_zone_for(u64 high);
 int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache);
+
+/* mdl_io.c: MDLs of device memory (MmAllocateMdlForIoSpace). */
+NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
+			      SIZE_T NumberOfEntries, PMDL *NewMdl, gfp_t gfp);
 
 /*
  * mdl_reserve.c: unmap an MDL mapped for its reserved range

@@ -242,7 +242,23 @@ void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 }
 EXPORT_SYMBOL_GPL(MmUnmapIoSpace);
 
-/* Device memory only: no RAM, no PFN with a struct page. */
+/* Does any page of [@pfn, @pfn + @n) have a struct page? */
+static bool mdl_any_pfn_valid(u64 pfn, u64 n)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++) {
+		if (pfn_valid(pfn + i))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Device memory only: no System RAM resource, and no page with a struct
+ * page (RAM the resource tree does not list, hot-plugged or device-managed
+ * memory), checked page by page.
+ */
 static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
 				 u64 *total)
 {
@@ -262,14 +278,25 @@ static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
 			return STATUS_INVALID_PARAMETER_1;
 		if (region_intersects(pa, len, IORESOURCE_SYSTEM_RAM,
 				      IORES_DESC_NONE) != REGION_DISJOINT ||
-		    pfn_valid(PHYS_PFN(pa)) || pfn_valid(PHYS_PFN(end - 1)))
+		    mdl_any_pfn_valid(PHYS_PFN(pa), PHYS_PFN(len)))
 			return STATUS_INVALID_PARAMETER_1;
 	}
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
-				 SIZE_T NumberOfEntries, PMDL *NewMdl)
+/**
+ * mdl_alloc_mdl_for_io() - MmAllocateMdlForIoSpace with allocation flags
+ * @PhysicalAddressList: as MmAllocateMdlForIoSpace
+ * @NumberOfEntries: as MmAllocateMdlForIoSpace
+ * @NewMdl: as MmAllocateMdlForIoSpace
+ * @gfp: flags of the MDL's allocation: GFP_KERNEL_ACCOUNT charges it to the
+ *       caller's memory cgroup (/dev/mdl), GFP_KERNEL for drivers
+ *
+ * Context: may sleep.
+ * Return: as MmAllocateMdlForIoSpace.
+ */
+NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
+			      SIZE_T NumberOfEntries, PMDL *NewMdl, gfp_t gfp)
 {
 	struct mdl_ext *ext;
 	PPFN_NUMBER pfns;
@@ -290,7 +317,7 @@ NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 		mdl_refuse("ranges are not device memory or not page-aligned");
 		return status;
 	}
-	mdl = mdl_alloc_owned(NULL, total, GFP_KERNEL);
+	mdl = mdl_alloc_owned(NULL, total, gfp);
 	if (!mdl)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	pfns = MmGetMdlPfnArray(mdl);
@@ -306,5 +333,12 @@ NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 	mdl->MdlFlags |= MDL_IO_SPACE;
 	*NewMdl = mdl;
 	return STATUS_SUCCESS;
+}
+
+NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
+				 SIZE_T NumberOfEntries, PMDL *NewMdl)
+{
+	return mdl_alloc_mdl_for_io(PhysicalAddressList, NumberOfEntries, NewMdl,
+				    GFP_KERNEL);
 }
 EXPORT_SYMBOL_GPL(MmAllocateMdlForIoSpace);

@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/vmalloc.h>
 
@@ -142,6 +143,10 @@ void mdl_release_hold(struct mdl_ext *ext)
 	default:
 		break;
 	}
+	if (ext->process) {
+		put_task_struct((struct task_struct *)ext->process);
+		ext->process = NULL;
+	}
 	ext->hold = MDL_HOLD_NONE;
 	ext->nheld = 0;
 	mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
@@ -173,12 +178,20 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 	return STATUS_SUCCESS;
 }
 
-/* Record a successful lock of @npages pages held as @hold. */
+/*
+ * Record a successful lock of @npages pages held as @hold. The MDL's
+ * Process (the process whose pages are pinned) keeps a reference until the
+ * lock is released: the MDL may outlive the process (an MDL fd, a driver's
+ * MmProbeAndLockProcessPages of a process that exits).
+ */
 void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
 		   LOCK_OPERATION op, PEPROCESS process)
 {
 	PMDL mdl = ext->mdl;
 
+	if (process)
+		get_task_struct((struct task_struct *)process);
+	ext->process = process;
 	ext->hold = hold;
 	ext->nheld = npages;
 	mdl->Process = process;

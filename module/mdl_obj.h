@@ -61,8 +61,10 @@
  * @source: MDL_KIND_PARTIAL: the object whose pages this part describes
  *          (never itself a part: a part of a part refers to the first
  *          object)
- * @mm: address space charged for @charged pages (RLIMIT_MEMLOCK), or NULL
- * @charged: pages added to @mm's pinned_vm
+ * @user: user charged for @charged pages (locked_vm against RLIMIT_MEMLOCK),
+ *        or NULL (nothing charged, or a caller with CAP_IPC_LOCK)
+ * @mm: address space whose pinned_vm counts @charged pages, or NULL
+ * @charged: pages charged by mdl_obj_charge()
  * @vbuf: MDL_KIND_NONPAGED: the vmalloc buffer the MDLs describe
  * @linked: complete and counted in the statistics (mdl_obj_link())
  * @map_lock: serialises system mappings of the MDLs (see above)
@@ -78,6 +80,7 @@ struct mdl_obj {
 	u64 length;
 	u64 npages;
 	struct mdl_obj *source;
+	struct user_struct *user;
 	struct mm_struct *mm;
 	u64 charged;
 	void *vbuf;

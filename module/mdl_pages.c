@@ -267,10 +267,24 @@ static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
 	return gfp;
 }
 
-PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
-			     PHYSICAL_ADDRESS HighAddress,
-			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			     MEMORY_CACHING_TYPE CacheType, ULONG Flags)
+/**
+ * mdl_allocate_pages() - MmAllocatePagesForMdlEx with extra allocation flags
+ * @LowAddress: as MmAllocatePagesForMdlEx
+ * @HighAddress: as MmAllocatePagesForMdlEx
+ * @SkipBytes: as MmAllocatePagesForMdlEx
+ * @TotalBytes: as MmAllocatePagesForMdlEx
+ * @CacheType: as MmAllocatePagesForMdlEx
+ * @Flags: as MmAllocatePagesForMdlEx
+ * @extra: added to every allocation of the call, the pages' and the MDL's:
+ *         __GFP_ACCOUNT charges them to the caller's memory cgroup
+ *         (/dev/mdl), 0 for drivers (MmAllocatePagesForMdlEx)
+ *
+ * Context: may sleep unless @Flags has MM_ALLOCATE_NO_WAIT.
+ * Return: the MDL, or NULL.
+ */
+PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
+			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra)
 {
 	struct mdl_alloc_req r = { .rejects = LIST_HEAD_INIT(r.rejects) };
 	struct mdl_ext *ext;
@@ -286,12 +300,13 @@ PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 		return NULL;
 	}
 	TotalBytes = min_t(SIZE_T, TotalBytes, MDL_MAX_BYTE_COUNT);
-	r.gfp = mdl_alloc_gfp(&r, Flags);
+	r.gfp = mdl_alloc_gfp(&r, Flags) | extra;
 	r.nid = (Flags & MM_ALLOCATE_FROM_LOCAL_NODE_ONLY) ? numa_node_id() :
 							    NUMA_NO_NODE;
 	r.prefer = Flags & (MM_ALLOCATE_PREFER_CONTIGUOUS | MM_ALLOCATE_FAST_LARGE_PAGES);
 	mdl = mdl_alloc_owned(NULL, TotalBytes,
-			      (Flags & MM_ALLOCATE_NO_WAIT) ? GFP_NOWAIT : GFP_KERNEL);
+			      ((Flags & MM_ALLOCATE_NO_WAIT) ? GFP_NOWAIT : GFP_KERNEL) |
+			      extra);
 	if (!mdl)
 		return NULL;
 	want = mdl_page_count(mdl);
@@ -314,6 +329,15 @@ PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 	ext->cache = CacheType;
 	mdl->MdlFlags |= MDL_PAGES_LOCKED;
 	return mdl;
+}
+
+PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+			     PHYSICAL_ADDRESS HighAddress,
+			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, ULONG Flags)
+{
+	return mdl_allocate_pages(LowAddress, HighAddress, SkipBytes, TotalBytes,
+				  CacheType, Flags, 0);
 }
 EXPORT_SYMBOL_GPL(MmAllocatePagesForMdlEx);
 

@@ -8,7 +8,8 @@
  * pinned with FOLL_LONGTERM into the MDL's PFN array, exactly as
  * MmProbeAndLockPages does, and released by its unpin path
  * (MDL_HOLD_PINNED), so MmUnlockPages, MmAdvanceMdl and IoFreeMdl treat
- * them alike.
+ * them alike. The lock holds a reference on the process until it is
+ * released, so that the MDL's Process stays valid if the process exits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
