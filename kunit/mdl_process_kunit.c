@@ -97,6 +97,51 @@ static void process_lock_current(struct kunit *test)
 	IoFreeMdl(mdl);
 }
 
+/*
+ * A lock references the MDL's Process for as long as it lasts: released by
+ * MmUnlockPages, and by IoFreeMdl of an MDL freed while locked.
+ */
+static void process_lock_references_process(struct kunit *test)
+{
+	refcount_t *usage = &current->group_leader->usage;
+	unsigned long ubuf = wdk_user_mem(test, 2 * PAGE_SIZE);
+	PMDL mdl = IoAllocateMdl((PVOID)ubuf, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+	unsigned int before = refcount_read(usage);
+
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockProcessPages(mdl, PsGetCurrentProcess(),
+							    UserMode, IoReadAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, refcount_read(usage), before + 1);
+	MmUnlockPages(mdl);
+	KUNIT_EXPECT_EQ(test, refcount_read(usage), before);
+	KUNIT_EXPECT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoWriteAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, refcount_read(usage), before + 1);
+	IoFreeMdl(mdl);
+	KUNIT_EXPECT_EQ(test, refcount_read(usage), before);
+}
+
+/* A failed lock takes no reference. */
+static void process_failed_lock_no_reference(struct kunit *test)
+{
+	refcount_t *usage = &current->group_leader->usage;
+	void *kbuf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	PMDL mdl = IoAllocateMdl(kbuf, PAGE_SIZE, FALSE, FALSE, NULL);
+	unsigned int before = refcount_read(usage);
+
+	/* A kernel address locked as UserMode: refused by the pin. */
+	KUNIT_ASSERT_NOT_NULL(test, kbuf);
+	wdk_user_mem(test, PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	KUNIT_EXPECT_NE(test, MmTryProbeAndLockProcessPages(mdl, PsGetCurrentProcess(),
+							    UserMode, IoReadAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, mdl->MdlFlags & MDL_PAGES_LOCKED);
+	KUNIT_EXPECT_EQ(test, refcount_read(usage), before);
+	IoFreeMdl(mdl);
+}
+
 static int idle_thread_fn(void *data)
 {
 	while (!kthread_should_stop())
@@ -253,6 +298,8 @@ static struct kunit_case mdl_process_cases[] = {
 	KUNIT_CASE_PARAM(process_lookup_bad, lookup_bad_gen_params),
 	KUNIT_CASE(process_lookup_null_out),
 	KUNIT_CASE(process_lock_current),
+	KUNIT_CASE(process_lock_references_process),
+	KUNIT_CASE(process_failed_lock_no_reference),
 	KUNIT_CASE(process_lock_refused),
 	KUNIT_CASE(process_lock_windows_form),
 	KUNIT_CASE(selected_pages_lock),

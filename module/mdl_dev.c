@@ -152,7 +152,7 @@ static int mdl_lock_slice(struct mdl_obj *obj, u32 i, bool write)
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = mdl_alloc_owned((PVOID)(uintptr_t)start, len, GFP_KERNEL_ACCOUNT);
+	mdl = mdl_alloc_owned((PVOID)(uintptr_t)start, len, MDL_GFP_USER);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -218,7 +218,7 @@ static int mdl_alloc_slice(struct mdl_obj *obj, u32 i, ULONG mm_flags,
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
 	mdl = mdl_allocate_pages(low, high, skip, len, obj->cache, mm_flags,
-				 __GFP_ACCOUNT);
+				 MDL_GFP_CHARGED);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -231,7 +231,7 @@ static int mdl_nonpaged_slice(struct mdl_obj *obj, u32 i)
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = mdl_alloc_owned((char *)obj->vbuf + start, len, GFP_KERNEL_ACCOUNT);
+	mdl = mdl_alloc_owned((char *)obj->vbuf + start, len, MDL_GFP_USER);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
@@ -257,8 +257,8 @@ static int mdl_alloc_build(struct mdl_obj *obj, u32 flags)
 		mm_flags |= MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
 	}
 	if (flags & MDL_ALLOC_NONPAGED) {
-		obj->vbuf = __vmalloc(obj->npages << PAGE_SHIFT, GFP_KERNEL_ACCOUNT |
-				      __GFP_ZERO | __GFP_NOWARN);
+		obj->vbuf = __vmalloc(obj->npages << PAGE_SHIFT,
+				      MDL_GFP_USER | __GFP_ZERO);
 		if (!obj->vbuf)
 			return -ENOMEM;
 	}
@@ -348,7 +348,7 @@ static int mdl_io_slice(struct mdl_obj *obj, u32 i, u64 phys)
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
 	range.PhysicalAddress.QuadPart = phys + start;
 	range.NumberOfBytes = len;
-	status = mdl_alloc_mdl_for_io(&range, 1, &mdl, GFP_KERNEL_ACCOUNT);
+	status = mdl_alloc_mdl_for_io(&range, 1, &mdl, MDL_GFP_USER);
 	if (!NT_SUCCESS(status))
 		return mdl_status_errno(status);
 	mdl_obj_add(obj, mdl);
@@ -435,7 +435,7 @@ static int mdl_translate(u64 __user *addrs, u64 __user *phys, u32 count)
 	int ret = 0;
 	u64 *buf;
 
-	buf = kmalloc_array(MDL_TRANSLATE_BATCH, sizeof(u64), GFP_KERNEL_ACCOUNT);
+	buf = kmalloc_array(MDL_TRANSLATE_BATCH, sizeof(u64), MDL_GFP_USER);
 	if (!buf)
 		return -ENOMEM;
 	while (done < count && !ret) {

@@ -241,8 +241,7 @@ static int mdl_dmabuf_pages(struct mdl_dmabuf *mb, struct mdl_obj *obj)
 	unsigned long p = 0;
 	u32 i, j, n;
 
-	mb->pages = kvmalloc_array(obj->npages, sizeof(*mb->pages),
-				   GFP_KERNEL_ACCOUNT);
+	mb->pages = kvmalloc_array(obj->npages, sizeof(*mb->pages), MDL_GFP_USER);
 	if (!mb->pages)
 		return -ENOMEM;
 	for (i = 0; i < obj->nmdls; i++) {
@@ -267,7 +266,7 @@ static struct dma_buf *mdl_dmabuf_create(struct mdl_obj *obj, u32 flags)
 	struct dma_buf *dmabuf;
 	int ret;
 
-	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
+	mb = kzalloc(sizeof(*mb), MDL_GFP_USER);
 	if (!mb)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&mb->lock);

@@ -62,7 +62,7 @@ struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
 	u32 n = mdl_slice_count(va, length);
 	struct mdl_obj *obj;
 
-	obj = kzalloc(struct_size(obj, mdls, n), GFP_KERNEL_ACCOUNT);
+	obj = kzalloc(struct_size(obj, mdls, n), MDL_GFP_USER);
 	if (!obj)
 		return NULL;
 	refcount_set(&obj->ref, 1);
@@ -525,7 +525,7 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 	}
 	if (mdl_cache_prot(obj->cache, &prot))
 		return -EINVAL;
-	mv = kmalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
+	mv = kmalloc(sizeof(*mv), MDL_GFP_USER);
 	if (!mv)
 		return -ENOMEM;
 	vma->vm_page_prot = prot;
@@ -634,7 +634,7 @@ static int mdl_partial_slice(struct mdl_obj *obj, u32 i)
 	mdl_slice_range(src->va, src->length, j, &sstart, &slen);
 	smdl = src->mdls[j];
 	va = (char *)MmGetMdlVirtualAddress(smdl) + (start - sstart);
-	mdl = mdl_alloc_owned(va, len, GFP_KERNEL_ACCOUNT);
+	mdl = mdl_alloc_owned(va, len, MDL_GFP_USER);
 	if (!mdl)
 		return -ENOMEM;
 	IoBuildPartialMdl(smdl, mdl, va, (ULONG)len);

@@ -27,6 +27,7 @@
 #define _MDL_OBJ_H
 
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -44,6 +45,15 @@
 
 /* Largest buffer of one MDL fd (struct mdl_version.max_bytes). */
 #define MDL_OBJ_MAX_BYTES	(64 * (u64)SZ_1G)
+
+/*
+ * Allocations a command of /dev/mdl or of an MDL fd makes for its caller
+ * are charged to the caller's memory cgroup and fail with ENOMEM at its
+ * limit, without an OOM kill or an allocation warning: MDL_GFP_CHARGED is
+ * added to an allocator's own flags, MDL_GFP_USER is the whole set.
+ */
+#define MDL_GFP_CHARGED		(__GFP_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+#define MDL_GFP_USER		(GFP_KERNEL | MDL_GFP_CHARGED)
 
 /* Largest count of MDL_IOC_GET_PFNS and MDL_IOC_TRANSLATE. */
 #define MDL_MAX_PFNS_PER_CALL	BIT(20)

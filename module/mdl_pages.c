@@ -276,8 +276,9 @@ static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
  * @CacheType: as MmAllocatePagesForMdlEx
  * @Flags: as MmAllocatePagesForMdlEx
  * @extra: added to every allocation of the call, the pages' and the MDL's:
- *         __GFP_ACCOUNT charges them to the caller's memory cgroup
- *         (/dev/mdl), 0 for drivers (MmAllocatePagesForMdlEx)
+ *         __GFP_ACCOUNT (with __GFP_RETRY_MAYFAIL, no OOM kill) charges them
+ *         to the caller's memory cgroup (/dev/mdl); 0 for drivers
+ *         (MmAllocatePagesForMdlEx), whose allocations no process pays for
  *
  * Context: may sleep unless @Flags has MM_ALLOCATE_NO_WAIT.
  * Return: the MDL, or NULL.

@@ -3,7 +3,11 @@
  * MDL_IOC_MAP_IO_SPACE (root): /dev/mem's strict rules, and an MDL over a
  * page of device address space nobody claims.
  */
+#include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "mdlutil.h"
 #include "suites.h"
@@ -85,12 +89,70 @@ static int io_free_page(const struct t_case *tc)
 	return T_PASS;
 }
 
+#define LOCKDOWN_FILE	"/sys/kernel/security/lockdown"
+#define LOCKDOWN_ENV	"MDL_TEST_LOCKDOWN"
+
+static int lockdown_set(const char *level)
+{
+	int fd, ret = 0;
+
+	if (access(LOCKDOWN_FILE, F_OK) &&
+	    mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
+		return -errno;
+	fd = open(LOCKDOWN_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, level, strlen(level)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Kernel lockdown refuses device memory as it refuses /dev/mem
+ * (LOCKDOWN_DEV_MEM, EPERM); what needs no device memory still works. A
+ * lockdown lasts until the next boot: the case runs only where asked
+ * (MDL_TEST_LOCKDOWN=1), as the last one of a boot of its own.
+ */
+static int io_lockdown(const struct t_case *tc)
+{
+	const char *env = getenv(LOCKDOWN_ENV);
+	uint8_t *buf = t_buffer(t_env.page);
+	uint64_t phys;
+	int fd0, fd, ret;
+
+	(void)tc;
+	if (!env || strcmp(env, "1"))
+		return t_skip("lockdown lasts until reboot: runs in a boot of its own "
+			      "(" LOCKDOWN_ENV "=1)");
+	CHECK(buf);
+	if (t_iomem_free_page(t_env.page, &phys))
+		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd);
+	CHECK_OK(mdl_close(fd));
+	ret = lockdown_set("integrity");
+	if (ret == -ENOENT)
+		return t_skip("no lockdown LSM (" LOCKDOWN_FILE ")");
+	CHECK_OK(ret);
+	fd0 = t_next_fd();
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0),
+		  EPERM);
+	CHECK_EQ(t_next_fd(), fd0);
+	fd = mdl_lock_user(t_env.dev, buf, t_env.page, MDL_LOCK_WRITE);
+	CHECK_OK(fd);
+	CHECK_OK(mdl_close(fd));
+	return T_PASS;
+}
+
 static const struct t_case cases[] = {
 	{ "iospace: System RAM -> EPERM", io_system_ram, NULL, T_ROOT },
 	{ "iospace: a range running into kernel code -> EPERM", io_into_ram, NULL, T_ROOT },
 	{ "iospace: a region a driver claimed (IOAPIC) -> EPERM", io_claimed, NULL, T_ROOT },
 	{ "iospace: an unclaimed PCI page: facts, PFN, mmap equals pread, no dma-buf",
 	  io_free_page, NULL, T_ROOT },
+	{ "iospace: under kernel lockdown MAP_IO_SPACE -> EPERM, no fd; locks still work",
+	  io_lockdown, NULL, T_ROOT },
 };
 
 T_SUITE_ARRAY(suite_iospace, cases);

@@ -61,6 +61,7 @@ static const struct t_suite *const suites[] = {
 	&suite_rw,
 	&suite_lifetime,
 	&suite_perm,
+	&suite_memcg,
 	&suite_iospace,
 	&suite_dmabuf,
 	&suite_threads,

@@ -6,6 +6,7 @@
  */
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "mdlutil.h"
@@ -119,6 +120,110 @@ static int memlock_alloc_over(const struct t_case *tc)
 	return T_PASS;
 }
 
+/* What a child of a memlock case makes, sends to its parent, then exits. */
+struct memlock_child {
+	int sock;
+	size_t pages;
+	bool alloc;	/* MDL_IOC_ALLOC_PAGES instead of MDL_IOC_LOCK_USER */
+};
+
+/*
+ * The child: lock (or allocate) c->pages pages and send the result, an
+ * errno value (0 on success), then the MDL fd; exit without closing it.
+ */
+static int memlock_child_run(void *arg)
+{
+	const struct memlock_child *c = arg;
+	size_t len = c->pages * t_env.page;
+	uint8_t *buf = c->alloc ? NULL : t_buffer(len);
+	int fd, err;
+
+	if (c->alloc)
+		fd = mdl_alloc_pages(t_env.dev, len, 0, MDL_CACHE_CACHED);
+	else
+		fd = buf ? mdl_lock_user(t_env.dev, buf, len, MDL_LOCK_WRITE) : -ENOMEM;
+	err = fd < 0 ? -fd : 0;
+	if (t_send(c->sock, &err, sizeof(err)))
+		return T_FAIL;
+	if (!err && mdl_send_fd(c->sock, fd))
+		return T_FAIL;
+	return T_PASS;
+}
+
+/*
+ * A child locks @pages pages (or allocates them), sends the MDL fd and
+ * exits; the fd (>= 0) or -errno of the child's command.
+ */
+static int memlock_from_child(size_t pages, bool alloc)
+{
+	struct memlock_child c = { .pages = pages, .alloc = alloc };
+	int sv[2], err = 0, fd = -EPROTO, ret;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	c.sock = sv[1];
+	pid = t_spawn(memlock_child_run, &c);
+	if (pid < 0) {
+		ret = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return ret;
+	}
+	ret = t_recv(sv[0], &err, sizeof(err));
+	if (!ret)
+		fd = err ? -err : mdl_recv_fd(sv[0]);
+	if (t_reap(pid) != T_PASS || ret)
+		fd = -EPROTO;
+	close(sv[0]);
+	close(sv[1]);
+	return fd;
+}
+
+/*
+ * The limit holds for the user, not for a process: pages locked by
+ * children that sent their MDL fds over SCM_RIGHTS and exited stay charged
+ * until the last fd closes, and are uncharged exactly once (dup'd fds and a
+ * part of one lock included).
+ */
+static int memlock_user_wide(const struct t_case *tc)
+{
+	uint8_t *buf = t_buffer(t_env.page);
+	int a, b, dup_a, part, c;
+
+	(void)tc;
+	CHECK(buf);
+	CHECK_OK(set_memlock(16 * t_env.page));
+	a = memlock_from_child(8, false);
+	CHECK_OK(a);
+	b = memlock_from_child(8, false);
+	CHECK_OK(b);
+	/* 16 pages held by fds of exited children: nothing more for the user. */
+	CHECK_ERR(memlock_from_child(8, false), ENOMEM);
+	CHECK_ERR(memlock_from_child(1, true), ENOMEM);
+	CHECK_ERR(mdl_lock_user(t_env.dev, buf, t_env.page, 0), ENOMEM);
+	CHECK_ERR(mdl_alloc_pages(t_env.dev, t_env.page, 0, MDL_CACHE_CACHED), ENOMEM);
+	/* The charge goes with the last reference, not with the first close. */
+	dup_a = dup(a);
+	CHECK_OK(dup_a < 0 ? -errno : dup_a);
+	part = mdl_partial(a, 0, t_env.page, 0);
+	CHECK_OK(part);
+	CHECK_OK(mdl_close(a));
+	CHECK_OK(mdl_close(dup_a));
+	CHECK_ERR(memlock_from_child(8, false), ENOMEM);
+	CHECK_OK(mdl_close(part));
+	c = memlock_from_child(8, true);
+	CHECK_OK(c);
+	CHECK_OK(mdl_close(b));
+	CHECK_OK(mdl_close(c));
+	/* Back to exactly nothing charged: 16 pages fit, 17 do not. */
+	CHECK_ERR(memlock_from_child(17, false), ENOMEM);
+	a = memlock_from_child(16, false);
+	CHECK_OK(a);
+	CHECK_OK(mdl_close(a));
+	return T_PASS;
+}
+
 /* CAP_IPC_LOCK is the bypass, as for VFIO, RDMA and io_uring. */
 static int memlock_root_bypass(const struct t_case *tc)
 {
@@ -142,6 +247,8 @@ static const struct t_case cases[] = {
 	{ "memlock: locks add up; closing one makes room", memlock_adds_up, NULL, T_DROP },
 	{ "memlock: ALLOC_PAGES over RLIMIT_MEMLOCK -> ENOMEM", memlock_alloc_over,
 	  NULL, T_DROP },
+	{ "memlock: the limit is the user's: fds of exited children over SCM_RIGHTS "
+	  "stay charged, uncharged once", memlock_user_wide, NULL, T_DROP },
 	{ "memlock: CAP_IPC_LOCK locks beyond RLIMIT_MEMLOCK", memlock_root_bypass,
 	  NULL, T_ROOT },
 };

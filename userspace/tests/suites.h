@@ -21,6 +21,7 @@ extern const struct t_suite suite_rw_map;	/* rw.c */
 extern const struct t_suite suite_rw;		/* rw.c */
 extern const struct t_suite suite_lifetime;	/* lifetime.c */
 extern const struct t_suite suite_perm;		/* perm.c */
+extern const struct t_suite suite_memcg;	/* memcg.c */
 extern const struct t_suite suite_iospace;	/* iospace.c */
 extern const struct t_suite suite_dmabuf;	/* dmabuf.c */
 extern const struct t_suite suite_threads;	/* threads.c */
