@@ -111,6 +111,7 @@ static const char *errname(long ret)
 
 static void verbose_result(struct fz_thread *t, long ret)
 {
+	t->reported = true;
 	if (fz.verbose)
 		fz_out("# op T%u.%s%llu %s: %s -> %s", t->id, t->child ? "c" : "",
 		       (unsigned long long)t->op_no, fz_ops[t->op].name, t->desc,
@@ -480,8 +481,13 @@ void fz_run_thread(struct fz_thread *t, uint64_t ops)
 			break;
 		t->op = (int)pick_op(t);
 		t->desc[0] = 0;
+		t->reported = false;
 		__atomic_fetch_add(&fz_sh->count[t->id][t->op].runs, 1, __ATOMIC_RELAXED);
 		fz_ops[t->op].run(t);
+		if (!t->reported && fz.verbose)
+			fz_out("# op T%u.%s%llu %s: %s -> skipped", t->id, t->child ? "c" : "",
+			       (unsigned long long)t->op_no, fz_ops[t->op].name,
+			       t->desc[0] ? t->desc : "nothing to act on");
 		fz_kmsg_poll(t);
 		t->op_no++;
 	}

@@ -91,6 +91,7 @@ struct fz_thread {
 	bool child;		/* running in a forked child */
 	uint64_t op_no;
 	int op;			/* index of the running operation */
+	bool reported;		/* the running operation printed its result */
 	char desc[200];		/* what the running operation does */
 	struct fz_buf bufs[FZ_BUFS];
 	struct fz_fd fds[FZ_FDS];

@@ -472,7 +472,7 @@ void fz_op_madvise(struct fz_thread *t)
 	fz_desc(t, "%s mapping pages %zu-%zu of %zu %s", m->mdl ? "mdl" : "dma-buf",
 		 a / fz.page, e / fz.page, m->len / fz.page, advs[i].name);
 	ret = madvise(m->addr + a, e - a, advs[i].advice) ? -errno : 0;
-	fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM, ENODEV));
+	fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM, ENODEV, EACCES));
 	if (!ret && advs[i].zaps)
 		m->zapped = true;
 	if (!ret && advs[i].advice == MADV_DONTFORK)
