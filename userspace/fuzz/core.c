@@ -343,7 +343,7 @@ static const char *const bad_log[] = {
 	"KASAN", "KFENCE", "UBSAN", "kmemleak", "possible circular locking",
 	"possible recursive locking", "inconsistent lock state", "Call Trace",
 	"kernel BUG", "sleeping function called from invalid context",
-	"x86/PAT:", "conflicting memory types", "lockdep", "page dumped",
+	"x86/PAT:", "conflicting memory types", "ioremap error", "lockdep", "page dumped",
 };
 
 static bool bad_line(const char *s)

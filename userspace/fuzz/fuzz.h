@@ -27,6 +27,8 @@
 /* Operations that provoke known kernel bugs: off unless enabled. */
 #define FZ_BUG_TRUNCATE_MAPPED	(1U << 0)	/* truncate page cache under an MDL mapping */
 #define FZ_BUG_IO_SPLIT		(1U << 1)	/* split an I/O-space mapping */
+#define FZ_BUG_IO_CACHE_MIX	(1U << 2)	/* one device page, several cache types */
+#define FZ_BUGS_ALL		(FZ_BUG_TRUNCATE_MAPPED | FZ_BUG_IO_SPLIT | FZ_BUG_IO_CACHE_MIX)
 
 /* splitmix64: small, fast, and every seed is a good one. */
 struct fz_rng {

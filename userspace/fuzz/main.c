@@ -17,7 +17,9 @@
  *
  * --user UID: stay root for the checks, fuzz as UID (no groups).
  * --known-bugs LIST: also run operations that provoke known kernel bugs
- *   (truncate-mapped, io-split, or all); they are skipped otherwise.
+ *   (truncate-mapped, io-split, io-cache-mix, or all); they are skipped
+ *   otherwise (io-cache-mix: every I/O-space MDL of a run has one cache
+ *   type).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -74,7 +76,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mdlfuzz [--seconds N] [--seed S] [--threads T] [--ops N] [--verbose]\n"
-		"               [--user UID] [--known-bugs truncate-mapped,io-split|all] [--no-stats]\n");
+		"               [--user UID] [--no-stats]\n"
+		"               [--known-bugs truncate-mapped,io-split,io-cache-mix|all]\n");
 	exit(2);
 }
 
@@ -89,8 +92,10 @@ static unsigned int parse_bugs(const char *s)
 			bugs |= FZ_BUG_TRUNCATE_MAPPED;
 		else if (!strcmp(tok, "io-split"))
 			bugs |= FZ_BUG_IO_SPLIT;
+		else if (!strcmp(tok, "io-cache-mix"))
+			bugs |= FZ_BUG_IO_CACHE_MIX;
 		else if (!strcmp(tok, "all"))
-			bugs |= FZ_BUG_TRUNCATE_MAPPED | FZ_BUG_IO_SPLIT;
+			bugs |= FZ_BUGS_ALL;
 		else if (strcmp(tok, "none"))
 			usage();
 	}

@@ -336,6 +336,8 @@ static void op_io(struct fz_thread *t)
 
 	a.flags = pick_cloexec(t);
 	a.cache_type = (uint32_t)fz_below(&t->rng, 3);
+	if (!(fz.bugs & FZ_BUG_IO_CACHE_MIX))
+		a.cache_type = (uint32_t)(fz.seed % 3);
 	a.phys_addr = fz.io_addr;
 	a.length = fz.page;
 	if (!fz.io_addr || k < 15) {

@@ -465,7 +465,7 @@ void fz_op_madvise(struct fz_thread *t)
 			return;
 		fz_desc(t, "buf%u %s", slot, advs[i].name);
 		ret = madvise(b->addr, b->len, advs[i].advice) ? -errno : 0;
-		fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM));
+		fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM, EACCES, ENODEV));
 		return;
 	}
 	pick_range(t, m, &a, &e);
