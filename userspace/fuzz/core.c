@@ -19,6 +19,7 @@
 
 int fz_src_maps[FZ_SRC_UNKNOWN + 1];
 int fz_live_children;
+pthread_rwlock_t fz_pc_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 /* How many lines of each kind a run prints before it only counts them. */
 #define FZ_LOG_LIMIT	200
@@ -192,10 +193,16 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	struct fz_thread *t = guarded;
 
-	(void)si;
 	(void)uc;
 	if (t && t->in_touch)
 		siglongjmp(t->jb, 1);
+	/* Not a guarded touch: say where, then die of the signal. */
+	if (t)
+		fz_out("# CRASH: signal %d at %p: seed %llu thread %u%s op #%llu %s (%s)", sig,
+		       si->si_addr, (unsigned long long)fz.seed, t->id, t->child ? " child" : "",
+		       (unsigned long long)t->op_no, fz_ops[t->op].name, t->desc);
+	else
+		fz_out("# CRASH: signal %d at %p outside the operations", sig, si->si_addr);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -358,6 +365,7 @@ static bool bad_line(const char *s)
 
 void fz_kmsg_poll(struct fz_thread *t)
 {
+	static int context;	/* records after a report still to show */
 	char rec[1024];
 	ssize_t n;
 
@@ -373,8 +381,13 @@ void fz_kmsg_poll(struct fz_thread *t)
 		rec[n] = 0;
 		if (rec[n - 1] == '\n')
 			rec[n - 1] = 0;
-		if (!bad_line(rec))
+		if (!bad_line(rec)) {
+			/* The lines after a report: its call trace. */
+			if (context > 0 && context--)
+				fz_out("# KERNEL-CONTEXT: %s", rec);
 			continue;
+		}
+		context = 40;
 		if (log_more(&fz_sh->kernel_reports)) {
 			if (t)
 				fz_out("# KERNEL: seed %llu thread %u after op #%llu %s (%s): %s",
@@ -475,6 +488,7 @@ static unsigned int pick_op(struct fz_thread *t)
 
 void fz_run_thread(struct fz_thread *t, uint64_t ops)
 {
+	guarded = t;
 	install_guard();
 	while (!ops || t->op_no < ops) {
 		if (!t->child && fz_now() >= fz.deadline)

@@ -10,6 +10,7 @@
 #ifndef MDL_FUZZ_H
 #define MDL_FUZZ_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -133,6 +134,12 @@ struct fz_shared {
 #define FZ_SRC_UNKNOWN	(FZ_MAX_THREADS * FZ_BUFS)
 extern int fz_src_maps[FZ_SRC_UNKNOWN + 1];
 extern int fz_live_children;
+/*
+ * Read-held while a mapping of a file's MDL or a child comes into being,
+ * write-held by the check of the counts above and the truncation after it
+ * (never taken in forked children).
+ */
+extern pthread_rwlock_t fz_pc_lock;
 
 struct fz_conf {
 	uint64_t seed;

@@ -40,12 +40,37 @@ static bool gate_truncate(struct fz_thread *t, unsigned int slot)
 
 	if (fz.bugs & FZ_BUG_TRUNCATE_MAPPED)
 		return false;
-	if (!t->child && !__atomic_load_n(&fz_src_maps[src], __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&fz_src_maps[FZ_SRC_UNKNOWN], __ATOMIC_RELAXED) &&
-	    !__atomic_load_n(&fz_live_children, __ATOMIC_RELAXED))
-		return false;
+	if (!t->child) {
+		/* Held until gate_done(): no mapping or child appears meanwhile. */
+		pthread_rwlock_wrlock(&fz_pc_lock);
+		if (!__atomic_load_n(&fz_src_maps[src], __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&fz_src_maps[FZ_SRC_UNKNOWN], __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&fz_live_children, __ATOMIC_RELAXED))
+			return false;
+		pthread_rwlock_unlock(&fz_pc_lock);
+	}
 	__atomic_fetch_add(&fz_sh->gated, 1, __ATOMIC_RELAXED);
 	return true;
+}
+
+/* After an operation gate_truncate() let through. */
+static void gate_done(struct fz_thread *t)
+{
+	if (!t->child && !(fz.bugs & FZ_BUG_TRUNCATE_MAPPED))
+		pthread_rwlock_unlock(&fz_pc_lock);
+}
+
+/* Around the creation of a mapping of a file's MDL or of a child. */
+static void pc_hold(struct fz_thread *t)
+{
+	if (!t->child)
+		pthread_rwlock_rdlock(&fz_pc_lock);
+}
+
+static void pc_release(struct fz_thread *t)
+{
+	if (!t->child)
+		pthread_rwlock_unlock(&fz_pc_lock);
 }
 
 static bool gate_io_split(const struct fz_map *m)
@@ -99,11 +124,15 @@ void fz_op_buf_new(struct fz_thread *t)
 
 	fz_desc(t, "buf%u type %d pages %zu", slot, type, len / fz.page);
 	if (b->used) {
-		if (buf_is_file(b) && gate_truncate(t, slot)) {
+		if (!buf_is_file(b)) {
+			buf_release(b);
+		} else if (gate_truncate(t, slot)) {
 			fz_any(t, 0, NULL);
 			return;
+		} else {
+			buf_release(b);
+			gate_done(t);
 		}
-		buf_release(b);
 	}
 	switch (type) {
 	case BUF_ANON:
@@ -163,9 +192,14 @@ void fz_op_buf_free(struct fz_thread *t)
 		return;
 	fz_desc(t, "buf%u", slot);
 	/* The file's last reference: its pages leave the page cache. */
-	if (buf_is_file(b) && gate_truncate(t, slot))
+	if (!buf_is_file(b)) {
+		buf_release(b);
+	} else if (gate_truncate(t, slot)) {
 		return;
-	buf_release(b);
+	} else {
+		buf_release(b);
+		gate_done(t);
+	}
 	fz_any(t, 0, NULL);
 }
 
@@ -242,8 +276,14 @@ void fz_op_mmap(struct fz_thread *t)
 		 (unsigned long long)off, (unsigned long long)pages,
 		 (unsigned long long)f->pages, prot_name(prot),
 		 flags == MAP_PRIVATE ? " private" : "");
+	if (f->src >= 0)
+		pc_hold(t);
 	p = mmap(NULL, pages * fz.page, prot, flags, f->fd, (off_t)(off * fz.page));
 	ret = p == MAP_FAILED ? -errno : 0;
+	if (!ret && f->src >= 0)
+		__atomic_fetch_add(&fz_src_maps[f->src], 1, __ATOMIC_RELAXED);
+	if (f->src >= 0)
+		pc_release(t);
 	if (wild || f->type == FD_DMABUF)
 		fz_any(t, ret, FZ_ERRS(EINVAL, ENXIO, EPERM, EACCES, ENOMEM, EOVERFLOW));
 	else if (want)
@@ -265,8 +305,6 @@ void fz_op_mmap(struct fz_thread *t)
 	m->io = f->io || f->adopted;
 	m->whole = true;
 	m->src = f->src;
-	if (m->src >= 0)
-		__atomic_fetch_add(&fz_src_maps[m->src], 1, __ATOMIC_RELAXED);
 	if (off + pages > f->pages) {
 		/* Mapped past the end: a fact the module must not allow. */
 		fz_fail(t, "mmap past the MDL's last page succeeded");
@@ -402,10 +440,13 @@ void fz_op_mremap(struct fz_thread *t)
 		p = mremap(m->addr, m->len, m->len, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
 		ret = p == MAP_FAILED ? -errno : 0;
 		fz_any(t, ret, FZ_ERRS(EINVAL, EFAULT, ENOMEM));
-		if (ret) {
-			munmap(dst, m->len);
+		/*
+		 * A failed move may have unmapped the target already, and another
+		 * thread may have mapped something there since: leave it alone
+		 * (at worst an inaccessible reservation stays).
+		 */
+		if (ret)
 			return;
-		}
 		m->addr = p;
 		m->whole = false;
 		touch_map(t, m, 0, m->len < fz.page ? m->len : fz.page);
@@ -461,10 +502,14 @@ void fz_op_madvise(struct fz_thread *t)
 		if (!b->used)
 			return;
 		/* On a buffer: REMOVE punches a hole in a locked file. */
-		if (advs[i].advice == MADV_REMOVE && buf_is_file(b) && gate_truncate(t, slot))
+		bool gated = advs[i].advice == MADV_REMOVE && buf_is_file(b);
+
+		if (gated && gate_truncate(t, slot))
 			return;
 		fz_desc(t, "buf%u %s", slot, advs[i].name);
 		ret = madvise(b->addr, b->len, advs[i].advice) ? -errno : 0;
+		if (gated)
+			gate_done(t);
 		fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM, EACCES, ENODEV));
 		return;
 	}
@@ -705,8 +750,11 @@ void fz_op_fork(struct fz_thread *t)
 		fz_any(t, -errno, FZ_ERRS(EMFILE, ENFILE));
 		return;
 	}
+	pc_hold(t);
 	__atomic_fetch_add(&fz_live_children, 1, __ATOMIC_RELAXED);
 	pid = fork();
+	if (pid)
+		pc_release(t);
 	if (pid == 0) {
 		close(sv[0]);
 		child_main(t, sv[1], seed, ops, send);
@@ -825,5 +873,6 @@ void fz_op_truncate(struct fz_thread *t)
 		ret = fallocate(b->fd, 0, off, len);
 		break;
 	}
+	gate_done(t);
 	fz_any(t, ret ? -errno : 0, FZ_ERRS(EPERM, ENOSPC, EOPNOTSUPP));
 }
