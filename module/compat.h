@@ -90,6 +90,18 @@ static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 #endif
 }
 
+/* The same, preferring node @nid (NUMA_NO_NODE: the local node). */
+static inline unsigned long mdl_alloc_pages_bulk_node(gfp_t gfp, int nid,
+						      unsigned long nr,
+						      struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+	return alloc_pages_bulk_node(gfp, nid, nr, pages);
+#else
+	return alloc_pages_bulk_array_node(gfp, nid, nr, pages);
+#endif
+}
+
 /*
  * Kernel page protections. User-Mode Linux has no PAGE_KERNEL_RO (the
  * generic fallback is PAGE_KERNEL, writable): build it from its bits.

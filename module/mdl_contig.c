@@ -115,11 +115,11 @@ static void mdl_free_block(struct page *first, ULONG n)
 		__free_page(first + i);
 }
 
-/* One block of @n pages, split, with the tail beyond @n freed. */
-static struct page *mdl_alloc_block_exact(gfp_t gfp, ULONG n)
+/* One block of @n pages on @nid, split, with the tail beyond @n freed. */
+static struct page *mdl_alloc_block_exact(gfp_t gfp, ULONG n, int nid)
 {
 	unsigned int order = get_order((size_t)n << PAGE_SHIFT);
-	struct page *page = alloc_pages(gfp, order);
+	struct page *page = alloc_pages_node(nid, gfp, order);
 
 	if (!page)
 		return NULL;
@@ -138,15 +138,19 @@ static bool mdl_block_fits(struct page *page, ULONG n, u64 low, u64 high,
 	return !boundary || div64_u64(pa, boundary) == div64_u64(last, boundary);
 }
 
-static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary)
+static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary,
+				     int nid)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO | __GFP_NORETRY |
 		    mdl_zone_for(high);
 	struct page *held[MDL_CONTIG_TRIES], *page = NULL;
 	int tries, i;
 
+	if (nid != NUMA_NO_NODE)
+		gfp |= __GFP_THISNODE;
+
 	for (tries = 0; tries < MDL_CONTIG_TRIES; tries++) {
-		page = mdl_alloc_block_exact(gfp, n);
+		page = mdl_alloc_block_exact(gfp, n, nid);
 		if (!page || mdl_block_fits(page, n, low, high, boundary))
 			break;
 		held[tries] = page;
@@ -157,11 +161,23 @@ static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary)
 	return page;
 }
 
-PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
-					     PHYSICAL_ADDRESS LowestAcceptableAddress,
-					     PHYSICAL_ADDRESS HighestAcceptableAddress,
-					     PHYSICAL_ADDRESS BoundaryAddressMultiple,
-					     MEMORY_CACHING_TYPE CacheType)
+/**
+ * mdl_contig_alloc_node() - MmAllocateContiguousMemorySpecifyCache on a node
+ * @NumberOfBytes: as MmAllocateContiguousMemorySpecifyCache
+ * @LowestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @HighestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @BoundaryAddressMultiple: as MmAllocateContiguousMemorySpecifyCache
+ * @CacheType: as MmAllocateContiguousMemorySpecifyCache
+ * @nid: node tried first (only it, then any node), or NUMA_NO_NODE
+ *
+ * Context: may sleep.
+ * Return: the direct-map address, or NULL.
+ */
+PVOID mdl_contig_alloc_node(SIZE_T NumberOfBytes,
+			    PHYSICAL_ADDRESS LowestAcceptableAddress,
+			    PHYSICAL_ADDRESS HighestAcceptableAddress,
+			    PHYSICAL_ADDRESS BoundaryAddressMultiple,
+			    MEMORY_CACHING_TYPE CacheType, int nid)
 {
 	u64 low = LowestAcceptableAddress.QuadPart;
 	u64 high = HighestAcceptableAddress.QuadPart;
@@ -182,7 +198,11 @@ PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return NULL;
-	page = mdl_alloc_contig(n, low, high, boundary);
+	page = NULL;
+	if (nid != NUMA_NO_NODE)
+		page = mdl_alloc_contig(n, low, high, boundary, nid);
+	if (!page)
+		page = mdl_alloc_contig(n, low, high, boundary, NUMA_NO_NODE);
 	if (!page)
 		goto err_free;
 	if (mdl_block_cache(page, n, CacheType, false))
@@ -199,6 +219,18 @@ err_pages:
 err_free:
 	kfree(c);
 	return NULL;
+}
+
+PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
+					     PHYSICAL_ADDRESS LowestAcceptableAddress,
+					     PHYSICAL_ADDRESS HighestAcceptableAddress,
+					     PHYSICAL_ADDRESS BoundaryAddressMultiple,
+					     MEMORY_CACHING_TYPE CacheType)
+{
+	return mdl_contig_alloc_node(NumberOfBytes, LowestAcceptableAddress,
+				     HighestAcceptableAddress,
+				     BoundaryAddressMultiple, CacheType,
+				     NUMA_NO_NODE);
 }
 EXPORT_SYMBOL_GPL(MmAllocateContiguousMemorySpecifyCache);
 

@@ -104,11 +104,25 @@ void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty);
 PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
 			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
 			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra);
+PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
+			     PHYSICAL_ADDRESS HighAddress,
+			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, ULONG Flags, int node,
+			     gfp_t extra);
 void mdl_free_allocated(struct mdl_ext *ext, bool zero);
 gfp_t mdl_zone_for(u64 high);
 int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache);
 
+/* mdl_contig.c: contiguous memory, preferably from node @nid. */
+PVOID mdl_contig_alloc_node(SIZE_T NumberOfBytes,
+			    PHYSICAL_ADDRESS LowestAcceptableAddress,
+			    PHYSICAL_ADDRESS HighestAcceptableAddress,
+			    PHYSICAL_ADDRESS BoundaryAddressMultiple,
+			    MEMORY_CACHING_TYPE CacheType, int nid);
+
 /* mdl_io.c: MDLs of device memory (MmAllocateMdlForIoSpace). */
+int mdl_range_is_ram(phys_addr_t pa, SIZE_T size);
+bool mdl_iomap_active(phys_addr_t pa, u64 size);
 NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 			      SIZE_T NumberOfEntries, PMDL *NewMdl, gfp_t gfp);
 
@@ -118,6 +132,9 @@ NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
  */
 void mdl_reserve_unmap(struct mdl_ext *ext);
 void mdl_reserve_exit(void);
+
+/* mdl_newer.c: release the ranges of MmSecureVirtualMemory left at unload. */
+void mdl_secure_exit(void);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);

@@ -39,12 +39,14 @@ enum mdl_iomap_kind {
  * @node: entry in mdl_iomaps
  * @va: the address returned to the caller
  * @size: NumberOfBytes
+ * @pa: the physical address mapped
  * @kind: how @va was mapped
  */
 struct mdl_iomap {
 	struct list_head node;
 	void *va;
 	SIZE_T size;
+	phys_addr_t pa;
 	enum mdl_iomap_kind kind;
 };
 
@@ -65,7 +67,7 @@ static bool mdl_unlisted_ram(phys_addr_t pa, SIZE_T size)
 }
 
 /* 1: System RAM, 0: device memory, -1: a mix (refused). */
-static int mdl_range_is_ram(phys_addr_t pa, SIZE_T size)
+int mdl_range_is_ram(phys_addr_t pa, SIZE_T size)
 {
 	switch (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
 				  IORES_DESC_NONE)) {
@@ -164,6 +166,7 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
 			     &pa);
 	map->va = va;
 	map->size = size;
+	map->pa = pa;
 	map->kind = kind;
 	mutex_lock(&mdl_iomap_lock);
 	list_add(&map->node, &mdl_iomaps);
@@ -241,6 +244,23 @@ void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 	kfree(found);
 }
 EXPORT_SYMBOL_GPL(MmUnmapIoSpace);
+
+/* Does a mapping of MmMapIoSpace* cover a byte of [@pa, @pa + @size)? */
+bool mdl_iomap_active(phys_addr_t pa, u64 size)
+{
+	struct mdl_iomap *map;
+	bool found = false;
+
+	mutex_lock(&mdl_iomap_lock);
+	list_for_each_entry(map, &mdl_iomaps, node) {
+		if (map->pa < pa + size && pa < map->pa + map->size) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&mdl_iomap_lock);
+	return found;
+}
 
 /* Does any page of [@pfn, @pfn + @n) have a struct page? */
 static bool mdl_any_pfn_valid(u64 pfn, u64 n)

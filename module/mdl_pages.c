@@ -98,7 +98,7 @@ static ULONG mdl_alloc_bulk(struct mdl_alloc_req *r, struct page **pages,
 {
 	ULONG got, i, kept = 0;
 
-	got = mdl_alloc_pages_bulk(r->gfp, want, pages);
+	got = mdl_alloc_pages_bulk_node(r->gfp, r->nid, want, pages);
 	for (i = 0; i < got; i++) {
 		struct page *page = pages[i];
 
@@ -268,13 +268,16 @@ static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
 }
 
 /**
- * mdl_allocate_pages() - MmAllocatePagesForMdlEx with extra allocation flags
+ * mdl_allocate_pages_node() - MmAllocatePagesForMdlEx on a node, with extra
+ * allocation flags
  * @LowAddress: as MmAllocatePagesForMdlEx
  * @HighAddress: as MmAllocatePagesForMdlEx
  * @SkipBytes: as MmAllocatePagesForMdlEx
  * @TotalBytes: as MmAllocatePagesForMdlEx
  * @CacheType: as MmAllocatePagesForMdlEx
  * @Flags: as MmAllocatePagesForMdlEx
+ * @node: the node to allocate from first (only from it with
+ *        MM_ALLOCATE_FROM_LOCAL_NODE_ONLY), or NUMA_NO_NODE: the local node
  * @extra: added to every allocation of the call, the pages' and the MDL's:
  *         __GFP_ACCOUNT (with __GFP_RETRY_MAYFAIL, no OOM kill) charges them
  *         to the caller's memory cgroup (/dev/mdl); 0 for drivers
@@ -283,9 +286,11 @@ static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
  * Context: may sleep unless @Flags has MM_ALLOCATE_NO_WAIT.
  * Return: the MDL, or NULL.
  */
-PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
-			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra)
+PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
+			     PHYSICAL_ADDRESS HighAddress,
+			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, ULONG Flags, int node,
+			     gfp_t extra)
 {
 	struct mdl_alloc_req r = { .rejects = LIST_HEAD_INIT(r.rejects) };
 	struct mdl_ext *ext;
@@ -302,8 +307,9 @@ PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddres
 	}
 	TotalBytes = min_t(SIZE_T, TotalBytes, MDL_MAX_BYTE_COUNT);
 	r.gfp = mdl_alloc_gfp(&r, Flags) | extra;
-	r.nid = (Flags & MM_ALLOCATE_FROM_LOCAL_NODE_ONLY) ? numa_node_id() :
-							    NUMA_NO_NODE;
+	r.nid = node;
+	if (node == NUMA_NO_NODE && (Flags & MM_ALLOCATE_FROM_LOCAL_NODE_ONLY))
+		r.nid = numa_node_id();
 	r.prefer = Flags & (MM_ALLOCATE_PREFER_CONTIGUOUS | MM_ALLOCATE_FAST_LARGE_PAGES);
 	mdl = mdl_alloc_owned(NULL, TotalBytes,
 			      ((Flags & MM_ALLOCATE_NO_WAIT) ? GFP_NOWAIT : GFP_KERNEL) |
@@ -330,6 +336,16 @@ PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddres
 	ext->cache = CacheType;
 	mdl->MdlFlags |= MDL_PAGES_LOCKED;
 	return mdl;
+}
+
+/* mdl_allocate_pages_node() on the local node. */
+PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
+			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra)
+{
+	return mdl_allocate_pages_node(LowAddress, HighAddress, SkipBytes,
+				       TotalBytes, CacheType, Flags, NUMA_NO_NODE,
+				       extra);
 }
 
 PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,

@@ -15,6 +15,15 @@
  * so MmUnlockPages, IoFreeMdl, MmUnmapLockedPages and
  * MmProtectMdlSystemAddress treat it like any other system mapping. Ranges
  * a driver leaves behind are released when mdl.ko is unloaded.
+ *
+ * A range of MmAllocateMappingAddressEx with MM_MAPPING_ADDRESS_DIVISIBLE
+ * takes several MDLs at once, each at its own page offset inside the range
+ * (MappingAddress = base + offset): the slots may not overlap, each must fit
+ * in the range, and each MDL gets its own mapping as above. Two MDLs mapped
+ * at adjacent offsets (a ring mapped twice back to back) therefore each see
+ * their whole buffer at the address returned, but the two mappings are not
+ * adjacent: an access that runs off the end of one does not reach the
+ * other, it faults on the guard page after the mapping.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,19 +37,35 @@
 #include "mdl_internal.h"
 
 /**
- * struct mdl_resv - one range of MmAllocateMappingAddress
+ * struct mdl_resv_slot - an MDL mapped for a part of a reservation
+ * @node: entry in the reservation's @slots
+ * @mdl: the MDL
+ * @first: page offset of the slot in the range
+ * @npages: pages of the slot
+ */
+struct mdl_resv_slot {
+	struct list_head node;
+	PMDL mdl;
+	ULONG first;
+	ULONG npages;
+};
+
+/**
+ * struct mdl_resv - one range of MmAllocateMappingAddress(Ex)
  * @node: entry in mdl_resvs
  * @va: page-aligned base of the range
  * @npages: size of the range in pages
  * @tag: the pool tag given at reservation
- * @mdl: the MDL mapped for the range, or NULL
+ * @divisible: MM_MAPPING_ADDRESS_DIVISIBLE: MDLs at offsets inside the range
+ * @slots: the MDLs mapped for the range (at most one unless @divisible)
  */
 struct mdl_resv {
 	struct list_head node;
 	void *va;
 	ULONG npages;
 	ULONG tag;
-	PMDL mdl;
+	bool divisible;
+	struct list_head slots;
 };
 
 static LIST_HEAD(mdl_resvs);
@@ -57,7 +82,44 @@ static struct mdl_resv *mdl_resv_find(const void *va)
 	return NULL;
 }
 
-PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag)
+/*
+ * The reservation that @va, a page of it, lies in (only its base for a
+ * range that is not divisible), and the page's offset in it in *@first.
+ * Caller holds mdl_resv_lock.
+ */
+static struct mdl_resv *mdl_resv_find_in(const void *va, ULONG *first)
+{
+	unsigned long a = (unsigned long)va;
+	struct mdl_resv *r;
+
+	if (!PAGE_ALIGNED(a))
+		return NULL;
+	list_for_each_entry(r, &mdl_resvs, node) {
+		unsigned long base = (unsigned long)r->va;
+
+		if (a == base || (r->divisible && a > base &&
+				  a < base + ((unsigned long)r->npages << PAGE_SHIFT))) {
+			*first = (a - base) >> PAGE_SHIFT;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* Can [@first, @first + @n) of @r take an MDL? Caller holds the lock. */
+static bool mdl_resv_slot_free(struct mdl_resv *r, ULONG first, ULONG n)
+{
+	struct mdl_resv_slot *sl;
+
+	if (n > r->npages || first > r->npages - n)
+		return false;
+	list_for_each_entry(sl, &r->slots, node)
+		if (first < sl->first + sl->npages && sl->first < first + n)
+			return false;
+	return true;
+}
+
+static PVOID mdl_reserve(SIZE_T NumberOfBytes, ULONG PoolTag, bool divisible)
 {
 	struct page **pages;
 	struct mdl_resv *r;
@@ -80,6 +142,8 @@ PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag)
 	kvfree(pages);
 	r->npages = n;
 	r->tag = PoolTag;
+	r->divisible = divisible;
+	INIT_LIST_HEAD(&r->slots);
 	mutex_lock(&mdl_resv_lock);
 	list_add(&r->node, &mdl_resvs);
 	mutex_unlock(&mdl_resv_lock);
@@ -89,7 +153,24 @@ err:
 	kfree(r);
 	return NULL;
 }
+
+PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag)
+{
+	return mdl_reserve(NumberOfBytes, PoolTag, false);
+}
 EXPORT_SYMBOL_GPL(MmAllocateMappingAddress);
+
+PVOID MmAllocateMappingAddressEx(SIZE_T NumberOfBytes, ULONG PoolTag,
+				 ULONG Flags)
+{
+	if (Flags & ~MM_MAPPING_ADDRESS_DIVISIBLE) {
+		mdl_refuse("unknown flags %#x", Flags);
+		return NULL;
+	}
+	return mdl_reserve(NumberOfBytes, PoolTag,
+			   Flags & MM_MAPPING_ADDRESS_DIVISIBLE);
+}
+EXPORT_SYMBOL_GPL(MmAllocateMappingAddressEx);
 
 void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 {
@@ -97,7 +178,7 @@ void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 
 	mutex_lock(&mdl_resv_lock);
 	r = mdl_resv_find(BaseAddress);
-	if (r && r->tag == PoolTag && !r->mdl)
+	if (r && r->tag == PoolTag && list_empty(&r->slots))
 		list_del(&r->node);
 	else
 		r = NULL;
@@ -120,30 +201,40 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
 	ULONG npages = mdl ? mdl_page_count(mdl) : 0;
 	pgprot_t prot = PAGE_KERNEL;
+	struct mdl_resv_slot *sl;
 	struct mdl_resv *r;
+	ULONG first = 0;
 	void *va;
 
 	if (!mdl || !mdl_is_mappable(mdl, ext) ||
 	    (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va) ||
 	    mdl_cache_prot(mdl_map_cache(ext, CacheType), &prot))
 		goto refuse;
-	ext = mdl_ext_get(mdl);
-	if (!ext)
+	sl = kzalloc(sizeof(*sl), GFP_KERNEL);
+	ext = sl ? mdl_ext_get(mdl) : NULL;
+	if (!ext) {
+		kfree(sl);
 		return NULL;
+	}
 	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find(MappingAddress);
-	if (!r || r->tag != PoolTag || r->mdl || npages > r->npages) {
+	r = mdl_resv_find_in(MappingAddress, &first);
+	if (!r || r->tag != PoolTag || !mdl_resv_slot_free(r, first, npages)) {
 		mutex_unlock(&mdl_resv_lock);
 		mdl_ext_release_if_idle(ext);
+		kfree(sl);
 		goto refuse;
 	}
 	va = mdl_vmap_pfns(mdl, npages, prot);
 	if (!va) {
 		mutex_unlock(&mdl_resv_lock);
 		mdl_ext_release_if_idle(ext);
+		kfree(sl);
 		return NULL;
 	}
-	r->mdl = mdl;
+	sl->mdl = mdl;
+	sl->first = first;
+	sl->npages = npages;
+	list_add(&sl->node, &r->slots);
 	mutex_unlock(&mdl_resv_lock);
 	ext->sys_va = va;
 	ext->sys_pages = npages;
@@ -156,25 +247,48 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 	return (char *)va + mdl->ByteOffset;
 
 refuse:
-	mdl_refuse("cannot map MDL %p for %p (tag %#x): unlocked, mapped, too large or wrong tag",
+	mdl_refuse("cannot map MDL %p for %p (tag %#x): unlocked, mapped, too large, taken or wrong tag",
 		   mdl, MappingAddress, PoolTag);
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPagesWithReservedMapping);
 
+/* The slot of @mdl in @r. Caller holds mdl_resv_lock. */
+static struct mdl_resv_slot *mdl_resv_slot_in(struct mdl_resv *r, PMDL mdl)
+{
+	struct mdl_resv_slot *sl;
+
+	list_for_each_entry(sl, &r->slots, node)
+		if (sl->mdl == mdl)
+			return sl;
+	return NULL;
+}
+
+/* The slot of @mdl in any reservation. Caller holds mdl_resv_lock. */
+static struct mdl_resv_slot *mdl_resv_slot_of(PMDL mdl)
+{
+	struct mdl_resv_slot *sl;
+	struct mdl_resv *r;
+
+	list_for_each_entry(r, &mdl_resvs, node) {
+		sl = mdl_resv_slot_in(r, mdl);
+		if (sl)
+			return sl;
+	}
+	return NULL;
+}
+
 /* Called by mdl_unmap_system() for the mapping of a reserved range. */
 void mdl_reserve_unmap(struct mdl_ext *ext)
 {
-	struct mdl_resv *r;
+	struct mdl_resv_slot *sl;
 
 	mutex_lock(&mdl_resv_lock);
-	list_for_each_entry(r, &mdl_resvs, node) {
-		if (r->mdl == ext->mdl) {
-			r->mdl = NULL;
-			break;
-		}
-	}
+	sl = mdl_resv_slot_of(ext->mdl);
+	if (sl)
+		list_del(&sl->node);
 	mutex_unlock(&mdl_resv_lock);
+	kfree(sl);
 	vunmap(ext->sys_va);
 	ext->sys_reserved = false;
 }
@@ -184,12 +298,15 @@ void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 {
 	PMDL mdl = MemoryDescriptorList;
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
+	struct mdl_resv_slot *sl;
 	struct mdl_resv *r;
+	ULONG first = 0;
 	bool ok;
 
 	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find(BaseAddress);
-	ok = r && r->tag == PoolTag && mdl && r->mdl == mdl && ext &&
+	r = mdl_resv_find_in(BaseAddress, &first);
+	sl = r && mdl ? mdl_resv_slot_in(r, mdl) : NULL;
+	ok = r && r->tag == PoolTag && sl && sl->first == first && ext &&
 	     ext->sys_reserved;
 	mutex_unlock(&mdl_resv_lock);
 	if (!ok) {

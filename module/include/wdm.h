@@ -1146,4 +1146,335 @@ NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
  */
 void ObDereferenceObject(PVOID Object);
 
+/* ------------------------------------------------------------------ */
+/* Routines of newer WDKs: physical memory ranges, MmCopyMemory,      */
+/* allocations on a node, MmMapMdl, MmAllocateMappingAddressEx, MDL   */
+/* queries, secured user memory.                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct _PHYSICAL_MEMORY_RANGE - one range of MmGetPhysicalMemoryRanges
+ * @BaseAddress: first physical address of the range
+ * @NumberOfBytes: its length; 0 (with @BaseAddress 0) ends the array
+ */
+typedef struct _PHYSICAL_MEMORY_RANGE {
+	PHYSICAL_ADDRESS BaseAddress;
+	LARGE_INTEGER NumberOfBytes;
+} PHYSICAL_MEMORY_RANGE, *PPHYSICAL_MEMORY_RANGE;
+
+#define MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY		0x00000001
+#define MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_ALL_PARTITIONS	0x00000002
+
+/**
+ * MmGetPhysicalMemoryRanges() - the physical memory of the system
+ *
+ * System RAM as the kernel's resource tree lists it ("System RAM" in
+ * /proc/iomem), sorted, adjacent ranges merged; a kernel that lists no RAM
+ * there (User-Mode Linux) gives the spans of its memory nodes.
+ *
+ * Context: may sleep.
+ * Return: a pool array ending with an all-zero entry (free it with
+ * ExFreePool), or NULL when memory is short.
+ */
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRanges(void);
+
+/**
+ * MmGetPhysicalMemoryRangesEx() - the physical memory of a partition
+ * @PartitionObject: NULL (the system; no other partition exists)
+ *
+ * Context: may sleep.
+ * Return: as MmGetPhysicalMemoryRanges(); NULL for a partition object.
+ */
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx(PVOID PartitionObject);
+
+/**
+ * MmGetPhysicalMemoryRangesEx2() - the physical memory, persistent memory too
+ * @PartitionObject: NULL (the system)
+ * @Flags: MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY adds persistent
+ *         memory ("Persistent Memory" and "Persistent Memory (legacy)"
+ *         resources); MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_ALL_PARTITIONS
+ *         changes nothing (one partition)
+ *
+ * Context: may sleep.
+ * Return: as MmGetPhysicalMemoryRanges(); NULL for a partition object or
+ * unknown flags.
+ */
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx2(PVOID PartitionObject,
+						    ULONG Flags);
+
+/**
+ * struct _MM_COPY_ADDRESS - source of MmCopyMemory
+ * @VirtualAddress: with MM_COPY_MEMORY_VIRTUAL
+ * @PhysicalAddress: with MM_COPY_MEMORY_PHYSICAL
+ */
+typedef struct _MM_COPY_ADDRESS {
+	union {
+		PVOID VirtualAddress;
+		PHYSICAL_ADDRESS PhysicalAddress;
+	};
+} MM_COPY_ADDRESS, *PMM_COPY_ADDRESS;
+
+#define MM_COPY_MEMORY_PHYSICAL		0x1
+#define MM_COPY_MEMORY_VIRTUAL		0x2
+
+/**
+ * MmCopyMemory() - copy memory that may not be valid, without faulting
+ * @TargetAddress: kernel buffer of @NumberOfBytes bytes
+ * @SourceAddress: the source, virtual or physical as @Flags says
+ * @NumberOfBytes: bytes to copy
+ * @Flags: MM_COPY_MEMORY_VIRTUAL (a kernel address: direct map, kernel
+ *         image, vmalloc or module memory that is mapped) or
+ *         MM_COPY_MEMORY_PHYSICAL (System RAM only; device memory and holes
+ *         are refused, as by MmMapIoSpace)
+ * @NumberOfBytesTransferred: receives the bytes copied
+ *
+ * Copies page by page and stops at the first page that cannot be read; a
+ * bad address is a status, never a fault.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_ACCESS_VIOLATION when a page could not be
+ * read (*@NumberOfBytesTransferred says how far the copy got);
+ * STATUS_INVALID_PARAMETER(_4) for bad arguments.
+ */
+NTSTATUS MmCopyMemory(PVOID TargetAddress, MM_COPY_ADDRESS SourceAddress,
+		      SIZE_T NumberOfBytes, ULONG Flags,
+		      PSIZE_T NumberOfBytesTransferred);
+
+typedef ULONG NODE_REQUIREMENT;
+#define MM_ANY_NODE_OK			0x80000000U
+
+/**
+ * MmAllocateNodePagesForMdlEx() - MmAllocatePagesForMdlEx from a node
+ * @LowAddress: as MmAllocatePagesForMdlEx
+ * @HighAddress: as MmAllocatePagesForMdlEx
+ * @SkipBytes: as MmAllocatePagesForMdlEx
+ * @TotalBytes: as MmAllocatePagesForMdlEx
+ * @CacheType: as MmAllocatePagesForMdlEx
+ * @IdealNode: node to take the pages from first (MM_ANY_NODE_OK: the
+ *             local node)
+ * @Flags: as MmAllocatePagesForMdlEx; MM_ALLOCATE_FROM_LOCAL_NODE_ONLY
+ *         takes pages from @IdealNode only
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL, or NULL (also for a node that does not exist or has no
+ * memory).
+ */
+PMDL MmAllocateNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+				 PHYSICAL_ADDRESS HighAddress,
+				 PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+				 MEMORY_CACHING_TYPE CacheType, ULONG IdealNode,
+				 ULONG Flags);
+
+/**
+ * MmAllocatePartitionNodePagesForMdlEx() - the same, in a partition
+ * @LowAddress: as MmAllocateNodePagesForMdlEx
+ * @HighAddress: as MmAllocateNodePagesForMdlEx
+ * @SkipBytes: as MmAllocateNodePagesForMdlEx
+ * @TotalBytes: as MmAllocateNodePagesForMdlEx
+ * @CacheType: as MmAllocateNodePagesForMdlEx
+ * @IdealNode: as MmAllocateNodePagesForMdlEx
+ * @Flags: as MmAllocateNodePagesForMdlEx
+ * @PartitionObject: NULL (the system; no other partition exists)
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL, or NULL (also for a partition object).
+ */
+PMDL MmAllocatePartitionNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+					  PHYSICAL_ADDRESS HighAddress,
+					  PHYSICAL_ADDRESS SkipBytes,
+					  SIZE_T TotalBytes,
+					  MEMORY_CACHING_TYPE CacheType,
+					  ULONG IdealNode, ULONG Flags,
+					  PVOID PartitionObject);
+
+/**
+ * MmAllocateContiguousMemorySpecifyCacheNode() - contiguous memory on a node
+ * @NumberOfBytes: as MmAllocateContiguousMemorySpecifyCache
+ * @LowestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @HighestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @BoundaryAddressMultiple: as MmAllocateContiguousMemorySpecifyCache
+ * @CacheType: as MmAllocateContiguousMemorySpecifyCache
+ * @PreferredNode: node tried first (then any node), or MM_ANY_NODE_OK
+ *
+ * Free with MmFreeContiguousMemory.
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL (also for a node that does not exist
+ * or has no memory).
+ */
+PVOID MmAllocateContiguousMemorySpecifyCacheNode(SIZE_T NumberOfBytes,
+						 PHYSICAL_ADDRESS LowestAcceptableAddress,
+						 PHYSICAL_ADDRESS HighestAcceptableAddress,
+						 PHYSICAL_ADDRESS BoundaryAddressMultiple,
+						 MEMORY_CACHING_TYPE CacheType,
+						 NODE_REQUIREMENT PreferredNode);
+
+/**
+ * MmAllocateContiguousNodeMemory() - contiguous memory on a node, by protection
+ * @NumberOfBytes: as MmAllocateContiguousMemorySpecifyCache
+ * @LowestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @HighestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @BoundaryAddressMultiple: as MmAllocateContiguousMemorySpecifyCache
+ * @Protect: PAGE_READWRITE, optionally ORed with PAGE_NOCACHE or
+ *           PAGE_WRITECOMBINE; executable protections are refused (kernel
+ *           memory is never executable)
+ * @PreferredNode: node tried first (then any node), or MM_ANY_NODE_OK
+ *
+ * Free with MmFreeContiguousMemory.
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
+PVOID MmAllocateContiguousNodeMemory(SIZE_T NumberOfBytes,
+				     PHYSICAL_ADDRESS LowestAcceptableAddress,
+				     PHYSICAL_ADDRESS HighestAcceptableAddress,
+				     PHYSICAL_ADDRESS BoundaryAddressMultiple,
+				     ULONG Protect, NODE_REQUIREMENT PreferredNode);
+
+/* Called by MmMapMdl with the system address of the MDL's buffer. */
+typedef VOID MM_MDL_ROUTINE(PVOID DriverContext, PVOID MappedVa);
+typedef MM_MDL_ROUTINE *PMM_MDL_ROUTINE;
+
+/**
+ * MmMapMdl() - map an MDL, call a routine with the mapping, unmap
+ * @MemoryDescriptorList: a locked, allocated, partial or I/O-space MDL
+ * @Protection: PAGE_READWRITE or PAGE_READONLY
+ * @DriverRoutine: called with @DriverContext and the buffer's system address
+ * @DriverContext: passed to @DriverRoutine
+ *
+ * An MDL without a system mapping is mapped for the call only and unmapped
+ * when @DriverRoutine returns; one already mapped (or non-paged pool) is
+ * passed its mapping, which stays.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS once @DriverRoutine ran; STATUS_INVALID_PARAMETER_1
+ * (no MDL, or not locked), STATUS_INVALID_PAGE_PROTECTION,
+ * STATUS_INVALID_PARAMETER_3 (no routine) or STATUS_INSUFFICIENT_RESOURCES
+ * (mapping failed) without calling it.
+ */
+NTSTATUS MmMapMdl(PMDL MemoryDescriptorList, ULONG Protection,
+		  PMM_MDL_ROUTINE DriverRoutine, PVOID DriverContext);
+
+#define MM_MAPPING_ADDRESS_DIVISIBLE	0x1
+
+/**
+ * MmAllocateMappingAddressEx() - reserve system address space, divisibly
+ * @NumberOfBytes: size, 1 to MDL_MAX_BYTE_COUNT
+ * @PoolTag: non-zero tag, given again to every use of the range
+ * @Flags: 0 or MM_MAPPING_ADDRESS_DIVISIBLE: several MDLs may be mapped at
+ *         once, each at its own page offset (MappingAddress = base + offset
+ *         of MmMapLockedPagesWithReservedMapping and MmUnmapReservedMapping)
+ *
+ * As with MmAllocateMappingAddress, each MDL mapped for the range gets a
+ * mapping of its own outside it: the address returned by
+ * MmMapLockedPagesWithReservedMapping is not base + offset, and MDLs mapped
+ * at adjacent offsets are not adjacent in system space.
+ *
+ * Context: may sleep.
+ * Return: the page-aligned base, or NULL (also for unknown flags).
+ */
+PVOID MmAllocateMappingAddressEx(SIZE_T NumberOfBytes, ULONG PoolTag,
+				 ULONG Flags);
+
+/**
+ * MmAreMdlPagesCached() - are an MDL's pages mapped cached
+ * @MemoryDescriptorList: a locked, allocated or I/O-space MDL
+ *
+ * Context: any; atomic context allowed.
+ * Return: TRUE when mappings of the pages are write-back; FALSE for pages
+ * given another memory type, for I/O space and for an unlocked MDL.
+ */
+BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList);
+
+typedef enum _MM_MDL_PAGE_CONTENTS_STATE {
+	MmMdlPageContentsDynamic,
+	MmMdlPageContentsInvariant,
+	MmMdlPageContentsQuery,
+} MM_MDL_PAGE_CONTENTS_STATE, *PMM_MDL_PAGE_CONTENTS_STATE;
+
+/**
+ * MmMdlPageContentsState() - mark an MDL's contents invariant, or query
+ * @MemoryDescriptorList: the MDL
+ * @State: MmMdlPageContentsInvariant sets MDL_PAGE_CONTENTS_INVARIANT,
+ *         MmMdlPageContentsDynamic clears it, MmMdlPageContentsQuery
+ *         changes nothing
+ *
+ * Context: any; atomic context allowed.
+ * Return: the state before the call (MmMdlPageContentsQuery for no MDL).
+ */
+MM_MDL_PAGE_CONTENTS_STATE MmMdlPageContentsState(PMDL MemoryDescriptorList,
+						  MM_MDL_PAGE_CONTENTS_STATE State);
+
+/**
+ * MmIsIoSpaceActive() - is part of a physical range mapped by MmMapIoSpace
+ * @StartAddress: first physical address
+ * @NumberOfBytes: length of the range
+ *
+ * Context: may sleep.
+ * Return: TRUE when a mapping of MmMapIoSpace or MmMapIoSpaceEx that is
+ * still in place covers a byte of the range.
+ */
+LOGICAL MmIsIoSpaceActive(PHYSICAL_ADDRESS StartAddress, SIZE_T NumberOfBytes);
+
+/**
+ * MmIsNonPagedSystemAddressValid() - is a system address mapped
+ * @VirtualAddress: a kernel address
+ *
+ * Kernel memory is never paged on Linux: TRUE for every mapped kernel
+ * address (direct map, kernel image, vmalloc, module memory).
+ *
+ * Context: any; atomic context allowed.
+ * Return: TRUE when the address is a mapped kernel address; FALSE for user
+ * addresses.
+ */
+BOOLEAN MmIsNonPagedSystemAddressValid(PVOID VirtualAddress);
+
+#define MM_SECURE_EXCLUSIVE		0x00000001
+#define MM_SECURE_NO_CHANGE		0x00000002
+#define MM_SECURE_USER_MODE_ONLY	0x00000004
+#define MM_SECURE_NO_INHERIT		0x00000008
+
+/**
+ * MmSecureVirtualMemoryEx() - keep a user range's pages, as probed
+ * @Address: start of the range in the current process
+ * @Size: bytes, 1 to MDL_MAX_BYTE_COUNT
+ * @ProbeMode: PAGE_READONLY or PAGE_READWRITE: the access checked (and, for
+ *             PAGE_READWRITE, the pages made writable)
+ * @Flags: 0, MM_SECURE_USER_MODE_ONLY, MM_SECURE_NO_INHERIT; the range's
+ *         protection cannot be frozen (MM_SECURE_NO_CHANGE,
+ *         MM_SECURE_EXCLUSIVE: NULL)
+ *
+ * The range's pages are pinned (as MmProbeAndLockPages) until
+ * MmUnsecureVirtualMemory: they stay resident and are the pages the range
+ * had. Unlike Windows, the process may still munmap or mprotect the range
+ * (the pinned pages stay valid and keep their contents, but the user
+ * addresses may no longer reach them), and the range is not released when
+ * the process exits: the driver calls MmUnsecureVirtualMemory (from any
+ * process), or unloading mdl.ko does.
+ *
+ * Context: may sleep; process context.
+ * Return: a handle for MmUnsecureVirtualMemory, or NULL.
+ */
+HANDLE MmSecureVirtualMemoryEx(PVOID Address, SIZE_T Size, ULONG ProbeMode,
+			       ULONG Flags);
+
+/**
+ * MmSecureVirtualMemory() - MmSecureVirtualMemoryEx without flags
+ * @Address: start of the range in the current process
+ * @Size: bytes
+ * @ProbeMode: PAGE_READONLY or PAGE_READWRITE
+ *
+ * Context: may sleep; process context.
+ * Return: a handle for MmUnsecureVirtualMemory, or NULL.
+ */
+HANDLE MmSecureVirtualMemory(PVOID Address, SIZE_T Size, ULONG ProbeMode);
+
+/**
+ * MmUnsecureVirtualMemory() - release a range of MmSecureVirtualMemory
+ * @SecureHandle: the handle; an unknown handle is refused (logged once)
+ *
+ * Context: may sleep.
+ */
+void MmUnsecureVirtualMemory(HANDLE SecureHandle);
+
 #endif /* _MDL_WDM_H */

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routines of newer WDKs: MmGetPhysicalMemoryRanges(Ex, Ex2), MmCopyMemory,
+ * the node forms of the page and contiguous allocators, MmMapMdl,
+ * MmAreMdlPagesCached, MmMdlPageContentsState, MmIsIoSpaceActive,
+ * MmIsNonPagedSystemAddressValid and MmSecureVirtualMemory(Ex) /
+ * MmUnsecureVirtualMemory. MmAllocateMappingAddressEx lives with the other
+ * reservations (mdl_reserve.c).
+ *
+ * Physical memory ranges come from the kernel's resource tree ("System RAM",
+ * and "Persistent Memory" where asked), merged and sorted; a kernel that
+ * registers no System RAM there (User-Mode Linux) reports the spans of its
+ * memory nodes instead. MmCopyMemory never faults: a virtual source must be
+ * mapped kernel memory and is read with copy_from_kernel_nofault(); a
+ * physical source must be RAM (the rules of mdl_range_is_ram(), as
+ * MmMapIoSpace: never device memory) and is read page by page through
+ * kmap_local_page(). A secured range is the current process's pages pinned
+ * by an MDL of mdl.ko, so they stay resident and cannot be replaced; the
+ * handle is that MDL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/ioport.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+
+#include "mdl_internal.h"
+
+/* Pool tag of the arrays of MmGetPhysicalMemoryRanges ('MdlR'). */
+#define MDL_RANGES_TAG		0x526c644dU
+
+/* ------------------------------------------------------------------ */
+/* Physical memory ranges                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct mdl_ranges - ranges being collected
+ * @r: the array, or NULL while counting
+ * @n: ranges seen (stored when @r is set and @n < @cap)
+ * @cap: entries @r has room for, the terminator excluded
+ */
+struct mdl_ranges {
+	PPHYSICAL_MEMORY_RANGE r;
+	ULONG n;
+	ULONG cap;
+};
+
+static void mdl_ranges_add(struct mdl_ranges *rs, u64 start, u64 len)
+{
+	if (!len)
+		return;
+	if (rs->r && rs->n < rs->cap) {
+		rs->r[rs->n].BaseAddress.QuadPart = start;
+		rs->r[rs->n].NumberOfBytes.QuadPart = len;
+	}
+	rs->n++;
+}
+
+static int mdl_ranges_res(struct resource *res, void *arg)
+{
+	mdl_ranges_add(arg, res->start, resource_size(res));
+	return 0;
+}
+
+/* Spans of the memory nodes, where the resource tree lists no RAM. */
+static void mdl_ranges_nodes(struct mdl_ranges *rs)
+{
+	int nid;
+
+	for_each_online_node(nid)
+		mdl_ranges_add(rs, PFN_PHYS(node_start_pfn(nid)),
+			       PFN_PHYS(node_spanned_pages(nid)));
+}
+
+static void mdl_ranges_walk(struct mdl_ranges *rs, bool pmem)
+{
+	ULONG before = rs->n;
+
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+			    0, -1, rs, mdl_ranges_res);
+	if (rs->n == before)
+		mdl_ranges_nodes(rs);
+	if (!pmem)
+		return;
+	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY, IORESOURCE_MEM, 0, -1,
+			    rs, mdl_ranges_res);
+	walk_iomem_res_desc(IORES_DESC_PERSISTENT_MEMORY_LEGACY, IORESOURCE_MEM,
+			    0, -1, rs, mdl_ranges_res);
+}
+
+static int mdl_range_cmp(const void *a, const void *b)
+{
+	const PHYSICAL_MEMORY_RANGE *x = a, *y = b;
+
+	if (x->BaseAddress.QuadPart == y->BaseAddress.QuadPart)
+		return 0;
+	return x->BaseAddress.QuadPart < y->BaseAddress.QuadPart ? -1 : 1;
+}
+
+/* Sort, merge overlapping and adjacent ranges; returns the count kept. */
+static ULONG mdl_ranges_merge(PPHYSICAL_MEMORY_RANGE r, ULONG n)
+{
+	ULONG i, out = 0;
+
+	sort(r, n, sizeof(*r), mdl_range_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		u64 start = r[i].BaseAddress.QuadPart;
+		u64 end = start + r[i].NumberOfBytes.QuadPart;
+		u64 prev_end;
+
+		if (out) {
+			prev_end = r[out - 1].BaseAddress.QuadPart +
+				   r[out - 1].NumberOfBytes.QuadPart;
+			if (start <= prev_end) {
+				if (end > prev_end)
+					r[out - 1].NumberOfBytes.QuadPart =
+						end - r[out - 1].BaseAddress.QuadPart;
+				continue;
+			}
+		}
+		r[out++] = r[i];
+	}
+	memset(&r[out], 0, sizeof(*r));
+	return out;
+}
+
+static PPHYSICAL_MEMORY_RANGE mdl_physical_ranges(bool pmem)
+{
+	struct mdl_ranges rs = { };
+	int tries;
+
+	/* Count, then fill; memory hot-plug in between means another go. */
+	for (tries = 0; tries < 4; tries++) {
+		mdl_ranges_walk(&rs, pmem);
+		rs.cap = rs.n + 4;
+		rs.n = 0;
+		rs.r = ExAllocatePoolWithTag(NonPagedPoolNx,
+					     (rs.cap + 1) * sizeof(*rs.r),
+					     MDL_RANGES_TAG);
+		if (!rs.r)
+			return NULL;
+		mdl_ranges_walk(&rs, pmem);
+		if (rs.n <= rs.cap) {
+			mdl_ranges_merge(rs.r, rs.n);
+			return rs.r;
+		}
+		ExFreePool(rs.r);
+		rs.r = NULL;
+		rs.n = 0;
+	}
+	return NULL;
+}
+
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRanges(void)
+{
+	return mdl_physical_ranges(false);
+}
+EXPORT_SYMBOL_GPL(MmGetPhysicalMemoryRanges);
+
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx(PVOID PartitionObject)
+{
+	return MmGetPhysicalMemoryRangesEx2(PartitionObject, 0);
+}
+EXPORT_SYMBOL_GPL(MmGetPhysicalMemoryRangesEx);
+
+PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx2(PVOID PartitionObject,
+						    ULONG Flags)
+{
+	if (PartitionObject ||
+	    (Flags & ~(MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY |
+		       MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_ALL_PARTITIONS))) {
+		mdl_refuse("partition %p or flags %#x not supported",
+			   PartitionObject, Flags);
+		return NULL;
+	}
+	return mdl_physical_ranges(Flags & MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY);
+}
+EXPORT_SYMBOL_GPL(MmGetPhysicalMemoryRangesEx2);
+
+/* ------------------------------------------------------------------ */
+/* MmCopyMemory                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Copy @len bytes (within one page) from mapped kernel memory at @src. */
+static bool mdl_copy_virtual(void *dst, const void *src, size_t len)
+{
+	PFN_NUMBER pfn;
+
+	return mdl_kernel_pfn(src, &pfn) && pfn_valid(pfn) &&
+	       !copy_from_kernel_nofault(dst, src, len);
+}
+
+/* Copy @len bytes (within one page) from physical RAM at @pa. */
+static bool mdl_copy_physical(void *dst, u64 pa, size_t len)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+	void *va;
+	long ret;
+
+	if (pa > mdl_phys_addr_max() || !pfn_valid(pfn) ||
+	    mdl_range_is_ram(pa & PAGE_MASK, PAGE_SIZE) != 1)
+		return false;
+	va = kmap_local_page(pfn_to_page(pfn));
+	ret = copy_from_kernel_nofault(dst, va + offset_in_page(pa), len);
+	kunmap_local(va);
+	return !ret;
+}
+
+NTSTATUS MmCopyMemory(PVOID TargetAddress, MM_COPY_ADDRESS SourceAddress,
+		      SIZE_T NumberOfBytes, ULONG Flags,
+		      PSIZE_T NumberOfBytesTransferred)
+{
+	bool phys = Flags == MM_COPY_MEMORY_PHYSICAL;
+	u64 src, end;
+	SIZE_T done = 0;
+
+	if (!NumberOfBytesTransferred)
+		return STATUS_INVALID_PARAMETER;
+	*NumberOfBytesTransferred = 0;
+	if (Flags != MM_COPY_MEMORY_PHYSICAL && Flags != MM_COPY_MEMORY_VIRTUAL)
+		return STATUS_INVALID_PARAMETER_4;
+	src = phys ? (u64)SourceAddress.PhysicalAddress.QuadPart :
+		     (u64)(uintptr_t)SourceAddress.VirtualAddress;
+	if ((NumberOfBytes && !TargetAddress) ||
+	    check_add_overflow(src, (u64)NumberOfBytes, &end))
+		return STATUS_INVALID_PARAMETER;
+	while (done < NumberOfBytes) {
+		size_t chunk = min_t(u64, NumberOfBytes - done,
+				     PAGE_SIZE - offset_in_page(src + done));
+		void *dst = (u8 *)TargetAddress + done;
+		bool ok = phys ? mdl_copy_physical(dst, src + done, chunk) :
+				 mdl_copy_virtual(dst, (void *)(uintptr_t)(src + done),
+						  chunk);
+
+		if (!ok)
+			break;
+		done += chunk;
+		cond_resched();
+	}
+	*NumberOfBytesTransferred = done;
+	return done == NumberOfBytes ? STATUS_SUCCESS : STATUS_ACCESS_VIOLATION;
+}
+EXPORT_SYMBOL_GPL(MmCopyMemory);
+
+/* ------------------------------------------------------------------ */
+/* Allocations on a node                                              */
+/* ------------------------------------------------------------------ */
+
+/* A node number or MM_ANY_NODE_OK as a Linux node; false: no such node. */
+static bool mdl_node(ULONG node, int *nid)
+{
+	if (node == MM_ANY_NODE_OK) {
+		*nid = NUMA_NO_NODE;
+		return true;
+	}
+	if (node >= MAX_NUMNODES || !node_online(node) ||
+	    !node_state(node, N_MEMORY))
+		return false;
+	*nid = node;
+	return true;
+}
+
+PMDL MmAllocateNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+				 PHYSICAL_ADDRESS HighAddress,
+				 PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
+				 MEMORY_CACHING_TYPE CacheType, ULONG IdealNode,
+				 ULONG Flags)
+{
+	int nid;
+
+	if (!mdl_node(IdealNode, &nid)) {
+		mdl_refuse("no node %u with memory", IdealNode);
+		return NULL;
+	}
+	return mdl_allocate_pages_node(LowAddress, HighAddress, SkipBytes,
+				       TotalBytes, CacheType, Flags, nid, 0);
+}
+EXPORT_SYMBOL_GPL(MmAllocateNodePagesForMdlEx);
+
+PMDL MmAllocatePartitionNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
+					  PHYSICAL_ADDRESS HighAddress,
+					  PHYSICAL_ADDRESS SkipBytes,
+					  SIZE_T TotalBytes,
+					  MEMORY_CACHING_TYPE CacheType,
+					  ULONG IdealNode, ULONG Flags,
+					  PVOID PartitionObject)
+{
+	if (PartitionObject) {
+		mdl_refuse("partition %p: only the system partition (NULL) exists",
+			   PartitionObject);
+		return NULL;
+	}
+	return MmAllocateNodePagesForMdlEx(LowAddress, HighAddress, SkipBytes,
+					   TotalBytes, CacheType, IdealNode, Flags);
+}
+EXPORT_SYMBOL_GPL(MmAllocatePartitionNodePagesForMdlEx);
+
+PVOID MmAllocateContiguousMemorySpecifyCacheNode(SIZE_T NumberOfBytes,
+						 PHYSICAL_ADDRESS LowestAcceptableAddress,
+						 PHYSICAL_ADDRESS HighestAcceptableAddress,
+						 PHYSICAL_ADDRESS BoundaryAddressMultiple,
+						 MEMORY_CACHING_TYPE CacheType,
+						 NODE_REQUIREMENT PreferredNode)
+{
+	int nid;
+
+	if (!mdl_node(PreferredNode, &nid)) {
+		mdl_refuse("no node %u with memory", PreferredNode);
+		return NULL;
+	}
+	return mdl_contig_alloc_node(NumberOfBytes, LowestAcceptableAddress,
+				     HighestAcceptableAddress,
+				     BoundaryAddressMultiple, CacheType, nid);
+}
+EXPORT_SYMBOL_GPL(MmAllocateContiguousMemorySpecifyCacheNode);
+
+/* PAGE_READWRITE, optionally with PAGE_NOCACHE or PAGE_WRITECOMBINE. */
+static bool mdl_protect_cache(ULONG protect, MEMORY_CACHING_TYPE *cache)
+{
+	switch (protect) {
+	case PAGE_READWRITE:
+		*cache = MmCached;
+		return true;
+	case PAGE_READWRITE | PAGE_NOCACHE:
+		*cache = MmNonCached;
+		return true;
+	case PAGE_READWRITE | PAGE_WRITECOMBINE:
+		*cache = MmWriteCombined;
+		return true;
+	default:
+		return false;
+	}
+}
+
+PVOID MmAllocateContiguousNodeMemory(SIZE_T NumberOfBytes,
+				     PHYSICAL_ADDRESS LowestAcceptableAddress,
+				     PHYSICAL_ADDRESS HighestAcceptableAddress,
+				     PHYSICAL_ADDRESS BoundaryAddressMultiple,
+				     ULONG Protect, NODE_REQUIREMENT PreferredNode)
+{
+	MEMORY_CACHING_TYPE cache;
+
+	if (!mdl_protect_cache(Protect, &cache)) {
+		mdl_refuse("protection %#x refused (read-write only, never executable)",
+			   Protect);
+		return NULL;
+	}
+	return MmAllocateContiguousMemorySpecifyCacheNode(NumberOfBytes,
+							  LowestAcceptableAddress,
+							  HighestAcceptableAddress,
+							  BoundaryAddressMultiple,
+							  cache, PreferredNode);
+}
+EXPORT_SYMBOL_GPL(MmAllocateContiguousNodeMemory);
+
+/* ------------------------------------------------------------------ */
+/* MmMapMdl and MDL queries                                           */
+/* ------------------------------------------------------------------ */
+
+NTSTATUS MmMapMdl(PMDL MemoryDescriptorList, ULONG Protection,
+		  PMM_MDL_ROUTINE DriverRoutine, PVOID DriverContext)
+{
+	PMDL mdl = MemoryDescriptorList;
+	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
+	ULONG prio = NormalPagePriority;
+	PVOID va;
+
+	if (!mdl || !mdl_is_mappable(mdl, ext))
+		return STATUS_INVALID_PARAMETER_1;
+	if (Protection == PAGE_READONLY)
+		prio |= MdlMappingNoWrite;
+	else if (Protection != PAGE_READWRITE)
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if (!DriverRoutine)
+		return STATUS_INVALID_PARAMETER_3;
+	/* Already mapped: the routine gets that mapping, which stays. */
+	if (mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) {
+		if (Protection == PAGE_READWRITE && ext && ext->sys_va &&
+		    ext->sys_readonly)
+			return STATUS_INVALID_PAGE_PROTECTION;
+		DriverRoutine(DriverContext, mdl->MappedSystemVa);
+		return STATUS_SUCCESS;
+	}
+	va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE,
+					  prio);
+	if (!va)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	DriverRoutine(DriverContext, va);
+	MmUnmapLockedPages(va, mdl);
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(MmMapMdl);
+
+BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList)
+{
+	PMDL mdl = MemoryDescriptorList;
+	MEMORY_CACHING_TYPE cache;
+
+	if (!mdl || (mdl->MdlFlags & MDL_IO_SPACE) ||
+	    !mdl_is_mappable(mdl, mdl_ext_find(mdl)))
+		return FALSE;
+	cache = mdl_map_cache(mdl_ext_find(mdl), MmCached);
+	return cache == MmCached || cache == MmHardwareCoherentCached;
+}
+EXPORT_SYMBOL_GPL(MmAreMdlPagesCached);
+
+MM_MDL_PAGE_CONTENTS_STATE MmMdlPageContentsState(PMDL MemoryDescriptorList,
+						  MM_MDL_PAGE_CONTENTS_STATE State)
+{
+	PMDL mdl = MemoryDescriptorList;
+	MM_MDL_PAGE_CONTENTS_STATE old;
+
+	if (!mdl)
+		return MmMdlPageContentsQuery;
+	old = (mdl->MdlFlags & MDL_PAGE_CONTENTS_INVARIANT) ?
+	      MmMdlPageContentsInvariant : MmMdlPageContentsDynamic;
+	if (State == MmMdlPageContentsInvariant)
+		mdl->MdlFlags |= MDL_PAGE_CONTENTS_INVARIANT;
+	else if (State == MmMdlPageContentsDynamic)
+		mdl->MdlFlags &= ~MDL_PAGE_CONTENTS_INVARIANT;
+	return old;
+}
+EXPORT_SYMBOL_GPL(MmMdlPageContentsState);
+
+LOGICAL MmIsIoSpaceActive(PHYSICAL_ADDRESS StartAddress, SIZE_T NumberOfBytes)
+{
+	u64 pa = StartAddress.QuadPart, end;
+
+	if (StartAddress.QuadPart < 0 || !NumberOfBytes ||
+	    check_add_overflow(pa, (u64)NumberOfBytes, &end))
+		return FALSE;
+	return mdl_iomap_active(pa, NumberOfBytes);
+}
+EXPORT_SYMBOL_GPL(MmIsIoSpaceActive);
+
+BOOLEAN MmIsNonPagedSystemAddressValid(PVOID VirtualAddress)
+{
+	PFN_NUMBER pfn;
+
+	return VirtualAddress && mdl_kernel_pfn(VirtualAddress, &pfn);
+}
+EXPORT_SYMBOL_GPL(MmIsNonPagedSystemAddressValid);
+
+/* ------------------------------------------------------------------ */
+/* MmSecureVirtualMemory                                              */
+/* ------------------------------------------------------------------ */
+
+/* Flags of MmSecureVirtualMemoryEx that pinning the pages honours. */
+#define MDL_SECURE_HONOURED	(MM_SECURE_USER_MODE_ONLY | MM_SECURE_NO_INHERIT)
+
+/**
+ * struct mdl_secure - one secured range
+ * @node: entry in mdl_secures
+ * @mdl: the MDL that holds the range's pages pinned; also the handle
+ */
+struct mdl_secure {
+	struct list_head node;
+	PMDL mdl;
+};
+
+static LIST_HEAD(mdl_secures);
+static DEFINE_MUTEX(mdl_secure_lock);
+
+HANDLE MmSecureVirtualMemoryEx(PVOID Address, SIZE_T Size, ULONG ProbeMode,
+			       ULONG Flags)
+{
+	LOCK_OPERATION op;
+	struct mdl_secure *s;
+	NTSTATUS status;
+
+	if (ProbeMode == PAGE_READONLY)
+		op = IoReadAccess;
+	else if (ProbeMode == PAGE_READWRITE)
+		op = IoWriteAccess;
+	else
+		return NULL;
+	if ((Flags & ~MDL_SECURE_HONOURED) || !Size || Size > MDL_MAX_BYTE_COUNT ||
+	    !current->mm || !access_ok((void __user *)Address, Size))
+		return NULL;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->mdl = IoAllocateMdl(Address, (ULONG)Size, FALSE, FALSE, NULL);
+	if (!s->mdl)
+		goto err_free;
+	status = MmTryProbeAndLockPages(s->mdl, UserMode, op);
+	if (!NT_SUCCESS(status))
+		goto err_mdl;
+	mutex_lock(&mdl_secure_lock);
+	list_add(&s->node, &mdl_secures);
+	mutex_unlock(&mdl_secure_lock);
+	return s->mdl;
+
+err_mdl:
+	IoFreeMdl(s->mdl);
+err_free:
+	kfree(s);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(MmSecureVirtualMemoryEx);
+
+HANDLE MmSecureVirtualMemory(PVOID Address, SIZE_T Size, ULONG ProbeMode)
+{
+	return MmSecureVirtualMemoryEx(Address, Size, ProbeMode, 0);
+}
+EXPORT_SYMBOL_GPL(MmSecureVirtualMemory);
+
+void MmUnsecureVirtualMemory(HANDLE SecureHandle)
+{
+	struct mdl_secure *s, *found = NULL;
+
+	mutex_lock(&mdl_secure_lock);
+	list_for_each_entry(s, &mdl_secures, node) {
+		if (SecureHandle && s->mdl == SecureHandle) {
+			found = s;
+			list_del(&s->node);
+			break;
+		}
+	}
+	mutex_unlock(&mdl_secure_lock);
+	if (!found) {
+		mdl_refuse("%p is not a handle of MmSecureVirtualMemory", SecureHandle);
+		return;
+	}
+	MmUnlockPages(found->mdl);
+	IoFreeMdl(found->mdl);
+	kfree(found);
+}
+EXPORT_SYMBOL_GPL(MmUnsecureVirtualMemory);
+
+/**
+ * mdl_secure_exit() - release the ranges still secured at unload
+ *
+ * Called before the MDLs left behind are released. Logs one line if
+ * anything was left.
+ */
+void mdl_secure_exit(void)
+{
+	struct mdl_secure *s, *tmp;
+	unsigned int n = 0;
+
+	mutex_lock(&mdl_secure_lock);
+	list_for_each_entry_safe(s, tmp, &mdl_secures, node) {
+		list_del(&s->node);
+		MmUnlockPages(s->mdl);
+		IoFreeMdl(s->mdl);
+		kfree(s);
+		n++;
+	}
+	mutex_unlock(&mdl_secure_lock);
+	if (n)
+		pr_warn("%u range(s) of MmSecureVirtualMemory still secured at unload: released\n",
+			n);
+}
