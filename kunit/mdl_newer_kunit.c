@@ -11,6 +11,7 @@
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/nodemask.h>

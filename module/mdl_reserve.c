@@ -247,7 +247,7 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 	return (char *)va + mdl->ByteOffset;
 
 refuse:
-	mdl_refuse("cannot map MDL %p for %p (tag %#x): unlocked, mapped, too large, taken or wrong tag",
+	mdl_refuse("cannot map MDL %p for %p (tag %#x): unlocked, mapped, too large or wrong tag",
 		   mdl, MappingAddress, PoolTag);
 	return NULL;
 }
