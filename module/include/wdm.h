@@ -1333,7 +1333,7 @@ PVOID MmAllocateContiguousNodeMemory(SIZE_T NumberOfBytes,
 
 /* Called by MmMapMdl with the system address of the MDL's buffer. */
 typedef VOID MM_MDL_ROUTINE(PVOID DriverContext, PVOID MappedVa);
-typedef VOID (*PMM_MDL_ROUTINE)(PVOID DriverContext, PVOID MappedVa);
+typedef void (*PMM_MDL_ROUTINE)(PVOID DriverContext, PVOID MappedVa);
 
 /**
  * MmMapMdl() - map an MDL, call a routine with the mapping, unmap
