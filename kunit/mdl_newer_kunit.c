@@ -12,9 +12,11 @@
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -108,6 +110,60 @@ static void ranges_ex(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, MmGetPhysicalMemoryRangesEx2(NULL, 0x4));
 }
 
+static NTSTATUS copy_phys(void *dst, u64 pa, SIZE_T len, SIZE_T *done)
+{
+	MM_COPY_ADDRESS a = { .PhysicalAddress.QuadPart = (LONGLONG)pa };
+
+	return MmCopyMemory(dst, a, len, MM_COPY_MEMORY_PHYSICAL, done);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(ranges_release_res, release_resource, struct resource *);
+
+/*
+ * Persistent memory, as a "Persistent Memory" resource in a hole above RAM:
+ * listed by Ex2 with MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY only,
+ * and never copied from by physical address (it is not System RAM).
+ */
+static void ranges_persistent(struct kunit *test)
+{
+	struct resource *res = kunit_kzalloc(test, sizeof(*res), GFP_KERNEL);
+	PPHYSICAL_MEMORY_RANGE r = MmGetPhysicalMemoryRanges(), p;
+	u8 *dst = kunit_kzalloc(test, 64, GFP_KERNEL);
+	SIZE_T done = 1;
+	ULONG n;
+	u64 base;
+
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	n = ranges_count(r);
+	KUNIT_ASSERT_GT(test, n, 0U);
+	base = ALIGN(r[n - 1].BaseAddress.QuadPart + r[n - 1].NumberOfBytes.QuadPart +
+		     SZ_64M, SZ_64M);
+	res->name = "mdl_kunit pmem";
+	res->start = base;
+	res->end = base + SZ_16M - 1;
+	res->flags = IORESOURCE_MEM;
+	res->desc = IORES_DESC_PERSISTENT_MEMORY;
+	KUNIT_ASSERT_EQ(test, request_resource(&iomem_resource, res), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ranges_release_res, res), 0);
+	p = MmGetPhysicalMemoryRangesEx2(NULL, MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, ranges_count(p), n + 1);
+	KUNIT_EXPECT_TRUE(test, ranges_hold(p, base, SZ_16M));
+	KUNIT_EXPECT_FALSE(test, ranges_hold(p, base - PAGE_SIZE, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, ranges_hold(p, base + SZ_16M, PAGE_SIZE));
+	ExFreePool(p);
+	ExFreePool(r);
+	r = MmGetPhysicalMemoryRanges();
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, ranges_count(r), n);
+	KUNIT_EXPECT_FALSE(test, ranges_hold(r, base, PAGE_SIZE));
+	ExFreePool(r);
+	KUNIT_EXPECT_EQ(test, copy_phys(dst, base, 64, &done), STATUS_ACCESS_VIOLATION);
+	KUNIT_EXPECT_EQ(test, done, 0UL);
+}
+
 /* ------------------------------------------------------------------ */
 /* MmCopyMemory                                                       */
 /* ------------------------------------------------------------------ */
@@ -117,13 +173,6 @@ static NTSTATUS copy_virt(void *dst, const void *src, SIZE_T len, SIZE_T *done)
 	MM_COPY_ADDRESS a = { .VirtualAddress = (PVOID)src };
 
 	return MmCopyMemory(dst, a, len, MM_COPY_MEMORY_VIRTUAL, done);
-}
-
-static NTSTATUS copy_phys(void *dst, u64 pa, SIZE_T len, SIZE_T *done)
-{
-	MM_COPY_ADDRESS a = { .PhysicalAddress.QuadPart = (LONGLONG)pa };
-
-	return MmCopyMemory(dst, a, len, MM_COPY_MEMORY_PHYSICAL, done);
 }
 
 /* Slab and vmalloc sources, across page boundaries. */
@@ -682,9 +731,22 @@ static void secure_refused(struct kunit *test)
 	MDL_KUNIT_EXPECT_PINS(test, &before, 0, 0);
 }
 
+/*
+ * A range a driver never unsecures: mdl.ko releases it when it is unloaded
+ * (kunit/uml-init.sh checks that every pin is released after rmmod mdl).
+ */
+static void secure_left_for_unload(struct kunit *test)
+{
+	unsigned long uaddr = wdk_user_mem(test, 2 * PAGE_SIZE);
+
+	KUNIT_EXPECT_NOT_NULL(test, MmSecureVirtualMemory((PVOID)uaddr, 2 * PAGE_SIZE,
+							  PAGE_READWRITE));
+}
+
 static struct kunit_case mdl_newer_cases[] = {
 	KUNIT_CASE(ranges_system),
 	KUNIT_CASE(ranges_ex),
+	KUNIT_CASE(ranges_persistent),
 	KUNIT_CASE(copy_virtual),
 	KUNIT_CASE(copy_virtual_bad),
 	KUNIT_CASE(copy_physical),
@@ -703,6 +765,7 @@ static struct kunit_case mdl_newer_cases[] = {
 	KUNIT_CASE(nonpaged_valid),
 	KUNIT_CASE(secure_user),
 	KUNIT_CASE(secure_refused),
+	KUNIT_CASE(secure_left_for_unload),
 	{}
 };
 
