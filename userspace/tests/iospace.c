@@ -145,6 +145,38 @@ static int io_lockdown(const struct t_case *tc)
 	return T_PASS;
 }
 
+/*
+ * x86 reserves the memory type of a PFN mapping for the whole VMA: an I/O
+ * mapping is never split (munmap or mprotect of a part fail with EINVAL),
+ * and unmapping it whole releases the reservation.
+ */
+static int io_no_split(const struct t_case *tc)
+{
+	size_t len = 2 * t_env.page;
+	uint64_t phys;
+	uint8_t *p;
+	int fd;
+
+	(void)tc;
+	if (t_iomem_free_page(len, &phys))
+		return t_skip("no two unclaimed pages in a PCI window of /proc/iomem");
+	fd = mdl_map_io_space(t_env.dev, phys, len, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd);
+	p = t_mmap(fd, len, PROT_READ | PROT_WRITE, 0);
+	T_FAIL_IF(!p, "mmap: %s", strerror(errno));
+	T_FAIL_IF(!munmap(p + t_env.page, t_env.page), "munmap of one page succeeded");
+	CHECK_EQ(errno, EINVAL);
+	T_FAIL_IF(!mprotect(p, t_env.page, PROT_READ), "mprotect of one page succeeded");
+	CHECK_EQ(errno, EINVAL);
+	CHECK_OK(mprotect(p, len, PROT_READ));
+	CHECK_OK(munmap(p, len));
+	/* The reservation went with the mapping: the range maps again. */
+	p = t_mmap(fd, len, PROT_READ, 0);
+	T_FAIL_IF(!p, "second mmap: %s", strerror(errno));
+	CHECK_OK(munmap(p, len));
+	return T_PASS;
+}
+
 static const struct t_case cases[] = {
 	{ "iospace: System RAM -> EPERM", io_system_ram, NULL, T_ROOT },
 	{ "iospace: a range running into kernel code -> EPERM", io_into_ram, NULL, T_ROOT },
@@ -153,6 +185,8 @@ static const struct t_case cases[] = {
 	  io_free_page, NULL, T_ROOT },
 	{ "iospace: under kernel lockdown MAP_IO_SPACE -> EPERM, no fd; locks still work",
 	  io_lockdown, NULL, T_ROOT },
+	{ "iospace: a mapping of two pages is never split (munmap, mprotect of one -> EINVAL)",
+	  io_no_split, NULL, T_ROOT },
 };
 
 T_SUITE_ARRAY(suite_iospace, cases);

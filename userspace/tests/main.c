@@ -64,6 +64,7 @@ static const struct t_suite *const suites[] = {
 	&suite_memcg,
 	&suite_iospace,
 	&suite_dmabuf,
+	&suite_pagecache,
 	&suite_threads,
 };
 

@@ -24,6 +24,7 @@ extern const struct t_suite suite_perm;		/* perm.c */
 extern const struct t_suite suite_memcg;	/* memcg.c */
 extern const struct t_suite suite_iospace;	/* iospace.c */
 extern const struct t_suite suite_dmabuf;	/* dmabuf.c */
+extern const struct t_suite suite_pagecache;	/* pagecache.c */
 extern const struct t_suite suite_threads;	/* threads.c */
 
 #endif /* MDL_SUITES_H */
