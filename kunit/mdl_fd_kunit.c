@@ -179,7 +179,11 @@ static const struct mdl_args_case mdl_args_cases[] = {
 	{ "alloc: contiguous write-combined", ALLOC(MDL_ALLOC_CONTIGUOUS, 5000,
 						    MDL_CACHE_WRITECOMBINED), 0 },
 	{ "alloc: non-paged", ALLOC(MDL_ALLOC_NONPAGED | MDL_FD_CLOEXEC, 1,
-				    MDL_CACHE_NONCACHED), 0 },
+				    MDL_CACHE_CACHED), 0 },
+	{ "alloc: non-paged, non-cached", ALLOC(MDL_ALLOC_NONPAGED, 1,
+						MDL_CACHE_NONCACHED), -EINVAL },
+	{ "alloc: non-paged, write-combined", ALLOC(MDL_ALLOC_NONPAGED, 1,
+						    MDL_CACHE_WRITECOMBINED), -EINVAL },
 	{ "alloc: contiguous and non-paged", ALLOC(MDL_ALLOC_CONTIGUOUS |
 						   MDL_ALLOC_NONPAGED, 1, 1), -EINVAL },
 	{ "alloc: cache type 3", ALLOC(0, 1, 3), -EINVAL },

@@ -10,8 +10,8 @@
  * mmap goes through the MDL fd's mmap code, vmap through vmap(). I/O-space
  * MDLs have no struct pages and are not exported (EOPNOTSUPP). A read-only
  * MDL's pages may be page cache the caller cannot write: its dma-buf is
- * mapped for devices only DMA_TO_DEVICE (EACCES otherwise) and vmapped
- * read-only.
+ * mapped for devices only DMA_TO_DEVICE (EACCES otherwise) and cannot be
+ * vmapped (EACCES: importers expect a writable kernel mapping).
  *
  * The dma-buf covers whole pages: its size is page_count * PAGE_SIZE and
  * its offset 0 is the MDL's first page (StartVa), as for mmap of the fd.
@@ -188,8 +188,12 @@ static int mdl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	pgprot_t prot = PAGE_KERNEL;
 	void *va;
 
+	/*
+	 * dma_buf_vmap() promises importers a writable mapping: a read-only
+	 * MDL (possibly page cache its locker cannot write) has none to give.
+	 */
 	if (!(mb->obj->access & MDL_ACCESS_WRITE))
-		prot = MDL_PAGE_KERNEL_RO;
+		return -EACCES;
 	/* The cache type of the pages' other mappings: no attribute alias. */
 	if (mdl_cache_prot((MEMORY_CACHING_TYPE)mb->obj->cache, &prot))
 		return -EINVAL;

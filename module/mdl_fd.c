@@ -426,10 +426,14 @@ static loff_t mdl_fd_llseek(struct file *file, loff_t offset, int whence)
  * struct mdl_vma - one mmap() of an MDL fd or of its dma-buf
  * @users: VMAs made from it (split halves, fork copies)
  * @npages: pages the mmap() call mapped, counted in mapped_pages
+ * @whole: the VMA maps I/O space, whose memory type x86 reserved for the
+ *         whole VMA at once: it cannot be split (munmap or mprotect of a
+ *         part fail with EINVAL)
  */
 struct mdl_vma {
 	refcount_t users;
 	u64 npages;
+	bool whole;
 };
 
 static void mdl_vma_open(struct vm_area_struct *vma)
@@ -449,9 +453,17 @@ static void mdl_vma_close(struct vm_area_struct *vma)
 	kfree(mv);
 }
 
+static int mdl_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mdl_vma *mv = vma->vm_private_data;
+
+	return mv->whole ? -EINVAL : 0;
+}
+
 static const struct vm_operations_struct mdl_vma_ops = {
 	.open = mdl_vma_open,
 	.close = mdl_vma_close,
+	.may_split = mdl_vma_may_split,
 };
 
 /*
@@ -537,6 +549,8 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 	}
 	refcount_set(&mv->users, 1);
 	mv->npages = vma_pages(vma);
+	mv->whole = obj->kind == MDL_KIND_IO_SPACE ||
+		    (obj->source && obj->source->kind == MDL_KIND_IO_SPACE);
 	vma->vm_private_data = mv;
 	vma->vm_ops = &mdl_vma_ops;
 	mdl_stat_add(MDL_STAT_MAPPED_PAGES, mv->npages);

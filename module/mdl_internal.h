@@ -36,6 +36,7 @@ enum mdl_hold {
  * @sys_pages: pages covered by @sys_va
  * @sys_reserved: @sys_va is the mapping of a range of
  *                MmAllocateMappingAddress
+ * @sys_iomem: @sys_va is an ioremap of device memory (iounmap releases it)
  * @cache: cache type given to MmAllocatePagesForMdlEx (MDL_HOLD_ALLOCATED)
  * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
  * @process: the process of a lock (MDL_HOLD_PINNED, the MDL's Process),
@@ -57,6 +58,7 @@ struct mdl_ext {
 	void *sys_va;
 	ULONG sys_pages;
 	bool sys_reserved;
+	bool sys_iomem;
 	MEMORY_CACHING_TYPE cache;
 	bool sys_readonly;
 	PEPROCESS process;
@@ -135,6 +137,9 @@ void mdl_reserve_exit(void);
 
 /* mdl_newer.c: release the ranges of MmSecureVirtualMemory left at unload. */
 void mdl_secure_exit(void);
+
+/* mdl_io.c */
+void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);

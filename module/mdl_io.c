@@ -106,7 +106,18 @@ static void *mdl_map_ro(phys_addr_t pa, SIZE_T size, bool ram, pgprot_t prot)
 	return va ? va + offset_in_page(pa) : NULL;
 }
 
-static void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
+/**
+ * mdl_ioremap() - map device memory into system space with a cache type
+ * @pa: page-aligned physical address
+ * @size: bytes
+ * @cache: the MEMORY_CACHING_TYPE
+ *
+ * The ioremap family reserves the memory type of the range for the life of
+ * the mapping (iounmap releases it).
+ *
+ * Return: the mapping, or NULL.
+ */
+void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
 {
 	switch (cache) {
 	case MmNonCached:

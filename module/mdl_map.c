@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -92,6 +93,40 @@ out:
 	return va;
 }
 
+/* Are the first @count entries of an I/O-space MDL one physical run? */
+static bool mdl_io_run(PMDL mdl, ULONG count)
+{
+	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
+	ULONG i;
+
+	if (!(mdl->MdlFlags & MDL_IO_SPACE))
+		return false;
+	for (i = 1; i < count; i++)
+		if (pfns[i] != pfns[0] + i)
+			return false;
+	return true;
+}
+
+/*
+ * Device memory of one physical run is mapped with ioremap, ioremap_wc or
+ * ioremap_cache, which reserve its memory type for as long as the mapping
+ * lives, so that no mapping with another type can exist beside it.
+ * I/O-space MDLs of several runs fall back to vmap_pfn(). The ioremap
+ * family maps writable only: MdlMappingNoWrite of one run is refused.
+ */
+static void *mdl_ioremap_mdl(PMDL mdl, ULONG count, MEMORY_CACHING_TYPE cache,
+			     ULONG priority)
+{
+	if (!mdl_io_run(mdl, count))
+		return NULL;
+	if (priority & MdlMappingNoWrite) {
+		mdl_refuse("device memory of MDL %p cannot be mapped read-only", mdl);
+		return NULL;
+	}
+	return mdl_ioremap(PFN_PHYS(MmGetMdlPfnArray(mdl)[0]),
+			   (SIZE_T)count << PAGE_SHIFT, cache);
+}
+
 /**
  * mdl_map_cache() - the cache type a mapping of an MDL really gets
  * @ext: the MDL's state, or NULL
@@ -126,12 +161,16 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 		mdl_refuse("MDL %p is already mapped to system space", mdl);
 		return NULL;
 	}
-	if (mdl_cache_prot(mdl_map_cache(ext, cache), &prot))
+	cache = mdl_map_cache(ext, cache);
+	if (mdl_cache_prot(cache, &prot))
 		return NULL;
 	ext = mdl_ext_get(mdl);
 	if (!ext)
 		return NULL;
-	va = mdl_vmap_pfns(mdl, npages, prot);
+	va = mdl_ioremap_mdl(mdl, npages, cache, priority);
+	ext->sys_iomem = !!va;
+	if (!va && !mdl_io_run(mdl, npages))
+		va = mdl_vmap_pfns(mdl, npages, prot);
 	if (!va) {
 		mdl_ext_release_if_idle(ext);
 		return NULL;
@@ -164,9 +203,12 @@ void mdl_unmap_system(struct mdl_ext *ext)
 	}
 	if (ext->sys_reserved)
 		mdl_reserve_unmap(ext);
+	else if (ext->sys_iomem)
+		iounmap((void __iomem __force *)ext->sys_va);
 	else
 		vunmap(ext->sys_va);
 	ext->sys_va = NULL;
+	ext->sys_iomem = false;
 	ext->sys_pages = 0;
 }
 

@@ -176,6 +176,8 @@ static inline int mdl_alloc_args_check(const struct mdl_alloc_pages *a)
 	if (!mdl_flags_ok(a->flags, MDL_ALLOC_CONTIGUOUS | MDL_ALLOC_NONPAGED |
 			  MDL_FD_CLOEXEC) ||
 	    ((a->flags & MDL_ALLOC_CONTIGUOUS) && (a->flags & MDL_ALLOC_NONPAGED)) ||
+	    /* vmalloc memory is mapped cached by the kernel: one type a page. */
+	    ((a->flags & MDL_ALLOC_NONPAGED) && a->cache_type != MDL_CACHE_CACHED) ||
 	    !mdl_cache_type_ok(a->cache_type) || !mdl_length_ok(0, a->length))
 		return -EINVAL;
 	return 0;

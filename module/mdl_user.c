@@ -7,12 +7,17 @@
  * A user mapping is a MAP_SHARED vm_mmap() of an anonymous-inode file in the
  * current process. Its one VMA carries a struct mdl_umap:
  *
- *  - RAM pages that vm_insert_pages() accepts (page allocator, vmalloc, page
- *    cache) are inserted at map time; each PTE holds a page reference, so
- *    the pages outlive MmFreePagesFromMdl or IoFreeMdl while mapped.
- *  - Anonymous user pages (a probe-and-locked MDL) and the zero page are
- *    refused by vm_insert_pages(): they are mapped as PFNs (remap_pfn_range)
- *    and the mapping takes its own page references, dropped on close.
+ *  - Pages mdl.ko allocated itself (MmAllocatePagesForMdl*) and mapped
+ *    cached are inserted at map time with vm_insert_pages(); each PTE holds
+ *    a page reference, so the pages outlive MmFreePagesFromMdl or IoFreeMdl
+ *    while mapped.
+ *  - Every other RAM page (user pages a lock pinned, page cache, vmalloc
+ *    memory of a driver, pages of another memory type, the zero page) is
+ *    mapped as a PFN (remap_pfn_range) and the mapping takes its own page
+ *    references, dropped on close. Such a page stays in its owner's reverse
+ *    map only: truncation, reclaim and migration of a file or anonymous
+ *    page never meet a PTE they do not know, and get_user_pages() cannot
+ *    pin a page through the mapping with another memory type.
  *  - I/O space (MDL_IO_SPACE) is mapped with remap_pfn_range().
  *  - Slab pages are never mapped: a page of kmalloc memory holds other
  *    objects.
@@ -42,12 +47,12 @@
 #define MDL_INSERT_BATCH	32
 
 enum mdl_page_kind {
-	MDL_PAGE_INSERT,	/* vm_insert_pages() takes it */
+	MDL_PAGE_INSERT,	/* vm_insert_pages() may take it */
 	MDL_PAGE_PFN,		/* RAM that must be mapped as a PFN */
 	MDL_PAGE_BAD,		/* never mapped to user space */
 };
 
-static enum mdl_page_kind mdl_page_kind(PFN_NUMBER pfn)
+static enum mdl_page_kind mdl_page_kind(PFN_NUMBER pfn, bool own)
 {
 	struct page *page;
 
@@ -58,23 +63,40 @@ static enum mdl_page_kind mdl_page_kind(PFN_NUMBER pfn)
 	page = pfn_to_page(pfn);
 	if (PageSlab(page) || page_has_type(page) || !page_count(page))
 		return MDL_PAGE_BAD;
-	if (PageAnon(page))
-		return MDL_PAGE_PFN;
-	return MDL_PAGE_INSERT;
+	return own ? MDL_PAGE_INSERT : MDL_PAGE_PFN;
 }
 
 /*
- * Is any page of the range mapped as a PFN? -EINVAL for a page never mapped,
- * -EACCES for the zero page in a mapping that could become writable.
+ * May the pages of @mdl be inserted with vm_insert_pages()? Only pages
+ * mdl.ko allocated itself, with no mapping of their own in any file or
+ * anonymous reverse map, and mapped cached: vm_insert_pages() would add a
+ * page cache or anonymous page to the rmap of the anonymous inode, and a
+ * VM_MIXEDMAP mapping lets get_user_pages() pin pages of another memory
+ * type.
  */
-static int mdl_classify(struct vm_area_struct *vma, const PFN_NUMBER *pfns,
-			ULONG npages, bool *pfnmap)
+static bool mdl_pages_own(struct vm_area_struct *vma, PMDL mdl)
 {
+	struct mdl_ext *ext = mdl_ext_find(mdl);
+
+	return ext && ext->hold == MDL_HOLD_ALLOCATED &&
+	       pgprot_val(vma->vm_page_prot) ==
+	       pgprot_val(vm_get_page_prot(vma->vm_flags));
+}
+
+/*
+ * Must any page of the range be mapped as a PFN? -EINVAL for a page never
+ * mapped, -EACCES for the zero page in a mapping that could become
+ * writable.
+ */
+static int mdl_classify(struct vm_area_struct *vma, PMDL mdl,
+			const PFN_NUMBER *pfns, ULONG npages, bool *pfnmap)
+{
+	bool own = mdl_pages_own(vma, mdl);
 	ULONG i;
 
 	*pfnmap = false;
 	for (i = 0; i < npages; i++) {
-		switch (mdl_page_kind(pfns[i])) {
+		switch (mdl_page_kind(pfns[i], own)) {
 		case MDL_PAGE_BAD:
 			return -EINVAL;
 		case MDL_PAGE_PFN:
@@ -167,12 +189,14 @@ static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
  * @npages: number of entries; they must fit in @vma from @addr on
  *
  * Maps entries [@first_page, @first_page + @npages) at @addr with
- * vma->vm_page_prot (apply the cache type before calling). RAM pages are
- * inserted with vm_insert_pages() in batches (VM_MIXEDMAP; each PTE holds a
- * page reference). Anonymous user pages and the zero page, which
- * vm_insert_pages() refuses, are mapped with remap_pfn_range() (VM_PFNMAP,
- * no page reference: the caller keeps them held, for example by the MDL's
- * lock, for the life of the VMA). MDL_IO_SPACE entries use
+ * vma->vm_page_prot (apply the cache type before calling). Pages mdl.ko
+ * allocated (MmAllocatePagesForMdl*) in a cached mapping are inserted with
+ * vm_insert_pages() in batches (VM_MIXEDMAP; each PTE holds a page
+ * reference). Every other RAM page - pinned user pages, page cache, a
+ * driver's kernel memory, the zero page, pages of another memory type - is
+ * mapped with remap_pfn_range() (VM_PFNMAP, outside every reverse map, no
+ * page reference: the caller keeps the pages held, for example by the
+ * MDL's lock, for the life of the VMA). MDL_IO_SPACE entries use
  * remap_pfn_range() as well. Slab pages, PFNs without a struct page in a RAM MDL
  * and free pages are refused. User pages locked for reading (Process set,
  * no MDL_WRITE_OPERATION) and the zero page are mapped only into a VMA
@@ -206,7 +230,7 @@ int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
 		return mdl_remap_pfns(vma, addr, pfns, npages);
 	ret = mdl_check_write(vma, mdl);
 	if (!ret)
-		ret = mdl_classify(vma, pfns, npages, &pfnmap);
+		ret = mdl_classify(vma, mdl, pfns, npages, &pfnmap);
 	if (ret)
 		return ret;
 	if (pfnmap)

@@ -120,7 +120,10 @@ struct mdl_lock_user {
  *         MmBuildMdlForNonPagedPool instead of MmAllocatePagesForMdlEx),
  *         MDL_FD_CLOEXEC
  * @length: bytes to allocate, at least 1, at most max_bytes
- * @cache_type: MDL_CACHE_* used by mappings of the pages
+ * @cache_type: MDL_CACHE_* used by mappings of the pages; the kernel maps
+ *              MDL_ALLOC_NONPAGED memory cached, so it takes
+ *              MDL_CACHE_CACHED only (EINVAL otherwise: a page has one
+ *              memory type in every mapping)
  * @fd: out: the new MDL fd
  *
  * The pages are zeroed, writable, and freed when the last fd and mapping
