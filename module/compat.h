@@ -14,6 +14,9 @@
 #ifdef CONFIG_X86
 #include <asm/processor.h>
 #endif
+#ifdef CONFIG_X86_PAT
+#include <asm/memtype.h>
+#endif
 
 /*
  * Kernel addresses backed by page tables rather than the direct map:
@@ -166,6 +169,21 @@ static inline int mdl_pages_set_wb(struct page **pages, int n)
 	return 0;
 }
 #endif
+
+/*
+ * Has a RAM page a memory type other than write-back (x86 PAT: uncached,
+ * uncached-minus or write-combined, set with set_memory_* or
+ * set_pages_array_*)? pat_pfn_immune_to_uc_mtrr() reads the type PAT
+ * recorded for the page. Without PAT every page is write-back.
+ */
+static inline bool mdl_pfn_uncached(unsigned long pfn)
+{
+#ifdef CONFIG_X86_PAT
+	return pat_enabled() && pat_pfn_immune_to_uc_mtrr(pfn);
+#else
+	return false;
+#endif
+}
 
 /* Largest order the page allocator hands out (inclusive since 6.4). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)

@@ -87,6 +87,46 @@ static bool mdl_cached(MEMORY_CACHING_TYPE cache)
 	return cache == MmCached || cache == MmHardwareCoherentCached;
 }
 
+static bool mdl_contig_has(const struct mdl_contig *c, PFN_NUMBER pfn)
+{
+	ULONG i;
+
+	if (!c->pages)
+		return pfn >= page_to_pfn(c->first) &&
+		       pfn - page_to_pfn(c->first) < c->npages;
+	for (i = 0; i < c->npages; i++)
+		if (page_to_pfn(c->pages[i]) == pfn)
+			return true;
+	return false;
+}
+
+/**
+ * mdl_contig_cache_of() - the cache type mdl.ko gave a page it allocated
+ * @pfn: the page
+ * @cache: out: the MEMORY_CACHING_TYPE of its contiguous or non-cached
+ *         allocation
+ *
+ * Context: may sleep.
+ * Return: true if @pfn belongs to a live contiguous or non-cached
+ * allocation.
+ */
+bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache)
+{
+	struct mdl_contig *c;
+	bool found = false;
+
+	mutex_lock(&mdl_contig_lock);
+	list_for_each_entry(c, &mdl_contigs, node) {
+		if (mdl_contig_has(c, pfn)) {
+			*cache = c->cache;
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&mdl_contig_lock);
+	return found;
+}
+
 /* Give a contiguous run the memory type of @cache, through a page array. */
 static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cache,
 			   bool restore)

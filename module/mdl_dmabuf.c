@@ -186,6 +186,7 @@ static int mdl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct mdl_dmabuf *mb = dmabuf->priv;
 	pgprot_t prot = PAGE_KERNEL;
+	MEMORY_CACHING_TYPE cache;
 	void *va;
 
 	/*
@@ -195,7 +196,7 @@ static int mdl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	if (!(mb->obj->access & MDL_ACCESS_WRITE))
 		return -EACCES;
 	/* The cache type of the pages' other mappings: no attribute alias. */
-	if (mdl_cache_prot((MEMORY_CACHING_TYPE)mb->obj->cache, &prot))
+	if (mdl_obj_cache(mb->obj, &cache) || mdl_cache_prot(cache, &prot))
 		return -EINVAL;
 	va = vmap(mb->pages, mb->npages, VM_MAP, prot);
 	if (!va)

@@ -503,6 +503,35 @@ static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)
 }
 
 /**
+ * mdl_obj_cache() - the cache type every mapping of an object's pages gets
+ * @obj: the object
+ * @cache: out: the MEMORY_CACHING_TYPE (see mdl_map_cache())
+ *
+ * The object's own cache type, unless its pages already have another
+ * memory type: a page is mapped with one type everywhere.
+ *
+ * Context: may sleep.
+ * Return: 0, or -EINVAL when the pages have no single type to map with.
+ */
+int mdl_obj_cache(struct mdl_obj *obj, MEMORY_CACHING_TYPE *cache)
+{
+	MEMORY_CACHING_TYPE t, type = MmMaximumCacheType;
+	PMDL mdl;
+	u32 i;
+
+	for (i = 0; i < obj->nmdls; i++) {
+		mdl = obj->mdls[i];
+		t = mdl_map_cache(mdl, mdl_ext_find(mdl),
+				  (MEMORY_CACHING_TYPE)obj->cache);
+		if (t == MmNotMapped || (i && t != type))
+			return -EINVAL;
+		type = t;
+	}
+	*cache = type;
+	return 0;
+}
+
+/**
  * mdl_obj_mmap() - map pages of an object into a user VMA
  * @obj: the object
  * @vma: the VMA of an mmap() of the object's fd or dma-buf; vm_pgoff is the
@@ -520,6 +549,7 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 {
 	vm_flags_t clear = VM_MAYEXEC;
 	pgprot_t prot = vma->vm_page_prot;
+	MEMORY_CACHING_TYPE cache;
 	struct mdl_vma *mv;
 	u64 end;
 	int ret;
@@ -535,7 +565,7 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 			return -EACCES;
 		clear |= VM_MAYWRITE;
 	}
-	if (mdl_cache_prot(obj->cache, &prot))
+	if (mdl_obj_cache(obj, &cache) || mdl_cache_prot(cache, &prot))
 		return -EINVAL;
 	mv = kmalloc(sizeof(*mv), MDL_GFP_USER);
 	if (!mv)

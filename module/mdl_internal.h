@@ -138,12 +138,16 @@ void mdl_reserve_exit(void);
 /* mdl_newer.c: release the ranges of MmSecureVirtualMemory left at unload. */
 void mdl_secure_exit(void);
 
+/* mdl_contig.c */
+bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache);
+
 /* mdl_io.c */
 void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);
-MEMORY_CACHING_TYPE mdl_map_cache(struct mdl_ext *ext, MEMORY_CACHING_TYPE asked);
+MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
+				  MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(ULONG priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
 void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot);

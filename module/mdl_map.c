@@ -127,23 +127,78 @@ static void *mdl_ioremap_mdl(PMDL mdl, ULONG count, MEMORY_CACHING_TYPE cache,
 			   (SIZE_T)count << PAGE_SHIFT, cache);
 }
 
+/* The memory type a cache type gives a page: cached, uncached or WC. */
+static MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache)
+{
+	switch (cache) {
+	case MmHardwareCoherentCached:
+		return MmCached;
+	case MmNonCachedUnordered:
+		return MmNonCached;
+	case MmUSWCCached:
+		return MmWriteCombined;
+	default:
+		return cache;
+	}
+}
+
+/*
+ * The memory type of one RAM page: write-back unless PAT recorded another;
+ * then the type mdl.ko gave it (contiguous and non-cached memory), else the
+ * type asked for if that is not cached (the page's exact type is unknown:
+ * its other mappings are uncached), else none (MmNotMapped).
+ */
+static MEMORY_CACHING_TYPE mdl_pfn_cache(PFN_NUMBER pfn, MEMORY_CACHING_TYPE asked)
+{
+	MEMORY_CACHING_TYPE type;
+
+	if (!mdl_pfn_uncached(pfn))
+		return MmCached;
+	if (mdl_contig_cache_of(pfn, &type))
+		return mdl_cache_class(type);
+	return asked == MmCached ? MmNotMapped : asked;
+}
+
 /**
  * mdl_map_cache() - the cache type a mapping of an MDL really gets
- * @ext: the MDL's state, or NULL
+ * @mdl: the MDL
+ * @ext: its state, or NULL
  * @asked: the cache type the caller asked for
  *
- * Pages from MmAllocatePagesForMdlEx carry the memory type they were
- * allocated with in the kernel's own mapping; x86 forbids a second mapping
- * of a page with another type, so every mapping of them uses that type.
+ * A page has one memory type in every mapping (x86 PAT forbids two), and
+ * the type a page already has wins over the one asked for, as on Windows:
+ * pages from MmAllocatePagesForMdlEx carry the type they were allocated
+ * with, and every RAM page the type PAT recorded for it (contiguous and
+ * non-cached memory, or pages another driver made uncached). Device memory
+ * takes the type asked for: the ioremap family and remap_pfn_range()
+ * reserve it and refuse a conflicting one.
  *
- * Return: the cache type to map with (an invalid @asked stays invalid).
+ * Context: may sleep.
+ * Return: the cache type to map with; MmNotMapped when the pages have
+ * different types, or an uncached type the mapping cannot know and a cached
+ * mapping was asked for (an invalid @asked stays invalid).
  */
-MEMORY_CACHING_TYPE mdl_map_cache(struct mdl_ext *ext, MEMORY_CACHING_TYPE asked)
+MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
+				  MEMORY_CACHING_TYPE asked)
 {
-	if (ext && ext->hold == MDL_HOLD_ALLOCATED &&
-	    asked >= MmNonCached && asked < MmMaximumCacheType)
+	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
+	MEMORY_CACHING_TYPE type = MmMaximumCacheType, t;
+	ULONG i, n = mdl_page_count(mdl);
+
+	if (asked < MmNonCached || asked >= MmMaximumCacheType)
+		return asked;
+	if (ext && ext->hold == MDL_HOLD_ALLOCATED)
 		return ext->cache;
-	return asked;
+	asked = mdl_cache_class(asked);
+	if (mdl->MdlFlags & MDL_IO_SPACE)
+		return asked;
+	for (i = 0; i < n; i++) {
+		t = mdl_pfn_cache(pfns[i], asked);
+		if (type != MmMaximumCacheType && t != type)
+			return MmNotMapped;
+		type = t;
+	}
+	return type == MmMaximumCacheType ? asked : type;
 }
 
 static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
@@ -161,9 +216,11 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 		mdl_refuse("MDL %p is already mapped to system space", mdl);
 		return NULL;
 	}
-	cache = mdl_map_cache(ext, cache);
-	if (mdl_cache_prot(cache, &prot))
+	cache = mdl_map_cache(mdl, ext, cache);
+	if (mdl_cache_prot(cache, &prot)) {
+		mdl_refuse("the pages of MDL %p have no single memory type to map with", mdl);
 		return NULL;
+	}
 	ext = mdl_ext_get(mdl);
 	if (!ext)
 		return NULL;

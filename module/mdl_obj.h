@@ -225,6 +225,7 @@ void mdl_obj_add(struct mdl_obj *obj, PMDL mdl);
 void mdl_obj_link(struct mdl_obj *obj);
 int mdl_obj_charge(struct mdl_obj *obj, u64 npages);
 int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
+int mdl_obj_cache(struct mdl_obj *obj, MEMORY_CACHING_TYPE *cache);
 int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma);
 
 /* mdl_dmabuf.c: the dma-buf exporter, where the kernel has dma-buf. */

@@ -461,7 +461,7 @@ PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
 		mdl_refuse("MDL %p is not locked", mdl);
 		return NULL;
 	}
-	cache = mdl_map_cache(ext, cache);
+	cache = mdl_map_cache(mdl, ext, cache);
 	if (!current->mm || mdl_cache_prot(cache, &prot)) {
 		mdl_refuse("no process to map MDL %p into, or bad cache type %d",
 			   mdl, cache);

@@ -19,26 +19,33 @@ struct kind {
 	uint32_t mdl_kind;
 	uint64_t feature;
 	size_t pages;
+	int lock_errno;		/* of a lock over a mapping of the pages */
 };
 
+/*
+ * Only mdl's own cached pages are mapped so that get_user_pages() can pin
+ * them through the mapping; every other mapping is a PFN mapping, which a
+ * lock refuses with EFAULT (a lock of uncached pages would map them cached).
+ */
 static const struct kind kinds[] = {
-	{ "pages", 0, MDL_CACHE_CACHED, MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 5 },
+	{ "pages", 0, MDL_CACHE_CACHED, MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 5, 0 },
 	{ "contiguous pages", MDL_ALLOC_CONTIGUOUS, MDL_CACHE_CACHED,
-	  MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 8 },
+	  MDL_KIND_PAGES, MDL_FEATURE_ALLOC_PAGES, 8, 0 },
 	{ "non-paged memory", MDL_ALLOC_NONPAGED, MDL_CACHE_CACHED,
-	  MDL_KIND_NONPAGED, MDL_FEATURE_NONPAGED, 3 },
+	  MDL_KIND_NONPAGED, MDL_FEATURE_NONPAGED, 3, EFAULT },
 	{ "write-combined pages", 0, MDL_CACHE_WRITECOMBINED, MDL_KIND_PAGES,
-	  MDL_FEATURE_ALLOC_PAGES, 2 },
+	  MDL_FEATURE_ALLOC_PAGES, 2, EFAULT },
 	{ "non-cached pages", 0, MDL_CACHE_NONCACHED, MDL_KIND_PAGES,
-	  MDL_FEATURE_ALLOC_PAGES, 2 },
+	  MDL_FEATURE_ALLOC_PAGES, 2, EFAULT },
 };
 
-enum kcheck { K_FACTS, K_TWO_PROCS, K_PFNS, K_COUNT };
+enum kcheck { K_FACTS, K_TWO_PROCS, K_PFNS, K_LOCK, K_COUNT };
 
 static const char *const kcheck_names[K_COUNT] = {
 	[K_FACTS] = "facts (start_va for root only), zero-filled",
 	[K_TWO_PROCS] = "mapped by two processes, writes seen both ways",
 	[K_PFNS] = "GET_PFNS equals pagemap of the mapping",
+	[K_LOCK] = "a lock over its mapping: cached pages only, same pages",
 };
 
 static int alloc_kind(const struct kind *k)
@@ -135,6 +142,34 @@ static int k_pfns(const struct kind *k, int fd)
 	return T_PASS;
 }
 
+static int k_lock(const struct kind *k, int fd)
+{
+	size_t map_len, len = k->pages * t_env.page;
+	uint8_t *data = t_map_data(fd, PROT_READ | PROT_WRITE, &map_len);
+	int lock;
+
+	T_FAIL_IF(!data, "mmap: %s", strerror(errno));
+	t_fill(data, len, 23);
+	lock = mdl_lock_user(t_env.dev, data, len, MDL_LOCK_WRITE);
+	if (k->lock_errno) {
+		CHECK_ERR(lock, k->lock_errno);
+		return T_PASS;
+	}
+	CHECK_OK(lock);
+	CHECK_STEP(t_check_view(lock, data, len));
+	if (t_env.root) {
+		uint64_t a, b;
+		size_t i;
+
+		for (i = 0; i < k->pages; i++) {
+			CHECK_OK(mdl_get_pfns(fd, i, 1, &a));
+			CHECK_OK(mdl_get_pfns(lock, i, 1, &b));
+			CHECK_EQ(a, b);
+		}
+	}
+	return T_PASS;
+}
+
 static int run_kind(const struct t_case *tc)
 {
 	size_t idx = (uintptr_t)tc->arg;
@@ -150,6 +185,8 @@ static int run_kind(const struct t_case *tc)
 		return k_facts(k, fd);
 	case K_TWO_PROCS:
 		return k_two_procs(k, fd);
+	case K_LOCK:
+		return k_lock(k, fd);
 	default:
 		return k_pfns(k, fd);
 	}
