@@ -208,7 +208,7 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 
 	if (!mdl || !mdl_is_mappable(mdl, ext) ||
 	    (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va) ||
-	    mdl_cache_prot(mdl_map_cache(ext, CacheType), &prot))
+	    mdl_cache_prot(mdl_map_cache(mdl, ext, CacheType), &prot))
 		goto refuse;
 	sl = kzalloc(sizeof(*sl), GFP_KERNEL);
 	ext = sl ? mdl_ext_get(mdl) : NULL;
