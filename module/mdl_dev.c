@@ -282,8 +282,10 @@ static struct mdl_obj *mdl_obj_alloc_pages(u64 length, u32 flags, u32 cache)
 		return ERR_PTR(-ENOMEM);
 	obj->access = MDL_ACCESS_READ | MDL_ACCESS_WRITE;
 	obj->cache = cache;
-	ret = -ENOMEM;
-	if (obj->npages <= totalram_pages())
+	ret = mdl_obj_charge_uncached(obj);
+	if (!ret && obj->npages > totalram_pages())
+		ret = -ENOMEM;
+	if (!ret)
 		ret = mdl_obj_charge(obj, obj->npages);
 	if (!ret)
 		ret = mdl_alloc_build(obj, flags);

@@ -39,6 +39,18 @@
 /* Bytes copied by read/write between two checks for signals. */
 #define MDL_RW_CHUNK	SZ_1M
 
+/*
+ * Each non-cached or write-combined page splits the kernel's direct map
+ * down to 4 KiB pages where it lies: callers without CAP_SYS_RAWIO share a
+ * bound on how many such pages they hold.
+ */
+static unsigned int uncached_max_pages = 4096;
+module_param(uncached_max_pages, uint, 0644);
+MODULE_PARM_DESC(uncached_max_pages,
+		 "Non-cached and write-combined pages that /dev/mdl callers without CAP_SYS_RAWIO hold at most, together (default 4096)");
+
+static atomic64_t mdl_uncached_pages = ATOMIC64_INIT(0);
+
 /* ------------------------------------------------------------------ */
 /* Object life.                                                       */
 /* ------------------------------------------------------------------ */
@@ -178,6 +190,7 @@ static void mdl_obj_destroy(struct mdl_obj *obj)
 	for (i = obj->nmdls; i-- > 0;)
 		mdl_obj_free_mdl(obj, obj->mdls[i]);
 	vfree(obj->vbuf);
+	atomic64_sub(obj->uncached, &mdl_uncached_pages);
 	mdl_obj_uncharge(obj);
 	mutex_destroy(&obj->map_lock);
 	kfree(obj);
@@ -256,6 +269,32 @@ int mdl_obj_charge(struct mdl_obj *obj, u64 npages)
 	mmgrab(mm);
 	obj->mm = mm;
 	obj->charged = npages;
+	return 0;
+}
+
+/**
+ * mdl_obj_charge_uncached() - count an object's non-cached pages
+ * @obj: the object, its cache type and page count set
+ *
+ * Cached objects and callers with CAP_SYS_RAWIO are not counted. The
+ * others together hold at most uncached_max_pages (module parameter)
+ * non-cached or write-combined pages; the object gives its pages back to
+ * that bound when it is destroyed.
+ *
+ * Context: process context.
+ * Return: 0, or -EPERM over the bound (nothing counted).
+ */
+int mdl_obj_charge_uncached(struct mdl_obj *obj)
+{
+	if (obj->cache == MDL_CACHE_CACHED ||
+	    ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO))
+		return 0;
+	if (atomic64_add_return(obj->npages, &mdl_uncached_pages) >
+	    READ_ONCE(uncached_max_pages)) {
+		atomic64_sub(obj->npages, &mdl_uncached_pages);
+		return -EPERM;
+	}
+	obj->uncached = obj->npages;
 	return 0;
 }
 

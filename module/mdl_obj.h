@@ -75,6 +75,7 @@
  *        or NULL (nothing charged, or a caller with CAP_IPC_LOCK)
  * @mm: address space whose pinned_vm counts @charged pages, or NULL
  * @charged: pages charged by mdl_obj_charge()
+ * @uncached: pages counted against uncached_max_pages (mdl_obj_charge_uncached())
  * @vbuf: MDL_KIND_NONPAGED: the vmalloc buffer the MDLs describe
  * @linked: complete and counted in the statistics (mdl_obj_link())
  * @map_lock: serialises system mappings of the MDLs (see above)
@@ -93,6 +94,7 @@ struct mdl_obj {
 	struct user_struct *user;
 	struct mm_struct *mm;
 	u64 charged;
+	u64 uncached;
 	void *vbuf;
 	bool linked;
 	struct mutex map_lock;	/* system mappings of @mdls */
@@ -224,6 +226,7 @@ void mdl_obj_put(struct mdl_obj *obj);
 void mdl_obj_add(struct mdl_obj *obj, PMDL mdl);
 void mdl_obj_link(struct mdl_obj *obj);
 int mdl_obj_charge(struct mdl_obj *obj, u64 npages);
+int mdl_obj_charge_uncached(struct mdl_obj *obj);
 int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
 int mdl_obj_cache(struct mdl_obj *obj, MEMORY_CACHING_TYPE *cache);
 int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma);

@@ -127,7 +127,10 @@ struct mdl_lock_user {
  * @fd: out: the new MDL fd
  *
  * The pages are zeroed, writable, and freed when the last fd and mapping
- * go; they are charged to RLIMIT_MEMLOCK like locked pages.
+ * go; they are charged to RLIMIT_MEMLOCK like locked pages. Non-cached and
+ * write-combined pages of callers without CAP_SYS_RAWIO also count against
+ * a bound shared by all of them (module parameter uncached_max_pages,
+ * default 4096): EPERM past it.
  */
 struct mdl_alloc_pages {
 	__u32 size;

@@ -208,3 +208,54 @@ static void kpages_get(size_t i, struct t_case *tc)
 }
 
 const struct t_suite suite_kpages = { "kpages", kpages_count, kpages_get };
+
+/* mdl's bound on the non-cached pages of unprivileged callers. */
+static int uncached_bound(unsigned long *pages)
+{
+	FILE *f = fopen("/sys/module/mdl/parameters/uncached_max_pages", "r");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%lu", pages);
+	fclose(f);
+	return n == 1 ? 0 : -EINVAL;
+}
+
+/* Unprivileged: one page past the bound is refused, a small one is not. */
+static int uc_bound_user(const struct t_case *tc)
+{
+	unsigned long bound;
+
+	(void)tc;
+	CHECK_OK(uncached_bound(&bound));
+	CHECK_ERR(mdl_alloc_pages(t_env.dev, (bound + 1) * t_env.page, 0,
+				  MDL_CACHE_NONCACHED), EPERM);
+	CHECK_ERR(mdl_alloc_pages(t_env.dev, (bound + 1) * t_env.page, 0,
+				  MDL_CACHE_WRITECOMBINED), EPERM);
+	CHECK_OK(mdl_alloc_pages(t_env.dev, 2 * t_env.page, 0, MDL_CACHE_NONCACHED));
+	/* Cached pages are not bounded by it (RLIMIT_MEMLOCK is the limit). */
+	CHECK_OK(mdl_alloc_pages(t_env.dev, 2 * t_env.page, 0, MDL_CACHE_CACHED));
+	return T_PASS;
+}
+
+/* CAP_SYS_RAWIO is not bound. */
+static int uc_bound_root(const struct t_case *tc)
+{
+	unsigned long bound;
+
+	(void)tc;
+	CHECK_OK(uncached_bound(&bound));
+	CHECK_OK(mdl_alloc_pages(t_env.dev, (bound + 1) * t_env.page, 0,
+				 MDL_CACHE_WRITECOMBINED));
+	return T_PASS;
+}
+
+static const struct t_case uncached_cases[] = {
+	{ "uncached bound: unprivileged non-cached or write-combined past uncached_max_pages -> EPERM",
+	  uc_bound_user, NULL, T_DROP },
+	{ "uncached bound: CAP_SYS_RAWIO allocates past uncached_max_pages",
+	  uc_bound_root, NULL, T_ROOT },
+};
+
+T_SUITE_ARRAY(suite_uncached, uncached_cases);

@@ -53,6 +53,7 @@ static const struct t_suite *const suites[] = {
 	&suite_lock,
 	&suite_share,
 	&suite_kpages,
+	&suite_uncached,
 	&suite_partial_parts,
 	&suite_partial,
 	&suite_chain,

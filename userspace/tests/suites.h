@@ -13,6 +13,7 @@ extern const struct t_suite suite_lock_layouts;	/* lock.c */
 extern const struct t_suite suite_lock;		/* lock.c */
 extern const struct t_suite suite_share;	/* share.c */
 extern const struct t_suite suite_kpages;	/* kpages.c */
+extern const struct t_suite suite_uncached;	/* kpages.c */
 extern const struct t_suite suite_partial_parts;	/* partial.c */
 extern const struct t_suite suite_partial;	/* partial.c */
 extern const struct t_suite suite_chain;	/* chain.c */
