@@ -150,7 +150,9 @@ MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 				  MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(ULONG priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
-void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot);
+void *mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
+		    ULONG priority, pgprot_t prot, bool *iomem);
+void mdl_unmap_pages(void *va, bool iomem);
 void mdl_unmap_system(struct mdl_ext *ext);
 
 /* mdl_user.c: user-space mappings. */

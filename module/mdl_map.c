@@ -70,7 +70,7 @@ bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext)
  *
  * Return: the page-aligned mapping, or NULL.
  */
-void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot)
+static void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	struct page **pages;
@@ -160,6 +160,45 @@ static MEMORY_CACHING_TYPE mdl_pfn_cache(PFN_NUMBER pfn, MEMORY_CACHING_TYPE ask
 }
 
 /**
+ * mdl_map_pages() - map the pages of an MDL into system space
+ * @mdl: the MDL
+ * @npages: number of entries to map
+ * @cache: the cache type, as mdl_map_cache() gives it
+ * @priority: the MM_PAGE_PRIORITY flags (MdlMappingNoWrite)
+ * @prot: protection with @cache applied (vmap and vmap_pfn)
+ * @iomem: out: the mapping is an ioremap (release with mdl_unmap_pages())
+ *
+ * Device memory of one physical run goes through the ioremap family, RAM
+ * through vmap(), device memory of several runs through vmap_pfn().
+ *
+ * Context: may sleep.
+ * Return: the page-aligned mapping, or NULL.
+ */
+void *mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
+		    ULONG priority, pgprot_t prot, bool *iomem)
+{
+	void *va = mdl_ioremap_mdl(mdl, npages, cache, priority);
+
+	*iomem = !!va;
+	if (!va && !mdl_io_run(mdl, npages))
+		va = mdl_vmap_pfns(mdl, npages, prot);
+	return va;
+}
+
+/**
+ * mdl_unmap_pages() - release a mapping of mdl_map_pages()
+ * @va: the page-aligned mapping
+ * @iomem: what mdl_map_pages() said of it
+ */
+void mdl_unmap_pages(void *va, bool iomem)
+{
+	if (iomem)
+		iounmap((void __iomem __force *)va);
+	else
+		vunmap(va);
+}
+
+/**
  * mdl_map_cache() - the cache type a mapping of an MDL really gets
  * @mdl: the MDL
  * @ext: its state, or NULL
@@ -224,10 +263,7 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 	ext = mdl_ext_get(mdl);
 	if (!ext)
 		return NULL;
-	va = mdl_ioremap_mdl(mdl, npages, cache, priority);
-	ext->sys_iomem = !!va;
-	if (!va && !mdl_io_run(mdl, npages))
-		va = mdl_vmap_pfns(mdl, npages, prot);
+	va = mdl_map_pages(mdl, npages, cache, priority, prot, &ext->sys_iomem);
 	if (!va) {
 		mdl_ext_release_if_idle(ext);
 		return NULL;
@@ -260,10 +296,8 @@ void mdl_unmap_system(struct mdl_ext *ext)
 	}
 	if (ext->sys_reserved)
 		mdl_reserve_unmap(ext);
-	else if (ext->sys_iomem)
-		iounmap((void __iomem __force *)ext->sys_va);
 	else
-		vunmap(ext->sys_va);
+		mdl_unmap_pages(ext->sys_va, ext->sys_iomem);
 	ext->sys_va = NULL;
 	ext->sys_iomem = false;
 	ext->sys_pages = 0;

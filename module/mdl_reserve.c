@@ -201,14 +201,17 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 	struct mdl_ext *ext = mdl ? mdl_ext_find(mdl) : NULL;
 	ULONG npages = mdl ? mdl_page_count(mdl) : 0;
 	pgprot_t prot = PAGE_KERNEL;
+	MEMORY_CACHING_TYPE cache;
 	struct mdl_resv_slot *sl;
 	struct mdl_resv *r;
 	ULONG first = 0;
 	void *va;
 
 	if (!mdl || !mdl_is_mappable(mdl, ext) ||
-	    (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va) ||
-	    mdl_cache_prot(mdl_map_cache(mdl, ext, CacheType), &prot))
+	    (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va))
+		goto refuse;
+	cache = mdl_map_cache(mdl, ext, CacheType);
+	if (mdl_cache_prot(cache, &prot))
 		goto refuse;
 	sl = kzalloc(sizeof(*sl), GFP_KERNEL);
 	ext = sl ? mdl_ext_get(mdl) : NULL;
@@ -224,7 +227,7 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 		kfree(sl);
 		goto refuse;
 	}
-	va = mdl_vmap_pfns(mdl, npages, prot);
+	va = mdl_map_pages(mdl, npages, cache, 0, prot, &ext->sys_iomem);
 	if (!va) {
 		mutex_unlock(&mdl_resv_lock);
 		mdl_ext_release_if_idle(ext);
@@ -289,7 +292,7 @@ void mdl_reserve_unmap(struct mdl_ext *ext)
 		list_del(&sl->node);
 	mutex_unlock(&mdl_resv_lock);
 	kfree(sl);
-	vunmap(ext->sys_va);
+	mdl_unmap_pages(ext->sys_va, ext->sys_iomem);
 	ext->sys_reserved = false;
 }
 
