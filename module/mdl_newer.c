@@ -406,7 +406,7 @@ BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList)
 	if (!mdl || (mdl->MdlFlags & MDL_IO_SPACE) ||
 	    !mdl_is_mappable(mdl, mdl_ext_find(mdl)))
 		return FALSE;
-	cache = mdl_map_cache(mdl_ext_find(mdl), MmCached);
+	cache = mdl_map_cache(mdl, mdl_ext_find(mdl), MmCached);
 	return cache == MmCached || cache == MmHardwareCoherentCached;
 }
 EXPORT_SYMBOL_GPL(MmAreMdlPagesCached);
