@@ -12,11 +12,14 @@ banner() {
 	printf '\n##### %s #####\n\n' "$*"
 }
 
+# The demo needs one Debian kernel and one UML kernel of the list.
+export MDL_KERNELS=${MDL_KERNELS:-bookworm-6.12 uml-6.12}
+
 main() {
 	banner "1/3 set-up"
 	"$MDL_ROOT/scripts/setup.sh"
 	banner "2/3 mdl.ko in Debian's 6.12 kernel under QEMU"
-	"$MDL_ROOT/scripts/vmtest.sh" --demo linux-image-6.12-amd64
+	"$MDL_ROOT/scripts/vmtest.sh" --demo bookworm-6.12
 	banner "3/3 KUnit suites under User-Mode Linux (KASAN + lockdep)"
 	"$MDL_ROOT/scripts/uml-kunit.sh"
 }

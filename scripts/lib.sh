@@ -4,10 +4,16 @@
 # Shared helpers for mdl's build and test scripts: paths, cache, kernel
 # version resolution, source staging, logging.  Sourced, never executed.
 #
+# The kernels: scripts/kernels.list (one line per kernel, its suite, flavour
+# and meta packages; versions resolved at run time).
+#
 # Cache layout ($MDL_CACHE, default ~/.cache/mdl, outside the clone):
-#   src/<debver>/linux-source-6.12/  extracted linux-source-6.12 (+ .mdl-ok)
+#   chroot/<suite>/                  mmdebstrap chroot of a suite other than
+#                                    the host's: its gcc, headers, dkms (+ .mdl-ok)
+#   src/<debver>/linux-source-X.Y/   extracted linux-source-X.Y (+ .mdl-ok)
 #   images/<kver>/                   dpkg-deb -x of linux-image-<kver>
 #   uml/<debver>-<cfghash>/          UML kernel build tree (+ .mdl-ok)
+#   uml-<suite>/<debver>-<cfghash>/  the same, from another suite's source
 # Per-clone work area ($MDL_BUILD, default <repo>/.build, git-ignored):
 #   stage/<target>/                  staged module sources, one per kernel
 #   results/<stage>/                 logs of the last run of each stage
@@ -18,10 +24,13 @@ MDL_BUILD=${MDL_BUILD:-$MDL_ROOT/.build}
 MDL_RESULTS=${MDL_RESULTS:-$MDL_BUILD/results}
 MDL_JOBS=${MDL_JOBS:-$(nproc)}
 
-# Meta packages naming the two Debian kernels the project is tested on.
-MDL_IMAGE_METAS=(linux-image-amd64 linux-image-6.12-amd64)
-MDL_HEADER_METAS=(linux-headers-amd64 linux-headers-6.12-amd64)
-MDL_SOURCE_PKG=linux-source-6.12
+MDL_KERNELS_LIST=$MDL_ROOT/scripts/kernels.list
+# MDL_KERNELS="NAME..." (names of kernels.list) restricts a run to those rows.
+MDL_KERNELS=${MDL_KERNELS:-}
+# Packages of every chroot: the toolchain of an out-of-tree module build
+# (W=1 of an out-of-tree build runs the perl kernel-doc up to 6.12), sparse,
+# DKMS.
+MDL_CHROOT_PACKAGES=(make gcc kmod perl sparse dkms)
 
 # Files a module build needs (and all a DKMS source tree contains).
 MDL_DKMS_FILES=(Kbuild Makefile dkms.conf module uapi)
@@ -76,17 +85,137 @@ path_safe() {
 	printf '%s\n' "${1//[~:]/_}"
 }
 
-# kver_of_meta META: ABI version a linux-{image,headers} meta package points at.
+# host_suite: the codename of the Debian release this machine runs.
+host_suite() {
+	sed -n 's/^VERSION_CODENAME=//p' /etc/os-release
+}
+
+# matrix [KIND]: the rows of kernels.list ("KIND NAME SUITE ..."), comments
+# and blank lines dropped, of one KIND (deb, uml) if given, restricted to
+# $MDL_KERNELS if set.
+matrix() {
+	sed -e 's/#.*//' -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//' -e '/^$/d' \
+		"$MDL_KERNELS_LIST" |
+		awk -v kind="${1:-}" -v only=" $MDL_KERNELS " \
+			'(kind == "" || $1 == kind) && (only == "  " || index(only, " " $2 " "))'
+}
+
+# chroot_suites: the suites of kernels.list other than the host's, in order.
+chroot_suites() {
+	local host
+	host=$(host_suite)
+	matrix | awk -v host="$host" '$3 != host && !seen[$3]++ { print $3 }'
+}
+
+is_host_suite() {
+	[[ $1 == "$(host_suite)" ]]
+}
+
+chroot_dir() {
+	printf '%s\n' "$MDL_CACHE/chroot/$1"
+}
+
+# suite_root SUITE: where SUITE's files are seen from the host ("" for the
+# host's own suite).
+suite_root() {
+	is_host_suite "$1" && return 0
+	chroot_dir "$1"
+}
+
+# in_suite SUITE CMD...: run CMD with SUITE's toolchain and package index:
+# directly for the host's suite, otherwise in its chroot, in a private mount
+# namespace with /proc (objtool reads it) and $MDL_BUILD at its own path.
+in_suite() {
+	local suite=$1 root
+	shift
+	if is_host_suite "$suite"; then
+		"$@"
+		return
+	fi
+	root=$(chroot_dir "$suite")
+	[[ -f $root/.mdl-ok ]] || die "no chroot of $suite in $root; run scripts/setup.sh"
+	mkdir -p "$MDL_BUILD" "$root$MDL_BUILD"
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	unshare --mount --propagation private -- /bin/sh -c '
+		root=$1 build=$2
+		shift 2
+		mount -t proc proc "$root/proc" &&
+			mount --bind "$build" "$root$build" &&
+			exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+				HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+	' sh "$root" "$MDL_BUILD" "$@"
+}
+
+# kver_of_meta META [SUITE]: ABI version a linux-{image,headers} meta package
+# points at in SUITE's package index (default: the host's).
 kver_of_meta() {
-	local kver
-	kver=$(apt-cache depends "$1" 2>/dev/null |
+	local kver suite=${2:-$(host_suite)}
+	kver=$(in_suite "$suite" apt-cache depends "$1" 2>/dev/null |
 		sed -n 's/^ *Depends: linux-\(image\|headers\)-\([0-9].*\)$/\2/p' |
 		head -n 1)
-	[[ -n $kver ]] || die "cannot resolve the kernel version of $1 (apt-get update?)"
+	[[ -n $kver ]] || die "cannot resolve the kernel version of $1 in $suite (run scripts/setup.sh)"
 	printf '%s\n' "$kver"
 }
 
-# debian_kvers: the ABI versions of the tested Debian kernels, one per line.
+# matrix_kernels: "NAME SUITE KVER HEADERS-META" for every Debian kernel of
+# the list, each resolved in its suite's package index.
+matrix_kernels() {
+	local kind name suite flavour hmeta imeta kver
+	while read -r kind name suite flavour hmeta imeta; do
+		[[ $kind == deb && -n $imeta ]] || die "bad line in $MDL_KERNELS_LIST: $kind $name"
+		kver=$(kver_of_meta "$imeta" "$suite")
+		[[ $kver == *-"$flavour" ]] ||
+			die "$imeta of $suite resolves to $kver, not an $flavour kernel"
+		printf '%s %s %s %s\n' "$name" "$suite" "$kver" "$hmeta"
+	done < <(matrix deb)
+}
+
+# load_kernels: resolve the list into the arrays MDL_K_NAME, MDL_K_SUITE,
+# MDL_K_KVER, MDL_K_HMETA (one element per kernel); dies if one cannot be
+# resolved.
+load_kernels() {
+	local rows row n
+	mapfile -t rows < <(matrix_kernels)
+	n=$(matrix deb | wc -l)
+	((n > 0)) || die "no kernel of $MDL_KERNELS_LIST selected (MDL_KERNELS=$MDL_KERNELS)"
+	((${#rows[@]} == n)) || die "could not resolve every kernel of $MDL_KERNELS_LIST"
+	MDL_K_NAME=()
+	MDL_K_SUITE=()
+	MDL_K_KVER=()
+	MDL_K_HMETA=()
+	for row in "${rows[@]}"; do
+		read -r -a f <<<"$row"
+		MDL_K_NAME+=("${f[0]}")
+		MDL_K_SUITE+=("${f[1]}")
+		MDL_K_KVER+=("${f[2]}")
+		MDL_K_HMETA+=("${f[3]}")
+	done
+}
+
+# The host suite's kernel source (the first uml row of the host's suite):
+# the UML kernel, checkpatch.pl and kernel-doc come from it.
+MDL_SOURCE_PKG=$(MDL_KERNELS='' matrix uml | awk -v host="$(host_suite)" '$3 == host { print $4; exit }')
+
+# matrix_table: kernels.list as the Markdown table README.md shows.
+matrix_table() {
+	printf '| kernel | suite | flavour | headers (meta) | image (meta) | compiler | stages |\n'
+	printf '|---|---|---|---|---|---|---|\n'
+	MDL_KERNELS='' matrix | awk -v host="$(host_suite)" '
+		{ cc = ($3 == host) ? "host" : "suite (chroot)" }
+		$1 == "deb" {
+			printf "| %s | %s | %s | `%s` | `%s` | %s | lint, vmtest, dkms-check |\n",
+				$2, $3, $4, $5, $6, cc
+		}
+		$1 == "uml" {
+			printf "| %s | %s | um | | built from `%s` | host | lint, kunit |\n",
+				$2, $3, $4
+		}'
+}
+
+# Image metas of the host suite's kernels (make bench boots those).
+mapfile -t MDL_IMAGE_METAS < <(matrix deb | awk -v host="$(host_suite)" '$3 == host { print $6 }')
+
+# debian_kvers: the ABI versions of the host suite's kernels, one per line.
 debian_kvers() {
 	local meta
 	for meta in "${MDL_IMAGE_METAS[@]}"; do
@@ -94,31 +223,48 @@ debian_kvers() {
 	done
 }
 
-# kdir_for KVER: headers tree of a Debian kernel.
+# kdir_for KVER [SUITE]: headers tree of a Debian kernel (the path inside
+# SUITE's chroot, where its builds run).
 kdir_for() {
-	local kdir=/usr/src/linux-headers-$1
-	[[ -f $kdir/Makefile ]] || die "headers for $1 not installed ($kdir); run scripts/setup.sh"
+	local kdir=/usr/src/linux-headers-$1 root
+	root=$(suite_root "${2:-$(host_suite)}")
+	[[ -f $root$kdir/Makefile ]] ||
+		die "headers for $1 not installed ($root$kdir); run scripts/setup.sh"
 	printf '%s\n' "$kdir"
 }
 
+# pkg_version PKG [SUITE]: installed version of PKG (in SUITE's chroot).
 pkg_version() {
-	dpkg-query -W -f='${Version}' "$1" 2>/dev/null ||
-		die "package $1 not installed; run scripts/setup.sh"
+	# shellcheck disable=SC2016  # a dpkg-query format, not an expansion
+	in_suite "${2:-$(host_suite)}" dpkg-query -W -f='${Version}' "$1" 2>/dev/null ||
+		die "package $1 not installed${2:+ in the $2 chroot}; run scripts/setup.sh"
 }
 
-# kernel_src: path of the extracted linux-source-6.12 tree (extracts once).
+# source_pkg SRC SUITE: the linux-source-X.Y package SRC is or points at.
+source_pkg() {
+	local dep
+	dep=$(in_suite "$2" apt-cache depends "$1" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-source-[0-9][0-9.]*\)$/\1/p' | head -n 1)
+	printf '%s\n' "${dep:-$1}"
+}
+
+# kernel_src [SRC SUITE]: path of the extracted tree of the kernel source
+# package SRC (a linux-source-X.Y or the linux-source meta) installed in
+# SUITE (default: $MDL_SOURCE_PKG); extracts once.
 kernel_src() {
-	local ver dir tarball
-	ver=$(path_safe "$(pkg_version "$MDL_SOURCE_PKG")")
+	local suite=${2:-$(host_suite)} pkg ver dir tarball root
+	pkg=$(source_pkg "${1:-$MDL_SOURCE_PKG}" "$suite")
+	root=$(suite_root "$suite")
+	ver=$(path_safe "$(pkg_version "$pkg" "$suite")")
 	dir=$MDL_CACHE/src/$ver
 	[[ -f $dir/.mdl-ok ]] || cache_lock src
 	if [[ ! -f $dir/.mdl-ok ]]; then
-		tarball=$(dpkg -L "$MDL_SOURCE_PKG" | grep '\.tar\.xz$' | head -n 1)
-		[[ -f $tarball ]] || die "no source tarball in $MDL_SOURCE_PKG"
-		info "extracting $tarball into $dir" >&2
+		tarball=$(in_suite "$suite" dpkg -L "$pkg" | grep '\.tar\.xz$' | head -n 1)
+		[[ -f $root$tarball ]] || die "no source tarball in $pkg ($suite)"
+		info "extracting $root$tarball into $dir" >&2
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		tar -xf "$tarball" -C "$dir"
+		tar -xf "$root$tarball" -C "$dir"
 		touch "$dir/.mdl-ok"
 	fi
 	local tree=("$dir"/linux-source-*/)
@@ -126,26 +272,41 @@ kernel_src() {
 	printf '%s\n' "${tree[0]%/}"
 }
 
-# kernel_image KVER: path of the vmlinuz of a Debian kernel, downloaded and
-# unpacked (never installed) into the cache on first use.
+# kernel_image KVER [SUITE]: path of the vmlinuz of a Debian kernel of SUITE,
+# downloaded (apt-get download, in the suite's chroot) and unpacked (never
+# installed) into the cache on first use.  Where linux-image-KVER holds no
+# kernel (from 7.x it is split), the packages of that ABI it depends on are
+# unpacked too, the modules excepted (the guest needs none).
 kernel_image() {
-	local kver=$1 dir=$MDL_CACHE/images/$1 tmp deb
+	local kver=$1 suite=${2:-$(host_suite)} dir=$MDL_CACHE/images/$1 root tmp deb pkgs
 	[[ -f $dir/.mdl-ok ]] || cache_lock images
 	if [[ ! -f $dir/.mdl-ok ]]; then
-		info "downloading linux-image-$kver" >&2
-		tmp=$(mktemp -d)
-		(cd "$tmp" && apt-get download "linux-image-$kver" >/dev/null 2>&1) ||
-			(cd "$tmp" && apt-get download "linux-image-$kver-unsigned" >/dev/null) ||
-			die "apt-get download linux-image-$kver failed"
-		deb=("$tmp"/*.deb)
+		info "downloading linux-image-$kver ($suite)" >&2
+		root=$(suite_root "$suite")
+		mkdir -p "$root/tmp"
+		tmp=$(mktemp -d "$root/tmp/mdl-image.XXXXXX")
+		pkgs=$(in_suite "$suite" apt-cache depends "linux-image-$kver" 2>/dev/null |
+			sed -n "s/^ *Depends: \(linux-[a-z]*-$kver\)\$/\1/p" | grep -v '^linux-modules-' |
+			tr '\n' ' ' || true)
+		in_suite "$suite" sh -c "cd '${tmp#"$root"}' && { apt-get download 'linux-image-$kver' ||
+			apt-get download 'linux-image-$kver-unsigned'; } && for p in $pkgs; do
+			apt-get download \"\$p\" || exit 1; done" >/dev/null 2>&1 ||
+			{
+				rm -rf "$tmp"
+				die "apt-get download linux-image-$kver failed ($suite)"
+			}
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		dpkg-deb -x "${deb[0]}" "$dir"
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$dir"
+		done
 		rm -rf "$tmp"
 		touch "$dir/.mdl-ok"
 	fi
-	[[ -f $dir/boot/vmlinuz-$kver ]] || die "no vmlinuz-$kver in $dir"
-	printf '%s\n' "$dir/boot/vmlinuz-$kver"
+	for deb in "$dir/boot/vmlinuz-$kver" "$dir/usr/lib/modules/$kver/vmlinuz"; do
+		[[ -f $deb ]] && { printf '%s\n' "$deb"; return 0; }
+	done
+	die "no vmlinuz of $kver in $dir"
 }
 
 # stage_sources DEST [EXTRA...]: fresh copy of the module sources in DEST, so
@@ -162,12 +323,14 @@ stage_sources() {
 }
 
 # build_module KDIR STAGE LOG [MAKEARGS...]: build mdl.ko (and mdl_kunit.ko
-# if the kernel has KUnit) in a fresh stage of the sources.
+# if the kernel has KUnit) in a fresh stage of the sources, with the
+# toolchain of the suite $MDL_SUITE (default: the host's).
 build_module() {
 	local kdir=$1 stage=$2 log=$3
 	shift 3
 	stage_sources "$stage" kunit
-	run_logged "$log" make -C "$kdir" M="$stage" -j"$MDL_JOBS" "$@" modules
+	run_logged "$log" in_suite "${MDL_SUITE:-$(host_suite)}" \
+		make -C "$kdir" M="$stage" -j"$MDL_JOBS" "$@" modules
 	[[ -f $stage/mdl.ko ]] || die "mdl.ko not built in $stage"
 }
 
@@ -199,11 +362,25 @@ prune_builds() {
 # UML kernel for KUnit: cache key = linux-source version + kunitconfig hash.
 uml_kunitconfig() { printf '%s\n' "$MDL_ROOT/kunit/.kunitconfig"; }
 
+# uml_cache [SUITE]: the cache folder of the UML builds of SUITE's kernel
+# source (uml/ for the host's, uml-<suite>/ for another suite's), which is
+# also the name of its cache lock.
+uml_cache() {
+	local suite=${1:-$(host_suite)}
+	if is_host_suite "$suite"; then
+		printf 'uml\n'
+	else
+		printf 'uml-%s\n' "$suite"
+	fi
+}
+
+# uml_dir [SRC SUITE]: build directory of the UML kernel made from the
+# kernel source package SRC of SUITE (default: $MDL_SOURCE_PKG).
 uml_dir() {
-	local ver hash
-	ver=$(path_safe "$(pkg_version "$MDL_SOURCE_PKG")")
+	local suite=${2:-$(host_suite)} ver hash
+	ver=$(path_safe "$(pkg_version "$(source_pkg "${1:-$MDL_SOURCE_PKG}" "$suite")" "$suite")")
 	hash=$(sha256sum "$(uml_kunitconfig)" | cut -c1-12)
-	printf '%s\n' "$MDL_CACHE/uml/$ver-$hash"
+	printf '%s\n' "$MDL_CACHE/$(uml_cache "$suite")/$ver-$hash"
 }
 
 # check_config CONFIG FRAGMENT: every "CONFIG_X=y|m" line of FRAGMENT is in

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: W=1 + sparse builds for both Debian kernels and the UML kernel
-# (which has KUnit, so kunit/*.c are checked too), checkpatch --strict,
+# make lint: W=1 + sparse builds for every kernel of scripts/kernels.list
+# (Debian kernels with their suite's compiler and sparse; UML kernels, which
+# have KUnit, so kunit/*.c are checked too), checkpatch --strict,
 # kernel-doc -Wall, shellcheck of the pipeline's scripts.  Any warning, sparse
 # message, checkpatch ERROR / WARNING / CHECK or kernel-doc warning fails.
 set -euo pipefail
@@ -37,24 +38,36 @@ count() {
 }
 
 # lint_build NAME KDIR [ARGS...]: W=1 + sparse (all messages are errors) in a
-# staged copy.
+# staged copy, with the toolchain of the suite $MDL_SUITE.
 lint_build() {
 	local name=$1 kdir=$2 log stage ok=1
 	shift 2
 	log=$RES/build-$name.log
 	stage=$MDL_BUILD/stage/lint-$name
 	stage_sources "$stage" kunit
-	make -C "$kdir" M="$stage" -j"$MDL_JOBS" "$@" \
+	in_suite "${MDL_SUITE:-$(host_suite)}" make -C "$kdir" M="$stage" -j"$MDL_JOBS" "$@" \
 		W=1 C=2 CF=-Wsparse-error modules >"$log" 2>&1 || ok=0
-	grep -Ei 'warning:|error:|sparse:' "$log" >/dev/null && ok=0
+	# "C=2 specified, but sparse is not available": no sparse run at all.
+	grep -Ei 'warning:|error:|sparse:|not available or not up to date' "$log" >/dev/null && ok=0
 	info "W=1 + sparse build for $name: $( ((ok)) && echo clean || echo FAILED)"
 	count "$ok" "W=1 C=2 build for $name" "$( ((ok)) || echo "$log")"
 }
 
-# lint_build_uml: the UML kernel has KUnit, so this also covers kunit/*.c.
+# lint_build_uml: the UML kernels have KUnit, so this also covers kunit/*.c
+# (built with the host's toolchain, as the UML kernels are).
 lint_build_uml() {
+	local line uml
+	local -a row
 	"$MDL_ROOT/scripts/uml-kunit.sh" --build-only
-	lint_build uml "$(uml_dir)" ARCH=um
+	MDL_SUITE=$(host_suite)
+	while read -r line; do
+		read -r -a row <<<"$line"
+		if ! uml=$(uml_dir "${row[3]}" "${row[2]}"); then
+			count 0 "W=1 C=2 build for ${row[1]}: no UML kernel"
+			continue
+		fi
+		lint_build "${row[1]}" "$uml" ARCH=um
+	done < <(matrix uml)
 }
 
 # sources DIR...: C files and headers below DIRs (those that exist).
@@ -110,22 +123,43 @@ lint_shell() {
 	count "$ok" "shellcheck" "$( ((ok)) || echo "$log")"
 }
 
+# lint_readme_matrix: README.md's kernel table is the one kernels.list gives.
+lint_readme_matrix() {
+	local log=$RES/readme-kernels.log ok=1
+	diff -u <(sed -n '/^<!-- kernels.list:/,/^<!-- end of kernels.list -->/p' \
+		"$MDL_ROOT/README.md" | sed '1d;$d') <(matrix_table) >"$log" 2>&1 || ok=0
+	info "README.md kernel table matches scripts/kernels.list: $( ((ok)) && echo yes ||
+		echo "NO (update it: scripts/lint.sh --kernel-table)")"
+	count "$ok" "README.md kernel table" "$( ((ok)) || echo "$log")"
+}
+
 main() {
-	local src kver
+	local src i kdir
 	clone_lock lint
 	command -v sparse >/dev/null || die "sparse not installed; run scripts/setup.sh"
 	command -v shellcheck >/dev/null || die "shellcheck not installed; run scripts/setup.sh"
 	RES=$(results_dir lint)
-	src=$(kernel_src)
-	while IFS= read -r kver; do
-		lint_build "$kver" "$(kdir_for "$kver")"
-	done < <(debian_kvers)
+	src=$(kernel_src "$MDL_SOURCE_PKG" "$(host_suite)")
+	load_kernels
+	for i in "${!MDL_K_KVER[@]}"; do
+		MDL_SUITE=${MDL_K_SUITE[$i]}
+		if ! kdir=$(kdir_for "${MDL_K_KVER[$i]}" "$MDL_SUITE"); then
+			count 0 "W=1 C=2 build for ${MDL_K_KVER[$i]}: no headers"
+			continue
+		fi
+		lint_build "${MDL_K_KVER[$i]}" "$kdir"
+	done
 	lint_build_uml
 	lint_checkpatch "$src"
 	lint_kerneldoc "$src"
 	lint_shell
+	lint_readme_matrix
 	summary_line lint "$PASS" "$FAIL"
 	((FAIL == 0))
 }
 
+if [[ ${1:-} == --kernel-table ]]; then
+	matrix_table
+	exit 0
+fi
 main "$@"

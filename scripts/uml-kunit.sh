@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make kunit: run mdl_kunit.ko in a User-Mode Linux kernel with KUnit, KASAN
-# and lockdep.  The UML kernel is built once per (linux-source version,
-# kunit/.kunitconfig) and cached under $MDL_CACHE/uml/.
+# make kunit: run mdl_kunit.ko in User-Mode Linux kernels with KUnit, KASAN
+# and lockdep, one per "uml" line of scripts/kernels.list (each built from
+# its suite's linux-source).  A UML kernel is built once per (linux-source
+# version, kunit/.kunitconfig) and cached under $MDL_CACHE/uml/.  Prints one
+# "[kunit] NAME (VERSION): N passed, N failed" line per kernel, then the total.
 #
-# Usage: scripts/uml-kunit.sh [--build-only]
+# Usage: scripts/uml-kunit.sh [--build-only]   (MDL_KERNELS="NAME..." for some)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,13 +16,14 @@ MDL_STAGE=kunit
 UML_BOOT_TIMEOUT=${UML_BOOT_TIMEOUT:-300}
 UML_BUILD_TIMEOUT=${UML_BUILD_TIMEOUT:-3600}
 
-# uml_build: build (or reuse) the cached UML kernel; prints its directory.
+# uml_build SRC SUITE: build (or reuse) the cached UML kernel of the kernel
+# source package SRC of SUITE; prints its directory.
 uml_build() {
 	local src uml kconf log start
-	src=$(kernel_src)
-	uml=$(uml_dir)
+	src=$(kernel_src "$1" "$2")
+	uml=$(uml_dir "$1" "$2")
 	kconf=$(uml_kunitconfig)
-	cache_lock uml
+	cache_lock "$(uml_cache "$2")"
 	if [[ -f $uml/.mdl-ok && -x $uml/linux ]]; then
 		info "UML kernel cached: $uml" >&2
 		printf '%s\n' "$uml"
@@ -30,7 +33,7 @@ uml_build() {
 	# the last finished build: kbuild is incremental.
 	[[ -d $uml ]] || seed_build "$uml" UML
 	mkdir -p "$uml"
-	log=$MDL_CACHE/uml/$(basename "$uml").build.log
+	log=$uml.build.log
 	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
 	start=$SECONDS
 	# kunit.py changes directory: absolute paths only.
@@ -101,30 +104,76 @@ check_pins() {
 	[[ $acq == "$rel" ]]
 }
 
-main() {
-	local uml src stage res log parsed
-	uml=$(uml_build)
-	[[ ${1:-} == --build-only ]] && return 0
-	clone_lock kunit
-	src=$(kernel_src)
-	res=$(results_dir kunit)
-	stage=$MDL_BUILD/stage/uml
-	info "building mdl.ko + mdl_kunit.ko for UML"
-	build_module "$uml" "$stage" "$res/build.log" ARCH=um
-	[[ -f $stage/mdl_kunit.ko ]] || die "mdl_kunit.ko not built (CONFIG_KUNIT missing?)"
+# run_uml NAME SRC SUITE: build the modules for one UML kernel, boot it and
+# evaluate the run; adds to PASS / FAIL and SUMMARY.
+run_uml() {
+	local name=$1 uml src stage res log parsed ver p=$PASS f=$FAIL
+	res=$RES/$name
+	mkdir -p "$res"
+	stage=$MDL_BUILD/stage/uml-$name
+	if ! uml=$(uml_build "$2" "$3") || ! src=$(kernel_src "$2" "$3"); then
+		warn "$name: no UML kernel"
+		FAIL=$((FAIL + 1))
+		SUMMARY+=("$(summary_line "[kunit] $name" 0 1)")
+		return 0
+	fi
+	ver=$(basename "$src")
+	info "$name: building mdl.ko + mdl_kunit.ko for UML ($ver)"
+	if ! (build_module "$uml" "$stage" "$res/build.log" ARCH=um) ||
+		[[ ! -f $stage/mdl_kunit.ko ]]; then
+		warn "$name: mdl.ko + mdl_kunit.ko not built (log: $res/build.log)"
+		FAIL=$((FAIL + 1))
+		SUMMARY+=("$(summary_line "[kunit] $name (${ver#linux-source-})" 0 1)")
+		return 0
+	fi
 
 	log=$res/uml.log
 	parsed=$res/parsed.txt
-	info "booting UML (log: $log)"
+	info "$name: booting UML (log: $log)"
 	boot_uml "$uml" "$stage" "$log"
 	ktap_parse "$src" "$log" "$parsed"
 	grep -E '={5,} .* ={5,}|\[(FAILED|CRASHED|SKIPPED|ERROR)\]|Testing complete' "$parsed" |
 		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
-
-	evaluate "$log" "$parsed"
+	evaluate "$log" "$parsed" || true
+	SUMMARY+=("$(summary_line "[kunit] $name (${ver#linux-source-})" "$((PASS - p))" "$((FAIL - f))")")
 }
 
-# evaluate LOG PARSED: apply all checks, print the summary line, set exit code.
+main() {
+	local line
+	local -a row
+	mapfile -t UML_ROWS < <(matrix uml)
+	((${#UML_ROWS[@]} > 0)) || die "no uml kernel of scripts/kernels.list selected"
+	if [[ ${1:-} == --build-only ]]; then
+		for line in "${UML_ROWS[@]}"; do
+			read -r -a row <<<"$line"
+			(uml_build "${row[3]}" "${row[2]}" >/dev/null)
+		done
+		return 0
+	fi
+	clone_lock kunit
+	RES=$(results_dir kunit)
+	for line in "${UML_ROWS[@]}"; do
+		read -r -a row <<<"$line"
+		run_uml "${row[1]}" "${row[3]}" "${row[2]}"
+	done
+	printf '%s\n' "${SUMMARY[@]}"
+	if ((SKIPPED > 0)); then
+		printf 'kunit: %d passed, %d failed, %d skipped\n' "$PASS" "$FAIL" "$SKIPPED"
+	else
+		summary_line kunit "$PASS" "$FAIL"
+	fi
+	((FAIL == 0))
+}
+
+PASS=0
+FAIL=0
+SKIPPED=0
+SUMMARY=()
+RES=
+UML_ROWS=()
+
+# evaluate LOG PARSED: apply all checks to one kernel's run, add its counts
+# to PASS / FAIL / SKIPPED (a failed check counts as one failure).
 evaluate() {
 	local log=$1 parsed=$2 passed failed skipped bad=0
 	passed=$(kunit_count "$parsed" passed)
@@ -145,11 +194,9 @@ evaluate() {
 	grep -q 'Testing complete' "$parsed" || { warn "kunit.py parse found no complete run"; bad=1; }
 	((passed + failed + skipped > 0)) || { warn "no test cases ran"; bad=1; }
 	((bad == 0)) || info "full log: $log; parsed: $parsed"
-	if ((skipped > 0)); then
-		printf 'kunit: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
-	else
-		summary_line kunit "$passed" "$failed"
-	fi
+	PASS=$((PASS + passed))
+	FAIL=$((FAIL + failed + bad))
+	SKIPPED=$((SKIPPED + skipped))
 	((failed == 0 && bad == 0))
 }
 

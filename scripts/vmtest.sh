@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make vmtest: boot each Debian kernel in QEMU with mdl.ko, the extra modules
-# and the user-space tests in an initramfs; check the serial log.
+# make vmtest: boot Debian's own image of each kernel of scripts/kernels.list
+# in QEMU with mdl.ko (built with its suite's toolchain), the extra modules
+# and the user-space tests in an initramfs; check the serial log.  Prints one
+# "[vmtest] KVER: N passed, N failed" line per kernel, then the total.
 #
-# Usage: scripts/vmtest.sh                 test on all Debian kernels
-#        scripts/vmtest.sh --demo [META]   demo run on one kernel
-#                                          (default linux-image-6.12-amd64)
+# Usage: scripts/vmtest.sh                 test on every kernel of the list
+#                                          (MDL_KERNELS="NAME..." for some)
+#        scripts/vmtest.sh --demo [NAME]   demo run on one kernel of the list
+#                                          (default bookworm-6.12)
 #        scripts/vmtest.sh --debug         the tests on the debug kernel
 #                                          (scripts/debug-kernel.sh): make
 #                                          vmtest-debug
@@ -48,31 +51,36 @@ MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
 
-# build_extras KDIR STAGE BINS LOG: build examples/ against the staged mdl.ko.
+# build_extras KDIR STAGE LOG: build the modules of examples/ against the
+# staged mdl.ko, with the kernel's suite's toolchain ($MDL_SUITE).
 build_extras() {
-	local kdir=$1 stage=$2 bins=$3 log=$4
+	local kdir=$1 stage=$2 log=$3
 	[[ -f $MDL_ROOT/examples/Makefile ]] || return 0
 	info "building examples/"
 	cp -a "$MDL_ROOT/examples" "$stage/"
-	run_logged "$log" make -C "$stage/examples" KDIR="$kdir" \
-		MDL_SYMVERS="$stage/Module.symvers"
-	grep -q '^vmtest-bins:' "$stage/examples/Makefile" || return 0
-	run_logged "$log.bins" make -C "$stage/examples" vmtest-bins OUT="$bins" \
-		CC="gcc -static"
+	run_logged "$log" in_suite "${MDL_SUITE:-$(host_suite)}" \
+		make -C "$stage/examples" KDIR="$kdir" MDL_SYMVERS="$stage/Module.symvers" modules
 }
 
-# build_userspace OUT LOG: static test programs, once for all kernels.
+# build_userspace OUT LOG: static test programs (userspace/ and examples/),
+# built once on the host for all kernels.
 build_userspace() {
-	local out=$1 log=$2
+	local out=$1 log=$2 ex=$MDL_BUILD/stage/examples-bins
 	rm -rf "$out"
 	mkdir -p "$out"
-	[[ -f $MDL_ROOT/userspace/Makefile ]] || {
+	if [[ -f $MDL_ROOT/userspace/Makefile ]]; then
+		info "building static user-space test programs"
+		run_logged "$log" make -C "$MDL_ROOT/userspace" vmtest-bins OUT="$out" \
+			CC="gcc -static"
+	else
 		info "no userspace/Makefile: no test programs"
-		return 0
-	}
-	info "building static user-space test programs"
-	run_logged "$log" make -C "$MDL_ROOT/userspace" vmtest-bins OUT="$out" \
-		CC="gcc -static"
+	fi
+	[[ -f $MDL_ROOT/examples/Makefile ]] || return 0
+	grep -q '^vmtest-bins:' "$MDL_ROOT/examples/Makefile" || return 0
+	rm -rf "$ex"
+	mkdir -p "$ex"
+	cp -a "$MDL_ROOT/examples/." "$ex/"
+	run_logged "$log.examples" make -C "$ex" vmtest-bins OUT="$out" CC="gcc -static"
 }
 
 # make_initramfs STAGE BINS MODE OUT: pack the guest's root into OUT (gzip).
@@ -109,14 +117,15 @@ boot_vm() {
 	return "$rc"
 }
 
-# prepare_kernel KVER BINS MODE RES: build everything and the initramfs.
+# prepare_kernel KVER BINS MODE RES: build everything (with the toolchain of
+# the kernel's suite, $MDL_SUITE) and the initramfs.
 prepare_kernel() {
 	local kver=$1 bins=$2 mode=$3 res=$4 kdir stage
-	kdir=$(kdir_for "$kver")
+	kdir=$(kdir_for "$kver" "${MDL_SUITE:-$(host_suite)}")
 	stage=$MDL_BUILD/stage/$kver
-	info "$kver: building mdl.ko"
+	info "$kver: building mdl.ko (${MDL_SUITE:-$(host_suite)} toolchain)"
 	build_module "$kdir" "$stage" "$res/build.log"
-	build_extras "$kdir" "$stage" "$bins" "$res/examples.log"
+	build_extras "$kdir" "$stage" "$res/examples.log"
 	make_initramfs "$stage" "$bins" "$res/initrd.gz"
 }
 
@@ -199,32 +208,42 @@ evaluate_log() {
 	fi
 }
 
+# run_kernel KVER SUITE BINS: image, build, boot and evaluation of one
+# kernel; a build failure counts as one failure of that kernel.
 run_kernel() {
-	local kver=$1 bins=$2 res kernel qrc=0 p0=$PASS f0=$FAIL
+	local kver=$1 suite=$2 bins=$3 res kernel qrc=0 p0=$PASS f0=$FAIL start=$SECONDS boot
 	KVER=$kver
+	MDL_SUITE=$suite
 	res=$MDL_RESULTS/vmtest/$kver
 	mkdir -p "$res"
-	kernel=$(kernel_image "$kver")
-	prepare_kernel "$kver" "$bins" test "$res"
+	if ! kernel=$(kernel_image "$kver" "$suite") ||
+		! (prepare_kernel "$kver" "$bins" test "$res"); then
+		result 0 "image download or module build ($res)"
+		SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
+		return 0
+	fi
 	LOG=$res/serial.log
 	info "$kver: booting QEMU ($MDL_QEMU_ACCEL, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
-	local start=$SECONDS
+	boot=$SECONDS
 	boot_vm "$kernel" "$res/initrd.gz" test "$LOG" || qrc=$?
 	evaluate_log "$qrc"
-	info "$kver: $((PASS - p0)) passed, $((FAIL - f0)) failed ($((SECONDS - start)) s)"
+	info "$kver: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok" \
+		"(build $((boot - start)) s, QEMU $((SECONDS - boot)) s)"
+	SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
 }
 
 main_test() {
-	local res bins kver kvers
+	local res bins i
+	SUMMARY=()
 	clone_lock vmtest
 	res=$(results_dir vmtest)
 	bins=$MDL_BUILD/vmtest-bins
+	load_kernels
 	build_userspace "$bins" "$res/userspace.log"
-	mapfile -t kvers < <(debian_kvers)
-	((${#kvers[@]} == ${#MDL_IMAGE_METAS[@]})) || die "could not resolve all kernels"
-	for kver in "${kvers[@]}"; do
-		run_kernel "$kver" "$bins"
+	for i in "${!MDL_K_KVER[@]}"; do
+		run_kernel "${MDL_K_KVER[$i]}" "${MDL_K_SUITE[$i]}" "$bins"
 	done
+	printf '%s\n' "${SUMMARY[@]}"
 	summary_line vmtest "$PASS" "$FAIL"
 	((FAIL == 0 && PASS > 0))
 }
@@ -232,13 +251,16 @@ main_test() {
 # --- demo mode ---------------------------------------------------------------
 
 main_demo() {
-	local meta=${1:-linux-image-6.12-amd64} kver res bins kernel qrc=0
+	local kver res bins kernel qrc=0
 	clone_lock vmtest
-	kver=$(kver_of_meta "$meta")
+	MDL_KERNELS=${1:-bookworm-6.12}
+	load_kernels
+	kver=${MDL_K_KVER[0]}
+	MDL_SUITE=${MDL_K_SUITE[0]}
 	res=$(results_dir demo)
 	bins=$MDL_BUILD/vmtest-bins
 	build_userspace "$bins" "$res/userspace.log"
-	kernel=$(kernel_image "$kver")
+	kernel=$(kernel_image "$kver" "$MDL_SUITE")
 	prepare_kernel "$kver" "$bins" demo "$res"
 	[[ -x $MDL_ROOT/userspace/demo/run ]] ||
 		info "no userspace/demo/run: the demo only loads and unloads mdl.ko"
@@ -333,7 +355,7 @@ main_debug() {
 	stage=$MDL_BUILD/stage/debugk
 	info "$KVER: building mdl.ko${gcov:+ with gcov profiling} against $kdir"
 	build_module "$kdir" "$stage" "$res/build.log" ${gcov:+MDL_GCOV=1}
-	build_extras "$kdir" "$stage" "$bins" "$res/examples.log"
+	build_extras "$kdir" "$stage" "$res/examples.log"
 	make_initramfs "$stage" "$bins" "$res/initrd.gz"
 	MDL_VM_MEM=$MDL_DEBUG_VM_MEM
 	MDL_VM_TIMEOUT=$MDL_DEBUG_VM_TIMEOUT
