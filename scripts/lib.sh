@@ -248,12 +248,12 @@ source_pkg() {
 	printf '%s\n' "${dep:-$1}"
 }
 
-# kernel_src [SRC SUITE]: path of the extracted tree of the kernel source
+# kernel_src_of SRC SUITE: path of the extracted tree of the kernel source
 # package SRC (a linux-source-X.Y or the linux-source meta) installed in
-# SUITE (default: $MDL_SOURCE_PKG); extracts once.
-kernel_src() {
-	local suite=${2:-$(host_suite)} pkg ver dir tarball root
-	pkg=$(source_pkg "${1:-$MDL_SOURCE_PKG}" "$suite")
+# SUITE; extracts once.
+kernel_src_of() {
+	local suite=$2 pkg ver dir tarball root
+	pkg=$(source_pkg "$1" "$suite")
 	root=$(suite_root "$suite")
 	ver=$(path_safe "$(pkg_version "$pkg" "$suite")")
 	dir=$MDL_CACHE/src/$ver
@@ -270,6 +270,11 @@ kernel_src() {
 	local tree=("$dir"/linux-source-*/)
 	[[ -d ${tree[0]} ]] || die "no linux-source-* directory in $dir"
 	printf '%s\n' "${tree[0]%/}"
+}
+
+# kernel_src: the host's kernel source tree ($MDL_SOURCE_PKG).
+kernel_src() {
+	kernel_src_of "$MDL_SOURCE_PKG" "$(host_suite)"
 }
 
 # kernel_image KVER [SUITE]: path of the vmlinuz of a Debian kernel of SUITE,

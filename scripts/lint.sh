@@ -139,7 +139,7 @@ main() {
 	command -v sparse >/dev/null || die "sparse not installed; run scripts/setup.sh"
 	command -v shellcheck >/dev/null || die "shellcheck not installed; run scripts/setup.sh"
 	RES=$(results_dir lint)
-	src=$(kernel_src "$MDL_SOURCE_PKG" "$(host_suite)")
+	src=$(kernel_src)
 	load_kernels
 	for i in "${!MDL_K_KVER[@]}"; do
 		MDL_SUITE=${MDL_K_SUITE[$i]}

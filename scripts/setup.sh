@@ -64,7 +64,7 @@ headers_fixup() {
 	[[ -x $root$common/scripts/checker-valid.sh ]] && return 0
 	read -r -a row < <(MDL_KERNELS='' matrix uml | awk -v s="$suite" '$3 == s')
 	((${#row[@]} == 4)) || die "$kver lacks scripts/checker-valid.sh and no uml line of $suite gives a kernel source"
-	src=$(kernel_src "${row[3]}" "$suite")
+	src=$(kernel_src_of "${row[3]}" "$suite")
 	[[ -f $src/scripts/checker-valid.sh ]] || die "no scripts/checker-valid.sh in $src"
 	info "$kver: installing scripts/checker-valid.sh (missing from its headers) from $(basename "$src")"
 	install -m 755 "$src/scripts/checker-valid.sh" "$root$common/scripts/checker-valid.sh"
@@ -120,7 +120,7 @@ kernels_setup() {
 	done
 	while read -r line; do
 		read -r -a f <<<"$line"
-		kernel_src "${f[3]}" "${f[2]}" >/dev/null
+		(kernel_src_of "${f[3]}" "${f[2]}" >/dev/null)
 	done < <(matrix uml)
 }
 
@@ -134,7 +134,7 @@ main() {
 		(chroot_setup "$suite")
 	done < <(chroot_suites)
 	kernels_setup
-	kernel_src >/dev/null
+	(kernel_src >/dev/null)
 	info "all set: kernels ${MDL_K_KVER[*]}"
 }
 

@@ -20,7 +20,7 @@ UML_BUILD_TIMEOUT=${UML_BUILD_TIMEOUT:-3600}
 # source package SRC of SUITE; prints its directory.
 uml_build() {
 	local src uml kconf log start
-	src=$(kernel_src "$1" "$2")
+	src=$(kernel_src_of "$1" "$2")
 	uml=$(uml_dir "$1" "$2")
 	kconf=$(uml_kunitconfig)
 	cache_lock "$(uml_cache "$2")"
@@ -111,7 +111,7 @@ run_uml() {
 	res=$RES/$name
 	mkdir -p "$res"
 	stage=$MDL_BUILD/stage/uml-$name
-	if ! uml=$(uml_build "$2" "$3") || ! src=$(kernel_src "$2" "$3"); then
+	if ! uml=$(uml_build "$2" "$3") || ! src=$(kernel_src_of "$2" "$3"); then
 		warn "$name: no UML kernel"
 		FAIL=$((FAIL + 1))
 		SUMMARY+=("$(summary_line "[kunit] $name" 0 1)")
