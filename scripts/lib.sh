@@ -174,7 +174,11 @@ matrix_kernels() {
 # MDL_K_KVER, MDL_K_HMETA (one element per kernel); dies if one cannot be
 # resolved.
 load_kernels() {
-	local rows row n
+	local rows row n name
+	for name in $MDL_KERNELS; do
+		MDL_KERNELS='' matrix | awk -v n="$name" '$2 == n { found = 1 } END { exit !found }' ||
+			die "MDL_KERNELS: no kernel named $name in $MDL_KERNELS_LIST"
+	done
 	mapfile -t rows < <(matrix_kernels)
 	n=$(matrix deb | wc -l)
 	((n > 0)) || die "no kernel of $MDL_KERNELS_LIST selected (MDL_KERNELS=$MDL_KERNELS)"
