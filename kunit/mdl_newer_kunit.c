@@ -617,6 +617,46 @@ static void pages_cached(struct kunit *test)
 	free_pages_mdl(wc);
 }
 
+/*
+ * Non-paged MDLs of memory mdl.ko gave a memory type report it where pages
+ * have memory types (x86 PAT); User-Mode Linux has none: every page is
+ * cached there.
+ */
+static void pages_cached_nonpaged(struct kunit *test)
+{
+	void *nc = MmAllocateNonCachedMemory(2 * PAGE_SIZE);
+	void *wc = MmAllocateContiguousNodeMemory(2 * PAGE_SIZE, wdk_pa(0),
+						  wdk_pa(ANY_HIGH), wdk_pa(0),
+						  PAGE_READWRITE | PAGE_WRITECOMBINE,
+						  MM_ANY_NODE_OK);
+	void *wb = MmAllocateContiguousNodeMemory(2 * PAGE_SIZE, wdk_pa(0),
+						  wdk_pa(ANY_HIGH), wdk_pa(0),
+						  PAGE_READWRITE, MM_ANY_NODE_OK);
+	PMDL m_nc, m_wc, m_wb;
+
+	KUNIT_ASSERT_NOT_NULL(test, nc);
+	KUNIT_ASSERT_NOT_NULL(test, wc);
+	KUNIT_ASSERT_NOT_NULL(test, wb);
+	m_nc = IoAllocateMdl(nc, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+	m_wc = IoAllocateMdl(wc, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+	m_wb = IoAllocateMdl(wb, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, m_nc);
+	KUNIT_ASSERT_NOT_NULL(test, m_wc);
+	KUNIT_ASSERT_NOT_NULL(test, m_wb);
+	MmBuildMdlForNonPagedPool(m_nc);
+	MmBuildMdlForNonPagedPool(m_wc);
+	MmBuildMdlForNonPagedPool(m_wb);
+	KUNIT_EXPECT_EQ(test, MmAreMdlPagesCached(m_nc), !IS_ENABLED(CONFIG_X86_PAT));
+	KUNIT_EXPECT_EQ(test, MmAreMdlPagesCached(m_wc), !IS_ENABLED(CONFIG_X86_PAT));
+	KUNIT_EXPECT_TRUE(test, MmAreMdlPagesCached(m_wb));
+	IoFreeMdl(m_nc);
+	IoFreeMdl(m_wc);
+	IoFreeMdl(m_wb);
+	MmFreeNonCachedMemory(nc, 2 * PAGE_SIZE);
+	MmFreeContiguousMemory(wc);
+	MmFreeContiguousMemory(wb);
+}
+
 static void contents_state(struct kunit *test)
 {
 	PMDL mdl = pages_mdl(test, 1);
@@ -760,6 +800,7 @@ static struct kunit_case mdl_newer_cases[] = {
 	KUNIT_CASE(reserve_divisible_ring),
 	KUNIT_CASE(reserve_ex_not_divisible),
 	KUNIT_CASE(pages_cached),
+	KUNIT_CASE(pages_cached_nonpaged),
 	KUNIT_CASE(contents_state),
 	KUNIT_CASE(io_space_active),
 	KUNIT_CASE(nonpaged_valid),

@@ -1378,11 +1378,12 @@ PVOID MmAllocateMappingAddressEx(SIZE_T NumberOfBytes, ULONG PoolTag,
 
 /**
  * MmAreMdlPagesCached() - are an MDL's pages mapped cached
- * @MemoryDescriptorList: a locked, allocated or I/O-space MDL
+ * @MemoryDescriptorList: a locked, allocated, non-paged or I/O-space MDL
  *
- * Context: any; atomic context allowed.
+ * Context: may sleep (the memory types mdl.ko gave are looked up).
  * Return: TRUE when mappings of the pages are write-back; FALSE for pages
- * given another memory type, for I/O space and for an unlocked MDL.
+ * given another memory type (non-cached and write-combined allocations),
+ * for I/O space and for an unlocked MDL.
  */
 BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList);
 
