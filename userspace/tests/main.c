@@ -67,6 +67,9 @@ static const struct t_suite *const suites[] = {
 	&suite_dmabuf,
 	&suite_pagecache,
 	&suite_threads,
+	&suite_failnth,
+	&suite_storm,
+	&suite_race,
 };
 
 struct options {

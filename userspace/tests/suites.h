@@ -27,5 +27,8 @@ extern const struct t_suite suite_iospace;	/* iospace.c */
 extern const struct t_suite suite_dmabuf;	/* dmabuf.c */
 extern const struct t_suite suite_pagecache;	/* pagecache.c */
 extern const struct t_suite suite_threads;	/* threads.c */
+extern const struct t_suite suite_failnth;	/* failnth.c */
+extern const struct t_suite suite_storm;	/* storm.c */
+extern const struct t_suite suite_race;		/* race.c */
 
 #endif /* MDL_SUITES_H */
