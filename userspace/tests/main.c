@@ -47,6 +47,7 @@ static char *skip_reason;
 static const struct t_suite *const suites[] = {
 	&suite_version,
 	&suite_badargs,
+	&suite_badops,
 	&suite_ranges,
 	&suite_foreign,
 	&suite_lock_layouts,

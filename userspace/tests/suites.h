@@ -7,6 +7,7 @@
 
 extern const struct t_suite suite_version;	/* version.c */
 extern const struct t_suite suite_badargs;	/* badargs.c */
+extern const struct t_suite suite_badops;	/* badargs.c */
 extern const struct t_suite suite_ranges;	/* ranges.c */
 extern const struct t_suite suite_foreign;	/* foreign.c */
 extern const struct t_suite suite_lock_layouts;	/* lock.c */
