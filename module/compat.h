@@ -174,16 +174,23 @@ static inline int mdl_pages_set_wb(struct page **pages, int n)
  * Has a RAM page a memory type other than write-back (x86 PAT: uncached,
  * uncached-minus or write-combined, set with set_memory_* or
  * set_pages_array_*)? pat_pfn_immune_to_uc_mtrr() reads the type PAT
- * recorded for the page. Without PAT every page is write-back.
+ * recorded for the page; from 6.18 it is exported to KVM only, and mdl.ko
+ * then knows the types of the pages it allocated itself only
+ * (MDL_HAVE_PAT_LOOKUP 0). Without PAT every page is write-back.
  */
+#if defined(CONFIG_X86_PAT) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#define MDL_HAVE_PAT_LOOKUP	1
 static inline bool mdl_pfn_uncached(unsigned long pfn)
 {
-#ifdef CONFIG_X86_PAT
 	return pat_enabled() && pat_pfn_immune_to_uc_mtrr(pfn);
-#else
-	return false;
-#endif
 }
+#else
+#define MDL_HAVE_PAT_LOOKUP	0
+static inline bool mdl_pfn_uncached(unsigned long pfn)
+{
+	return false;
+}
+#endif
 
 /* Largest order the page allocator hands out (inclusive since 6.4). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)

@@ -115,6 +115,8 @@ bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache)
 	struct mdl_contig *c;
 	bool found = false;
 
+	if (list_empty_careful(&mdl_contigs))
+		return false;
 	mutex_lock(&mdl_contig_lock);
 	list_for_each_entry(c, &mdl_contigs, node) {
 		if (mdl_contig_has(c, pfn)) {

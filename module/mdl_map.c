@@ -143,19 +143,23 @@ static MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache)
 }
 
 /*
- * The memory type of one RAM page: write-back unless PAT recorded another;
- * then the type mdl.ko gave it (contiguous and non-cached memory), else the
+ * The memory type of one RAM page: the type mdl.ko gave it (contiguous and
+ * non-cached memory), else write-back unless PAT recorded another, else the
  * type asked for if that is not cached (the page's exact type is unknown:
- * its other mappings are uncached), else none (MmNotMapped).
+ * its other mappings are uncached), else none (MmNotMapped). Where PAT
+ * cannot be asked (MDL_HAVE_PAT_LOOKUP 0), a page mdl.ko did not give a type
+ * takes the type asked for.
  */
 static MEMORY_CACHING_TYPE mdl_pfn_cache(PFN_NUMBER pfn, MEMORY_CACHING_TYPE asked)
 {
 	MEMORY_CACHING_TYPE type;
 
-	if (!mdl_pfn_uncached(pfn))
+	if (MDL_HAVE_PAT_LOOKUP && !mdl_pfn_uncached(pfn))
 		return MmCached;
 	if (mdl_contig_cache_of(pfn, &type))
 		return mdl_cache_class(type);
+	if (!MDL_HAVE_PAT_LOOKUP)
+		return asked;
 	return asked == MmCached ? MmNotMapped : asked;
 }
 
