@@ -96,6 +96,7 @@ void mdl_release_all(struct mdl_ext *ext);
 NTSTATUS mdl_errno_to_status(int err);
 void mdl_release_hold(struct mdl_ext *ext);
 bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn);
+bool mdl_is_kernel_address(const void *va);
 NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 			struct mdl_ext **extp);
 void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
@@ -146,6 +147,8 @@ void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);
+NTSTATUS mdl_map_type(PMDL mdl, struct mdl_ext *ext, MEMORY_CACHING_TYPE *cache,
+		      pgprot_t *prot);
 MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 				  MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(ULONG priority);
@@ -155,10 +158,13 @@ void *mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
 void mdl_unmap_pages(void *va, bool iomem);
 void mdl_unmap_system(struct mdl_ext *ext);
 
+/* mdl_rtl.c: IRPs left at unload. */
+void mdl_rtl_exit(void);
+
 /* mdl_user.c: user-space mappings. */
 struct vm_area_struct;
-PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
-		   ULONG priority);
+NTSTATUS mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
+		      ULONG priority, PVOID *mapped);
 void mdl_unmap_user(struct mdl_ext *ext, PVOID base);
 void mdl_user_release_all(struct mdl_ext *ext);
 int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,

@@ -55,7 +55,8 @@ bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn)
 	return false;
 }
 
-static bool mdl_is_kernel_address(const void *va)
+/* Is @va kernel memory: direct map, vmalloc or module memory? */
+bool mdl_is_kernel_address(const void *va)
 {
 	return mdl_is_vmalloc_or_module(va) || virt_addr_valid(va);
 }

@@ -229,6 +229,7 @@ static void __exit mdl_exit(void)
 	mdl_dev_exit();
 	mdl_stats_exit();
 	mdl_secure_exit();
+	mdl_rtl_exit();
 	rcu_barrier();
 	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
 	mdl_reserve_exit();

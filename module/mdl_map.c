@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * System-space mappings of MDLs: MmMapLockedPagesSpecifyCache(KernelMode),
- * MmMapLockedPages and MmUnmapLockedPages, over vmap().
+ * its status form MmTryMapLockedPagesSpecifyCache, MmMapLockedPages and
+ * MmUnmapLockedPages, over vmap().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -244,33 +245,51 @@ MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 	return type == MmMaximumCacheType ? asked : type;
 }
 
-static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
+/**
+ * mdl_map_type() - the memory type a new mapping of an MDL gets
+ * @mdl: the MDL
+ * @ext: its state, or NULL
+ * @cache: in: the cache type asked for; out: the one to map with
+ * @prot: protection to apply it to
+ *
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_3 for a cache type that
+ * is not one; STATUS_NOT_SUPPORTED when the pages have no single memory
+ * type that the mapping can take (see mdl_map_cache()).
+ */
+NTSTATUS mdl_map_type(PMDL mdl, struct mdl_ext *ext, MEMORY_CACHING_TYPE *cache,
+		      pgprot_t *prot)
+{
+	if (*cache < MmNonCached || *cache >= MmMaximumCacheType)
+		return STATUS_INVALID_PARAMETER_3;
+	*cache = mdl_map_cache(mdl, ext, *cache);
+	if (mdl_cache_prot(*cache, prot))
+		return STATUS_NOT_SUPPORTED;
+	return STATUS_SUCCESS;
+}
+
+static NTSTATUS mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache,
+			       ULONG priority, PVOID *mapped)
 {
 	struct mdl_ext *ext = mdl_ext_find(mdl);
 	pgprot_t prot = (priority & MdlMappingNoWrite) ? PAGE_KERNEL_RO : PAGE_KERNEL;
 	ULONG npages = mdl_page_count(mdl);
+	NTSTATUS status;
 	void *va;
 
-	if (!mdl_is_mappable(mdl, ext)) {
-		mdl_refuse("MDL %p is not locked", mdl);
-		return NULL;
-	}
-	if ((mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va)) {
-		mdl_refuse("MDL %p is already mapped to system space", mdl);
-		return NULL;
-	}
-	cache = mdl_map_cache(mdl, ext, cache);
-	if (mdl_cache_prot(cache, &prot)) {
-		mdl_refuse("the pages of MDL %p have no single memory type to map with", mdl);
-		return NULL;
-	}
+	if (!mdl_is_mappable(mdl, ext))
+		return STATUS_INVALID_PARAMETER_1;
+	if ((mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || (ext && ext->sys_va))
+		return STATUS_INVALID_PARAMETER_1;
+	status = mdl_map_type(mdl, ext, &cache, &prot);
+	if (!NT_SUCCESS(status))
+		return status;
 	ext = mdl_ext_get(mdl);
 	if (!ext)
-		return NULL;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	va = mdl_map_pages(mdl, npages, cache, priority, prot, &ext->sys_iomem);
 	if (!va) {
 		mdl_ext_release_if_idle(ext);
-		return NULL;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	ext->sys_va = va;
 	ext->sys_pages = npages;
@@ -282,7 +301,8 @@ static PVOID mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache, ULONG priority)
 		if (mdl->MdlFlags & MDL_PARTIAL)
 			mdl->MdlFlags |= MDL_PARTIAL_HAS_BEEN_MAPPED;
 	}
-	return va + mdl->ByteOffset;
+	*mapped = va + mdl->ByteOffset;
+	return STATUS_SUCCESS;
 }
 
 /* Remove the system mapping the MDL made, if any. */
@@ -307,31 +327,54 @@ void mdl_unmap_system(struct mdl_ext *ext)
 	ext->sys_pages = 0;
 }
 
+NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
+					 KPROCESSOR_MODE AccessMode,
+					 MEMORY_CACHING_TYPE CacheType,
+					 PVOID RequestedAddress, ULONG Priority,
+					 PVOID *MappedAddress)
+{
+	PMDL mdl = MemoryDescriptorList;
+
+	if (!MappedAddress)
+		return STATUS_INVALID_PARAMETER_6;
+	*MappedAddress = NULL;
+	if (!mdl)
+		return STATUS_INVALID_PARAMETER_1;
+	if (AccessMode == KernelMode) {
+		if (RequestedAddress)
+			return STATUS_INVALID_PARAMETER_4;
+		/* vmap areas always end in a guard page. */
+		if (!mdl_priority_ok(Priority & ~MdlMappingWithGuardPtes))
+			return STATUS_INVALID_PARAMETER_5;
+		return mdl_map_kernel(mdl, CacheType, Priority, MappedAddress);
+	}
+	if (AccessMode != UserMode)
+		return STATUS_INVALID_PARAMETER_2;
+	if (!mdl_priority_ok(Priority))
+		return STATUS_INVALID_PARAMETER_5;
+	return mdl_map_user(mdl, CacheType, RequestedAddress, Priority,
+			    MappedAddress);
+}
+EXPORT_SYMBOL_GPL(MmTryMapLockedPagesSpecifyCache);
+
 PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 				   KPROCESSOR_MODE AccessMode,
 				   MEMORY_CACHING_TYPE CacheType,
 				   PVOID RequestedAddress,
 				   ULONG BugCheckOnFailure, ULONG Priority)
 {
-	PMDL mdl = MemoryDescriptorList;
+	NTSTATUS status;
+	PVOID va;
 
 	if (BugCheckOnFailure)
 		pr_warn_once("BugCheckOnFailure is not obeyed: a failed mapping returns NULL\n");
-	if (!mdl || !mdl_priority_ok(Priority)) {
-		mdl_refuse("bad MDL or priority %#x", Priority);
-		return NULL;
-	}
-	if (AccessMode == KernelMode) {
-		if (RequestedAddress) {
-			mdl_refuse("RequestedAddress must be NULL for KernelMode");
-			return NULL;
-		}
-		return mdl_map_kernel(mdl, CacheType, Priority);
-	}
-	if (AccessMode == UserMode)
-		return mdl_map_user(mdl, CacheType, RequestedAddress, Priority);
-	mdl_refuse("bad AccessMode %d", AccessMode);
-	return NULL;
+	status = MmTryMapLockedPagesSpecifyCache(MemoryDescriptorList, AccessMode,
+						 CacheType, RequestedAddress,
+						 Priority, &va);
+	if (!NT_SUCCESS(status))
+		mdl_refuse("MDL %p not mapped: status %#x", MemoryDescriptorList,
+			   (u32)status);
+	return va;
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPagesSpecifyCache);
 

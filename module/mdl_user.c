@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User-space mappings of MDLs: MmMapLockedPagesSpecifyCache(UserMode), the
- * user half of MmUnmapLockedPages, and mdl_populate_vma() (shared with the
- * mmap of /dev/mdl).
+ * User-space mappings of MDLs: MmTryMapLockedPagesSpecifyCache(UserMode)
+ * (mdl_map_user()), the user half of MmUnmapLockedPages, and
+ * mdl_populate_vma() (shared with the mmap of /dev/mdl).
  *
  * A user mapping is a MAP_SHARED vm_mmap() of an anonymous-inode file in the
  * current process. Its one VMA carries a struct mdl_umap:
@@ -450,39 +450,49 @@ static unsigned long mdl_umap_create(PMDL mdl, MEMORY_CACHING_TYPE cache,
 	return addr;
 }
 
-PVOID mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
-		   ULONG priority)
+/* The status of a failed vm_mmap() of a user mapping. */
+static NTSTATUS mdl_umap_status(long err)
+{
+	switch (err) {
+	case -EINVAL:
+		return STATUS_NOT_SUPPORTED;	/* pages never mapped to user space */
+	case -EAGAIN:
+		return STATUS_INSUFFICIENT_RESOURCES;
+	default:
+		return mdl_errno_to_status(err);
+	}
+}
+
+NTSTATUS mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
+		      ULONG priority, PVOID *mapped)
 {
 	struct mdl_ext *ext = mdl_ext_find(mdl);
 	pgprot_t prot = PAGE_SHARED;
 	unsigned long addr;
+	NTSTATUS status;
 
-	if (!mdl_is_mappable(mdl, ext)) {
-		mdl_refuse("MDL %p is not locked", mdl);
-		return NULL;
-	}
-	cache = mdl_map_cache(mdl, ext, cache);
-	if (!current->mm || mdl_cache_prot(cache, &prot)) {
-		mdl_refuse("no process to map MDL %p into, or bad cache type %d",
-			   mdl, cache);
-		return NULL;
-	}
+	if (!mdl_is_mappable(mdl, ext))
+		return STATUS_INVALID_PARAMETER_1;
+	if (!current->mm)
+		return STATUS_INVALID_PARAMETER_2;
+	status = mdl_map_type(mdl, ext, &cache, &prot);
+	if (!NT_SUCCESS(status))
+		return status;
 	ext = mdl_ext_get(mdl);
 	if (!ext)
-		return NULL;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	if (mdl_umap_list(ext)) {
 		mdl_ext_release_if_idle(ext);
-		return NULL;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	addr = mdl_umap_create(mdl, cache, requested,
 			       priority & MdlMappingNoWrite);
 	if (IS_ERR_VALUE(addr)) {
-		mdl_refuse("cannot map MDL %p into the process: error %ld", mdl,
-			   (long)addr);
 		mdl_umap_list_put(ext);
-		return NULL;
+		return mdl_umap_status((long)addr);
 	}
-	return (PVOID)(addr + mdl->ByteOffset);
+	*mapped = (PVOID)(addr + mdl->ByteOffset);
+	return STATUS_SUCCESS;
 }
 
 void mdl_unmap_user(struct mdl_ext *ext, PVOID base)

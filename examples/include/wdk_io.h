@@ -14,8 +14,6 @@
 
 #include <wdm.h>
 
-typedef const char *PCSTR;
-
 #define IRP_MJ_CREATE			0x00
 #define IRP_MJ_CLOSE			0x02
 #define IRP_MJ_READ			0x03
@@ -35,8 +33,6 @@ typedef const char *PCSTR;
 #define FILE_ANY_ACCESS			0
 #define CTL_CODE(DeviceType, Function, Method, Access) \
 	(((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
-
-#define UNREFERENCED_PARAMETER(P)	((void)(P))
 
 struct _DRIVER_OBJECT;
 struct _DEVICE_OBJECT;
@@ -135,22 +131,6 @@ ULONG DbgPrint(PCSTR Format, ...) __printf(1, 2);
 /* Device registers, as the WDK reads them. */
 #define READ_REGISTER_ULONG64(Register) \
 	((ULONG64)readq((const void __iomem *)(Register)))
-#define RtlCopyMemory(d, s, n)		memcpy((d), (s), (n))
-#define RtlZeroMemory(d, n)		memset((d), 0, (n))
-#define RtlFillMemory(d, n, v)		memset((d), (v), (n))
-
-/* Bytes that match before the first difference. */
-static inline SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2,
-				      SIZE_T Length)
-{
-	const UCHAR *a = Source1, *b = Source2;
-	SIZE_T i;
-
-	for (i = 0; i < Length && a[i] == b[i]; i++)
-		;
-	return i;
-}
-
 /* The driver's entry point, called by the glue at module load. */
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PVOID RegistryPath);
 

@@ -1478,4 +1478,458 @@ HANDLE MmSecureVirtualMemory(PVOID Address, SIZE_T Size, ULONG ProbeMode);
  */
 void MmUnsecureVirtualMemory(HANDLE SecureHandle);
 
+/* ------------------------------------------------------------------ */
+/* Names a Windows driver's memory code uses beside the MDL routines. */
+/* ------------------------------------------------------------------ */
+
+#include <linux/bug.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+/*
+ * SAL annotations of WDK prototypes: analysis-only in the WDK, nothing
+ * here. The argument forms take any tokens, so conditions such as
+ * _When_(AccessMode == UserMode, ...) vanish whole.
+ */
+#define _In_
+#define _In_opt_
+#define _In_z_
+#define _In_opt_z_
+#define _Out_
+#define _Out_opt_
+#define _Inout_
+#define _Inout_opt_
+#define _Outptr_
+#define _Outptr_opt_
+#define _Outptr_result_maybenull_
+#define _Outptr_result_bytebuffer_(...)
+#define _In_reads_(...)
+#define _In_reads_opt_(...)
+#define _In_reads_bytes_(...)
+#define _In_reads_bytes_opt_(...)
+#define _Out_writes_(...)
+#define _Out_writes_opt_(...)
+#define _Out_writes_bytes_(...)
+#define _Out_writes_bytes_opt_(...)
+#define _Out_writes_bytes_all_(...)
+#define _Out_writes_bytes_to_(...)
+#define _Inout_updates_(...)
+#define _Inout_updates_bytes_(...)
+#define _Must_inspect_result_
+#define _Check_return_
+#define _Ret_maybenull_
+#define _Ret_notnull_
+#define _Pre_notnull_
+#define _Post_notnull_
+#define _Post_invalid_
+#define _Post_ptr_invalid_
+#define _Post_writable_byte_size_(...)
+#define _Frees_ptr_
+#define _Frees_ptr_opt_
+#define _Reserved_
+#define _Null_terminated_
+#define _Printf_format_string_
+#define _Strict_type_match_
+#define _Literal_
+#define _Use_decl_annotations_
+#define _Maybe_raises_SEH_exception_
+#define _IRQL_requires_max_(...)
+#define _IRQL_requires_min_(...)
+#define _IRQL_requires_(...)
+#define _IRQL_raises_(...)
+#define _IRQL_saves_
+#define _IRQL_restores_
+#define _IRQL_requires_same_
+#define _IRQL_always_function_max_(...)
+#define _When_(...)
+#define _Success_(...)
+#define _At_(...)
+#define _Analysis_assume_(...)
+#define _Field_size_(...)
+#define _Field_size_bytes_(...)
+#define _In_range_(...)
+#define _Out_range_(...)
+#define _Ret_range_(...)
+#define _Function_class_(...)
+#define _Dispatch_type_(...)
+#define _Kernel_requires_resource_held_(...)
+
+/* The driver-verifier annotations of older WDK prototypes. */
+#define __drv_aliasesMem
+#define __drv_allocatesMem(...)
+#define __drv_freesMem(...)
+#define __drv_when(...)
+#define __drv_at(...)
+#define __drv_in(...)
+#define __drv_out(...)
+#define __drv_maxIRQL(...)
+#define __drv_minIRQL(...)
+#define __drv_requiresIRQL(...)
+#define __drv_setsIRQL(...)
+#define __drv_raisesIRQL(...)
+#define __drv_savesIRQL
+#define __drv_restoresIRQL
+#define __drv_maxFunctionIRQL(...)
+#define __drv_strictType(...)
+#define __drv_strictTypeMatch(...)
+#define __drv_inTry
+#define __drv_notInTry
+#define __drv_valueIs(...)
+#define __drv_reportError(...)
+#define __drv_preferredFunction(...)
+#define __drv_functionClass(...)
+#define __drv_dispatchType(...)
+#define __drv_mustHold(...)
+#define __drv_acquiresResource(...)
+#define __drv_releasesResource(...)
+#define __drv_isObjectPointer
+#define __drv_constant
+#define __drv_nonConstant
+#define __drv_formatString(...)
+
+/*
+ * The old (pre-SAL 2) annotations. __out is also a label name inside the
+ * kernel's wait_event*(), swait_event*() and wait_var_event*() macros, so
+ * it is defined only on request (MDL_WDM_SAL_OUT, for example
+ * ccflags-y += -DMDL_WDM_SAL_OUT); a file that asks for it cannot use those
+ * macros after this header. __out_opt and the sized forms are always here.
+ */
+#define __in
+#define __in_opt
+#define __in_z
+#define __in_bcount(...)
+#define __in_bcount_opt(...)
+#define __in_ecount(...)
+#define __in_data_source(...)
+#define __in_ecount_opt(...)
+#define __bcount(...)
+#define __bcount_opt(...)
+#define __ecount(...)
+#define __ecount_opt(...)
+#define __out_opt
+#define __out_bcount(...)
+#define __out_bcount_opt(...)
+#define __out_bcount_part(...)
+#define __out_ecount(...)
+#define __out_ecount_opt(...)
+#define __inout
+#define __inout_opt
+#define __inout_bcount(...)
+#define __inout_ecount(...)
+#define __deref_out
+#define __deref_out_opt
+#define __checkReturn
+#define __success(...)
+#ifdef MDL_WDM_SAL_OUT
+#define __out
+#endif
+
+/*
+ * Declaration keywords of WDK prototypes. FORCEINLINE functions are static
+ * here, one copy per file (a WDK header's inline helpers, included by many
+ * files, must not clash at link time): write FORCEINLINE, not
+ * static FORCEINLINE.
+ */
+#define NTKERNELAPI
+#define NTSYSAPI
+#define NTHALAPI
+#define FORCEINLINE		static __always_inline
+
+/* More basic types. WCHAR is the type of L"..." (kernels build with -fshort-wchar). */
+typedef int INT, *PINT;
+typedef unsigned int UINT, *PUINT;
+typedef unsigned long UINT_PTR, *PUINT_PTR;
+typedef const char *PCSTR, *PCSZ;
+typedef char *PSTR;
+typedef __WCHAR_TYPE__ WCHAR, *PWCHAR, *PWCH, *PWSTR;
+typedef const WCHAR *PCWCH, *PCWSTR;
+typedef ULONG PFN_COUNT;
+typedef USHORT *PUSHORT;
+
+static_assert(sizeof(WCHAR) == 2, "WCHAR must be 16 bits (-fshort-wchar)");
+
+#define MAXUSHORT	0xffff
+
+#define STATUS_DATATYPE_MISALIGNMENT	((NTSTATUS)0x80000002L)
+#define STATUS_INVALID_PARAMETER_5	((NTSTATUS)0xC00000F3L)
+#define STATUS_INVALID_PARAMETER_6	((NTSTATUS)0xC00000F4L)
+
+/* Mapping and MDL flags of newer WDKs. */
+#define MdlMappingWithGuardPtes	0x20000000U
+#define MDL_MAPPING_FLAGS	(MDL_MAPPED_TO_SYSTEM_VA | MDL_PAGES_LOCKED | \
+				 MDL_SOURCE_IS_NONPAGED_POOL | \
+				 MDL_PARTIAL_HAS_BEEN_MAPPED | \
+				 MDL_PARENT_MAPPED_SYSTEM_VA | MDL_IO_SPACE)
+
+/*
+ * MmGetSystemAddressForMdl() - the old form of MmGetSystemAddressForMdlSafe:
+ * MappedSystemVa when mapped or non-paged, else MmMapLockedPages(KernelMode)
+ * (which bugchecks on Windows and returns NULL here).
+ */
+#define MmGetSystemAddressForMdl(Mdl)					\
+	(((Mdl)->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA |			\
+			     MDL_SOURCE_IS_NONPAGED_POOL)) ?		\
+	 (Mdl)->MappedSystemVa : MmMapLockedPages((Mdl), KernelMode))
+
+/*
+ * Memory routines of the run-time library: the C library's, with the WDK's
+ * argument order. RtlEqualMemory is TRUE when the buffers are equal.
+ */
+#define RtlCopyMemory(Destination, Source, Length) \
+	memcpy((Destination), (Source), (Length))
+#define RtlMoveMemory(Destination, Source, Length) \
+	memmove((Destination), (Source), (Length))
+#define RtlFillMemory(Destination, Length, Fill) \
+	memset((Destination), (Fill), (Length))
+#define RtlZeroMemory(Destination, Length) \
+	memset((Destination), 0, (Length))
+#define RtlEqualMemory(Source1, Source2, Length) \
+	(!memcmp((Source1), (Source2), (Length)))
+
+/*
+ * Debugging and compile-time helpers. ASSERT is checked in DBG builds only
+ * (a failure warns once with a backtrace, where Windows breaks into the
+ * debugger); otherwise its expression is not evaluated, as in free builds.
+ * PAGED_CODE marks code that may sleep: might_sleep(), which reports atomic
+ * callers on kernels with CONFIG_DEBUG_ATOMIC_SLEEP.
+ */
+#if defined(DBG) && DBG
+#define ASSERT(exp)		((void)WARN_ONCE(!(exp), "ASSERT(%s) failed\n", #exp))
+#else
+#define ASSERT(exp)		BUILD_BUG_ON_INVALID(exp)
+#endif
+#define PAGED_CODE()		might_sleep()
+#define UNREFERENCED_PARAMETER(P)	((void)(P))
+#define C_ASSERT(e)		static_assert(e, #e)
+
+/* Rounding of lengths and pointers to a power-of-two alignment. */
+#define ALIGN_DOWN_BY(length, alignment) \
+	((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment) - 1))
+#define ALIGN_UP_BY(length, alignment) \
+	ALIGN_DOWN_BY((ULONG_PTR)(length) + (alignment) - 1, alignment)
+#define ALIGN_DOWN_POINTER_BY(address, alignment) \
+	((PVOID)ALIGN_DOWN_BY(address, alignment))
+#define ALIGN_UP_POINTER_BY(address, alignment) \
+	((PVOID)ALIGN_UP_BY(address, alignment))
+
+/*
+ * IRQL. Linux has no interrupt request levels: KeGetCurrentIrql() reads the
+ * context the caller runs in (see its description). APC_LEVEL is accepted
+ * wherever a routine takes an IRQL but never reported.
+ */
+typedef UCHAR KIRQL, *PKIRQL;
+#define PASSIVE_LEVEL	0
+#define LOW_LEVEL	0
+#define APC_LEVEL	1
+#define DISPATCH_LEVEL	2
+#define HIGH_LEVEL	15
+
+/**
+ * KeGetCurrentIrql() - the IRQL that matches the caller's context
+ *
+ * From the real preemption and interrupt state: HIGH_LEVEL in hard
+ * interrupt or NMI context or with local interrupts disabled (a Linux
+ * interrupt handler runs with interrupts off, as code above DISPATCH_LEVEL
+ * runs with them masked); DISPATCH_LEVEL in softirq context (where DPCs'
+ * work runs), with preemption disabled or a spinlock held (as
+ * KeAcquireSpinLock raises to DISPATCH_LEVEL); PASSIVE_LEVEL where the
+ * caller may sleep. APC_LEVEL is never returned. A spinlock is seen only
+ * on kernels that count preemption (CONFIG_PREEMPT_COUNT: Debian's, and
+ * every kernel with lockdep or CONFIG_DEBUG_ATOMIC_SLEEP).
+ *
+ * Context: any.
+ * Return: PASSIVE_LEVEL, DISPATCH_LEVEL or HIGH_LEVEL.
+ */
+KIRQL KeGetCurrentIrql(void);
+
+/**
+ * ExGetPreviousMode() - the mode the current request came from
+ *
+ * Context: any.
+ * Return: UserMode in a system call of a user process (the process's
+ * addresses are user addresses to probe), KernelMode in kernel threads and
+ * interrupt context.
+ */
+KPROCESSOR_MODE ExGetPreviousMode(void);
+
+/**
+ * RtlCompareMemory() - count the bytes at which two buffers match
+ * @Source1: first buffer
+ * @Source2: second buffer
+ * @Length: bytes to compare
+ *
+ * Context: any; atomic context allowed.
+ * Return: the number of leading bytes that are equal (@Length when the
+ * buffers are equal), as the WDK's; not a memcmp() ordering.
+ */
+SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length);
+
+/**
+ * struct _UNICODE_STRING - a counted UTF-16 string
+ * @Length: length of the string in bytes, without a terminating null
+ * @MaximumLength: size of @Buffer in bytes
+ * @Buffer: the characters (not necessarily null-terminated)
+ */
+typedef struct _UNICODE_STRING {
+	USHORT Length;
+	USHORT MaximumLength;
+	PWCH Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+/**
+ * RtlInitUnicodeString() - describe a null-terminated UTF-16 string
+ * @DestinationString: the string to initialise
+ * @SourceString: a null-terminated string (for example L"MmMapIoSpace"),
+ *                or NULL
+ *
+ * Buffer points at @SourceString (nothing is copied); Length is its length
+ * in bytes and MaximumLength two more, both limited to what a USHORT holds
+ * (a longer string is described truncated, as by the WDK). NULL gives an
+ * empty string with a NULL Buffer.
+ *
+ * Context: any; atomic context allowed.
+ */
+VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+
+/**
+ * MmGetSystemRoutineAddress() - the address of an mdl.ko routine by name
+ * @SystemRoutineName: the routine's name, for example L"MmMapLockedPagesSpecifyCache"
+ *
+ * Looks the name up in a table of the WDK routines mdl.ko exports (not in
+ * the kernel's symbol table: Linux functions are not system routines).
+ * The match is exact and case-sensitive; names whose characters are not
+ * ASCII match nothing.
+ *
+ * Context: any; atomic context allowed.
+ * Return: the routine's address, or NULL for an unknown name (a driver
+ * probing for a newer routine falls back, as on an older Windows).
+ */
+PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName);
+
+/**
+ * IoAllocateIrp() - allocate the IRP that carries an MDL chain
+ * @StackSize: number of stack locations, 1 or more (this IRP has none: the
+ *             value is only checked)
+ * @ChargeQuota: ignored
+ *
+ * The IRP is zeroed but for Type (6, an IRP), Size and RequestorMode
+ * (KernelMode). IoAllocateMdl with this IRP sets or extends MdlAddress.
+ * Only the fields of struct _IRP exist: there is no I/O manager to send it
+ * to.
+ *
+ * Context: may sleep.
+ * Return: the IRP, or NULL when memory is short or @StackSize is below 1.
+ */
+PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
+
+/**
+ * IoFreeIrp() - free an IRP from IoAllocateIrp
+ * @Irp: the IRP
+ *
+ * The MDLs on Irp->MdlAddress are not freed: free them with IoFreeMdl
+ * first, as on Windows. A pointer IoAllocateIrp did not return is refused
+ * (logged once, nothing freed).
+ *
+ * Context: may sleep.
+ */
+VOID IoFreeIrp(PIRP Irp);
+
+/**
+ * TryProbeForRead() - is a buffer user memory, suitably aligned
+ * @Address: start of the buffer
+ * @Length: its length in bytes; 0 checks nothing
+ * @Alignment: 1, 2, 4, 8 or 16: the alignment @Address must have
+ *
+ * The status form of ProbeForRead. As on Windows, the range is checked, not
+ * read: copy_from_user() or a lock (MmTryProbeAndLockPages) still decides
+ * whether the memory is readable.
+ *
+ * Context: any.
+ * Return: STATUS_SUCCESS; STATUS_DATATYPE_MISALIGNMENT when @Address is not
+ * aligned or @Alignment is not one of the values above;
+ * STATUS_ACCESS_VIOLATION when the range wraps or is not all in the user
+ * part of the address space.
+ */
+NTSTATUS TryProbeForRead(const volatile VOID *Address, SIZE_T Length,
+			 ULONG Alignment);
+
+/**
+ * TryProbeForWrite() - is a buffer writable user memory, suitably aligned
+ * @Address: start of the buffer
+ * @Length: its length in bytes; 0 checks nothing
+ * @Alignment: 1, 2, 4, 8 or 16: the alignment @Address must have
+ *
+ * The status form of ProbeForWrite. As TryProbeForRead(), and every page
+ * of the range must be mapped writable in the current process: the pages
+ * are faulted in for writing (fault_in_safe_writeable(): copy-on-write is
+ * broken, no byte changes), where Windows writes each page back.
+ *
+ * Context: may sleep.
+ * Return: as TryProbeForRead(); STATUS_ACCESS_VIOLATION also for a page
+ * that is not mapped writable, or when there is no process.
+ */
+NTSTATUS TryProbeForWrite(volatile VOID *Address, SIZE_T Length,
+			  ULONG Alignment);
+
+/**
+ * ProbeForRead() - check a user buffer (Windows form)
+ * @Address: start of the buffer
+ * @Length: its length in bytes
+ * @Alignment: the alignment @Address must have
+ *
+ * As TryProbeForRead(). Windows raises on failure; here the failure is
+ * logged once and the call returns: call the Try form where the Windows
+ * code had __try / __except, and keep using copy_from_user(), which fails
+ * cleanly on a bad buffer.
+ *
+ * Context: any.
+ */
+VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+
+/**
+ * ProbeForWrite() - check a writable user buffer (Windows form)
+ * @Address: start of the buffer
+ * @Length: its length in bytes
+ * @Alignment: the alignment @Address must have
+ *
+ * As TryProbeForWrite(); a failure is logged once and the call returns.
+ *
+ * Context: may sleep.
+ */
+VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+
+/**
+ * MmTryMapLockedPagesSpecifyCache() - map an MDL's pages, with a status
+ * @MemoryDescriptorList: a locked, non-paged, partial, allocated or
+ *                        I/O-space MDL
+ * @AccessMode: KernelMode (system space) or UserMode (the current process)
+ * @CacheType: as MmMapLockedPagesSpecifyCache()
+ * @RequestedAddress: NULL for KernelMode; a user address hint for UserMode
+ * @Priority: an MM_PAGE_PRIORITY, optionally ORed with MdlMappingNoWrite,
+ *            MdlMappingNoExecute and, for KernelMode, MdlMappingWithGuardPtes
+ *            (a vmap area always ends in a guard page)
+ * @MappedAddress: receives the mapping of the buffer's first byte, or NULL
+ *
+ * MmMapLockedPagesSpecifyCache(UserMode) raises on Windows when the pages
+ * cannot be mapped; this is its status-returning form, for both modes, and
+ * makes the same mapping (released the same ways).
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_1 for a NULL MDL or one
+ * that is not locked or (KernelMode) already mapped; _2 for a bad
+ * AccessMode or UserMode without a process; _3 for a bad cache type; _4 for
+ * a RequestedAddress with KernelMode; _5 for unknown priority bits; _6 for
+ * a NULL @MappedAddress; STATUS_ACCESS_DENIED for a writable user mapping
+ * of pages that may only be read; STATUS_NOT_SUPPORTED for pages never
+ * mapped into a process (slab memory); STATUS_INSUFFICIENT_RESOURCES when
+ * address space or memory is short. Nothing is mapped on failure.
+ */
+NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
+					 KPROCESSOR_MODE AccessMode,
+					 MEMORY_CACHING_TYPE CacheType,
+					 PVOID RequestedAddress, ULONG Priority,
+					 PVOID *MappedAddress);
+
 #endif /* _MDL_WDM_H */
