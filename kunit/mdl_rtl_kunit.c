@@ -20,7 +20,6 @@
 
 #include "mdl_internal.h"
 #include "mdl_kunit.h"
-#include "mdl_routines.h"
 #include "mdl_wdk_kunit.h"
 #include "mdl_wdmstyle.h"
 
@@ -295,11 +294,13 @@ struct routine_case {
 	PVOID address;
 };
 
-#define ROUTINE_CASE(fn)	{ L"" #fn, (PVOID)fn },
+#define MDL_ROUTINE(fn)	{ L"" #fn, (PVOID)fn },
 
 static const struct routine_case routine_cases[] = {
-	MDL_ROUTINES(ROUTINE_CASE)
+#include "mdl_routines.h"
 };
+
+#undef MDL_ROUTINE
 
 /* Every exported WDK routine resolves by name to its own address. */
 static void routine_address_known(struct kunit *test)
@@ -329,7 +330,7 @@ static void routine_address_unknown(struct kunit *test)
 	static const WCHAR *const unknown[] = {
 		L"MmDoesNotExist", L"mdl_populate_vma", L"printk", L"kmalloc",
 		L"ioallocatemdl", L"IoAllocate", L"IoAllocateMdlX", L"",
-		L"IoAllocateMd\u00ec",
+		L"IoAllocateMd\xec",
 	};
 	UNICODE_STRING us;
 	size_t i;
@@ -396,16 +397,13 @@ static void irp_carries_mdl_chain(struct kunit *test)
 static void irp_built_windows_style(struct kunit *test)
 {
 	PUCHAR buf = kunit_kzalloc(test, 4 * PAGE_SIZE, GFP_KERNEL);
-	PIRP irp = NULL;
+	PIRP irp;
 	PMDL mdl;
 	ULONG i = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_EQ(test, WsBuildIrp(buf, 4 * PAGE_SIZE, 0, &irp),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_NULL(test, irp);
-	KUNIT_ASSERT_EQ(test, WsBuildIrp(buf, 4 * PAGE_SIZE, 4, &irp),
-			STATUS_SUCCESS);
+	KUNIT_EXPECT_NULL(test, WsBuildIrp(buf, 4 * PAGE_SIZE, 0));
+	irp = WsBuildIrp(buf, 4 * PAGE_SIZE, 4);
 	KUNIT_ASSERT_NOT_NULL(test, irp);
 	for (mdl = irp->MdlAddress; mdl; mdl = mdl->Next, i++) {
 		KUNIT_EXPECT_PTR_EQ(test, MmGetMdlVirtualAddress(mdl),
@@ -512,6 +510,14 @@ static void probe_bad_ranges(struct kunit *test)
 /* MmTryMapLockedPagesSpecifyCache                                    */
 /* ------------------------------------------------------------------ */
 
+/* The status form with the arguments in the order of the Windows form. */
+static NTSTATUS try_map(PMDL mdl, KPROCESSOR_MODE mode, MEMORY_CACHING_TYPE cache,
+			PVOID requested, ULONG priority, PVOID *va)
+{
+	return MmTryMapLockedPagesSpecifyCache(mdl, mode, cache, requested,
+					       priority, va);
+}
+
 /* A locked user buffer mapped a second time into the process, with a status. */
 static void try_map_user_success(struct kunit *test)
 {
@@ -548,44 +554,39 @@ static void try_map_bad_arguments(struct kunit *test)
 {
 	unsigned long uaddr = wdk_user_mem(test, PAGE_SIZE);
 	PMDL mdl = mdl_kunit_alloc_mdl(test, (PVOID)uaddr, PAGE_SIZE);
+	const ULONG prio = NormalPagePriority;
 	PVOID va = (PVOID)1;
 	size_t len;
 	void *snap;
 
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(NULL, UserMode,
-			MmCached, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(NULL, UserMode, MmCached, NULL, prio, &va),
 			STATUS_INVALID_PARAMETER_1);
 	KUNIT_EXPECT_NULL(test, va);
 	/* Not locked. */
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL, prio, &va),
 			STATUS_INVALID_PARAMETER_1);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, KernelMode,
-			MmCached, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, KernelMode, MmCached, NULL, prio, &va),
 			STATUS_INVALID_PARAMETER_1);
 
 	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoWriteAccess),
 			STATUS_SUCCESS);
 	mdl_kunit_unlock_at_exit(test, mdl);
 	snap = mdl_kunit_snapshot(test, mdl, &len);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, 7, MmCached,
-			NULL, NormalPagePriority, &va), STATUS_INVALID_PARAMETER_2);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode, 42,
-			NULL, NormalPagePriority, &va), STATUS_INVALID_PARAMETER_3);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, KernelMode,
-			MmNotMapped, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, 7, MmCached, NULL, prio, &va),
+			STATUS_INVALID_PARAMETER_2);
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, 42, NULL, prio, &va),
 			STATUS_INVALID_PARAMETER_3);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, KernelMode,
-			MmCached, (PVOID)uaddr, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, KernelMode, MmNotMapped, NULL, prio, &va),
+			STATUS_INVALID_PARAMETER_3);
+	KUNIT_EXPECT_EQ(test, try_map(mdl, KernelMode, MmCached, (PVOID)uaddr, prio, &va),
 			STATUS_INVALID_PARAMETER_4);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, 5, &va), STATUS_INVALID_PARAMETER_5);
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL, 5, &va),
+			STATUS_INVALID_PARAMETER_5);
 	/* Guard PTEs are a kernel-mapping flag. */
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority | MdlMappingWithGuardPtes,
-			&va), STATUS_INVALID_PARAMETER_5);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority, NULL),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL,
+				      prio | MdlMappingWithGuardPtes, &va),
+			STATUS_INVALID_PARAMETER_5);
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL, prio, NULL),
 			STATUS_INVALID_PARAMETER_6);
 	KUNIT_EXPECT_NULL(test, va);
 	KUNIT_EXPECT_EQ(test, memcmp(snap, mdl, len), 0);
@@ -597,18 +598,18 @@ static void try_map_user_read_only_pages(struct kunit *test)
 {
 	unsigned long uaddr = wdk_user_mem(test, PAGE_SIZE);
 	PMDL mdl = mdl_kunit_alloc_mdl(test, (PVOID)uaddr, PAGE_SIZE);
+	const ULONG prio = NormalPagePriority;
 	PVOID va = NULL;
 
 	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoReadAccess),
 			STATUS_SUCCESS);
 	mdl_kunit_unlock_at_exit(test, mdl);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL, prio, &va),
 			STATUS_ACCESS_DENIED);
 	KUNIT_EXPECT_NULL(test, va);
-	KUNIT_ASSERT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority | MdlMappingNoWrite,
-			&va), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, try_map(mdl, UserMode, MmCached, NULL,
+				      prio | MdlMappingNoWrite, &va),
+			STATUS_SUCCESS);
 	KUNIT_ASSERT_NOT_NULL(test, va);
 	MmUnmapLockedPages(va, mdl);
 }
@@ -617,6 +618,7 @@ static void try_map_user_read_only_pages(struct kunit *test)
 static void try_map_user_slab_refused(struct kunit *test)
 {
 	char *slab = kunit_kzalloc(test, 256, GFP_KERNEL);
+	const ULONG prio = NormalPagePriority;
 	PMDL mdl;
 	PVOID va = (PVOID)1;
 
@@ -624,13 +626,12 @@ static void try_map_user_slab_refused(struct kunit *test)
 	wdk_user_mem(test, PAGE_SIZE);
 	mdl = mdl_kunit_alloc_mdl(test, slab, 256);
 	KUNIT_ASSERT_EQ(test, MmTryBuildMdlForNonPagedPool(mdl), STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, NormalPagePriority, &va),
+	KUNIT_EXPECT_EQ(test, try_map(mdl, UserMode, MmCached, NULL, prio, &va),
 			STATUS_NOT_SUPPORTED);
 	KUNIT_EXPECT_NULL(test, va);
 	/* The Windows form returns NULL for the same call. */
-	KUNIT_EXPECT_NULL(test, MmMapLockedPagesSpecifyCache(mdl, UserMode,
-			MmCached, NULL, FALSE, NormalPagePriority));
+	va = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL, FALSE, prio);
+	KUNIT_EXPECT_NULL(test, va);
 }
 
 /* A kernel mapping with guard PTEs, released by MmUnmapLockedPages. */
@@ -638,15 +639,15 @@ static void try_map_kernel_guard_ptes(struct kunit *test)
 {
 	PUCHAR buf = mdl_kunit_vmalloc(test, 2 * PAGE_SIZE);
 	PMDL mdl = mdl_kunit_alloc_mdl(test, buf + 5, PAGE_SIZE);
+	const ULONG prio = HighPagePriority | MdlMappingWithGuardPtes;
 	PUCHAR va = NULL;
 
 	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, KernelMode, IoWriteAccess),
 			STATUS_SUCCESS);
 	mdl_kunit_unlock_at_exit(test, mdl);
 	wdk_fill(buf + 5, PAGE_SIZE, 8);
-	KUNIT_ASSERT_EQ(test, MmTryMapLockedPagesSpecifyCache(mdl, KernelMode,
-			MmCached, NULL, HighPagePriority | MdlMappingWithGuardPtes,
-			(PVOID *)&va), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, try_map(mdl, KernelMode, MmCached, NULL, prio, (PVOID *)&va),
+			STATUS_SUCCESS);
 	KUNIT_ASSERT_NOT_NULL(test, va);
 	KUNIT_EXPECT_PTR_EQ(test, (PVOID)va, mdl->MappedSystemVa);
 	KUNIT_EXPECT_PTR_EQ(test, MmGetSystemAddressForMdl(mdl), (PVOID)va);

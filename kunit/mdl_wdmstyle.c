@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Windows driver memory code, as it is written for the WDK, compiled
- * against wdm.h with W=1: SAL and driver-verifier annotations, the old
- * __in / __out family (MDL_WDM_SAL_OUT), the Rtl memory routines, IRQL,
- * IRPs, UNICODE_STRING and MmGetSystemRoutineAddress, ProbeForRead in its
- * status form, the Windows typedefs and macros. The suite mdl_rtl calls
+ * Windows driver memory code compiled against wdm.h with W=1: SAL and
+ * driver-verifier annotations, the old __in / __out family
+ * (MDL_WDM_SAL_OUT), the Rtl memory routines, IRQL, IRPs, UNICODE_STRING
+ * and MmGetSystemRoutineAddress, ProbeForRead and the user mapping in their
+ * status forms, the Windows typedefs and macros. The suite mdl_rtl calls
  * these functions and checks what they did.
  *
- * Linux headers come first, among them those whose macros use the names
- * wdm.h defines (__in, __out) to show that they still compile.
+ * Linux headers come first, among them those whose macros use names that
+ * wdm.h defines (__in, __out), to show that they still compile.
  */
 #include <linux/io.h>
 #include <linux/slab.h>
@@ -21,34 +21,23 @@
 #define MDL_WDM_SAL_OUT
 #include "mdl_wdmstyle.h"
 
-#define WS_TAG		0x5357444dU	/* 'MDWS' */
-
 C_ASSERT(sizeof(MDL) == 48);
 C_ASSERT(ALIGN_UP_BY(5, 8) == 8 && ALIGN_DOWN_BY(15, 8) == 8);
 C_ASSERT(sizeof(WCHAR) == 2 && sizeof(UINT_PTR) == sizeof(PVOID));
 C_ASSERT((MDL_MAPPING_FLAGS & MDL_PAGES_LOCKED) != 0);
 
-typedef PMDL (NTAPI *PFN_IO_ALLOCATE_MDL)(PVOID VirtualAddress, ULONG Length,
-					   BOOLEAN SecondaryBuffer,
-					   BOOLEAN ChargeQuota, PIRP Irp);
+typedef struct _MDL *(*PFN_IO_ALLOCATE_MDL)(PVOID VirtualAddress, ULONG Length,
+					    BOOLEAN SecondaryBuffer,
+					    BOOLEAN ChargeQuota, PIRP Irp);
 
-FORCEINLINE
-PFN_COUNT
-WsPageCount(
-	__in PMDL Mdl
-	)
+FORCEINLINE PFN_COUNT WsPageCount(__in PMDL Mdl)
 {
 	return ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(Mdl),
 					      MmGetMdlByteCount(Mdl));
 }
 
-__checkReturn
-NTSTATUS
-WsCaptureUserBuffer(
-	__in_bcount(Length) PVOID UserBuffer,
-	__in ULONG Length,
-	__out PWS_CAPTURE Capture
-	)
+__checkReturn NTSTATUS WsCaptureUserBuffer(__in_bcount(Length) PVOID UserBuffer,
+					   __in ULONG Length, __out PWS_CAPTURE Capture)
 {
 	NTSTATUS status;
 	PMDL mdl;
@@ -59,7 +48,7 @@ WsCaptureUserBuffer(
 	if (!NT_SUCCESS(status))
 		return status;
 	mdl = IoAllocateMdl(UserBuffer, Length, FALSE, FALSE, NULL);
-	if (mdl == NULL)
+	if (!mdl)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	status = MmTryProbeAndLockPages(mdl, UserMode, IoModifyAccess);
 	if (!NT_SUCCESS(status)) {
@@ -69,7 +58,7 @@ WsCaptureUserBuffer(
 	ASSERT(WsPageCount(mdl) >= 1);
 	Capture->SystemVa = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority |
 							  MdlMappingNoExecute);
-	if (Capture->SystemVa == NULL) {
+	if (!Capture->SystemVa) {
 		MmUnlockPages(mdl);
 		IoFreeMdl(mdl);
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -79,11 +68,7 @@ WsCaptureUserBuffer(
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS
-WsMapCaptureToUser(
-	__inout PWS_CAPTURE Capture,
-	__in KPROCESSOR_MODE Mode
-	)
+NTSTATUS WsMapCaptureToUser(__inout PWS_CAPTURE Capture, __in KPROCESSOR_MODE Mode)
 {
 	PVOID va = NULL;
 	NTSTATUS status;
@@ -97,24 +82,18 @@ WsMapCaptureToUser(
 	return status;
 }
 
-VOID
-WsReleaseCapture(
-	__inout PWS_CAPTURE Capture
-	)
+VOID WsReleaseCapture(__inout PWS_CAPTURE Capture)
 {
-	if (Capture->Mdl == NULL)
+	if (!Capture->Mdl)
 		return;
-	if (Capture->UserVa != NULL)
+	if (Capture->UserVa)
 		MmUnmapLockedPages(Capture->UserVa, Capture->Mdl);
 	MmUnlockPages(Capture->Mdl);
 	IoFreeMdl(Capture->Mdl);
 	RtlZeroMemory(Capture, sizeof(*Capture));
 }
 
-PVOID
-WsResolve(
-	__in PCWSTR Name
-	)
+PVOID WsResolve(__in_z PCWSTR Name)
 {
 	UNICODE_STRING routineName;
 
@@ -122,13 +101,7 @@ WsResolve(
 	return MmGetSystemRoutineAddress(&routineName);
 }
 
-NTSTATUS
-WsBuildIrp(
-	__in_bcount(Length) PVOID Buffer,
-	__in ULONG Length,
-	__in ULONG Parts,
-	__deref_out PIRP *IrpOut
-	)
+PIRP WsBuildIrp(__in_bcount(Length) PVOID Buffer, __in ULONG Length, __in ULONG Parts)
 {
 	PFN_IO_ALLOCATE_MDL allocateMdl;
 	PUCHAR part = Buffer;
@@ -136,48 +109,40 @@ WsBuildIrp(
 	PIRP irp;
 	ULONG i;
 
-	*IrpOut = NULL;
 	if (Parts == 0 || Length < Parts)
-		return STATUS_INVALID_PARAMETER;
+		return NULL;
 	allocateMdl = (PFN_IO_ALLOCATE_MDL)WsResolve(L"IoAllocateMdl");
-	if (allocateMdl == NULL)
-		return STATUS_NOT_SUPPORTED;
+	if (!allocateMdl)
+		return NULL;
 	irp = IoAllocateIrp(1, FALSE);
-	if (irp == NULL)
-		return STATUS_INSUFFICIENT_RESOURCES;
+	if (!irp)
+		return NULL;
 	partLength = Length / Parts;
 	for (i = 0; i < Parts; i++) {
-		if (allocateMdl(part + (SIZE_T)i * partLength, partLength, i != 0,
-				FALSE, irp) == NULL) {
+		if (!allocateMdl(part + (SIZE_T)i * partLength, partLength, i != 0,
+				 FALSE, irp)) {
 			WsFreeIrp(irp);
-			return STATUS_INSUFFICIENT_RESOURCES;
+			return NULL;
 		}
 	}
-	*IrpOut = irp;
-	return STATUS_SUCCESS;
+	return irp;
 }
 
-ULONG
-WsIrpMdlCount(
-	__in PIRP Irp
-	)
+ULONG WsIrpMdlCount(__in PIRP Irp)
 {
 	ULONG count = 0;
 	PMDL mdl;
 
-	for (mdl = Irp->MdlAddress; mdl != NULL; mdl = mdl->Next)
+	for (mdl = Irp->MdlAddress; mdl; mdl = mdl->Next)
 		count++;
 	return count;
 }
 
-VOID
-WsFreeIrp(
-	__in PIRP Irp
-	)
+VOID WsFreeIrp(__in PIRP Irp)
 {
 	PMDL mdl, next;
 
-	for (mdl = Irp->MdlAddress; mdl != NULL; mdl = next) {
+	for (mdl = Irp->MdlAddress; mdl; mdl = next) {
 		next = mdl->Next;
 		IoFreeMdl(mdl);
 	}
@@ -185,10 +150,7 @@ WsFreeIrp(
 	IoFreeIrp(Irp);
 }
 
-KIRQL
-WsCurrentIrql(
-	VOID
-	)
+KIRQL WsCurrentIrql(VOID)
 {
 	KIRQL irql = KeGetCurrentIrql();
 	PKIRQL where = &irql;
@@ -201,13 +163,9 @@ WsCurrentIrql(
 
 /*
  * Fill, copy, move and compare through the Rtl names; the result is the
- * number of checks that held (5 when all did).
+ * number of checks that held (5 when all did), 0 for a short buffer.
  */
-SIZE_T
-WsMemoryChecks(
-	__out_bcount(Length) PUCHAR Scratch,
-	__in SIZE_T Length
-	)
+SIZE_T WsMemoryChecks(__out_bcount(Length) PUCHAR Scratch, __in SIZE_T Length)
 {
 	UCHAR pattern[8];
 	SIZE_T half = Length / 2;

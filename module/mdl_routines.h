@@ -1,73 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The WDK routines mdl.ko exports, by name: the table of
- * MmGetSystemRoutineAddress (mdl_rtl.c). Every EXPORT_SYMBOL_GPL of a
- * Windows name has its line here; the KUnit suite resolves each one.
+ * The WDK routines mdl.ko exports, one MDL_ROUTINE(name) a line: the table
+ * of MmGetSystemRoutineAddress (mdl_rtl.c) and of the KUnit case that
+ * resolves each one. The includer defines MDL_ROUTINE(fn) as an array
+ * initializer. `make lint` checks that this list and the EXPORT_SYMBOL_GPL
+ * lines of Windows names agree. No include guard: included once per table.
  */
-#ifndef _MDL_ROUTINES_H
-#define _MDL_ROUTINES_H
-
-#define MDL_ROUTINES(X)					\
-	X(ExAllocatePool)				\
-	X(ExAllocatePool2)				\
-	X(ExAllocatePoolWithTag)			\
-	X(ExFreePool)					\
-	X(ExFreePoolWithTag)				\
-	X(ExGetPreviousMode)				\
-	X(IoAllocateIrp)				\
-	X(IoAllocateMdl)				\
-	X(IoBuildPartialMdl)				\
-	X(IoFreeIrp)					\
-	X(IoFreeMdl)					\
-	X(KeGetCurrentIrql)				\
-	X(MmAdvanceMdl)					\
-	X(MmAllocateContiguousMemory)			\
-	X(MmAllocateContiguousMemorySpecifyCache)	\
-	X(MmAllocateMappingAddress)			\
-	X(MmAllocateMdlForIoSpace)			\
-	X(MmAllocateNonCachedMemory)			\
-	X(MmAllocatePagesForMdl)			\
-	X(MmAllocatePagesForMdlEx)			\
-	X(MmBuildMdlForNonPagedPool)			\
-	X(MmCreateMdl)					\
-	X(MmFreeContiguousMemory)			\
-	X(MmFreeContiguousMemorySpecifyCache)		\
-	X(MmFreeMappingAddress)				\
-	X(MmFreeNonCachedMemory)			\
-	X(MmFreePagesFromMdl)				\
-	X(MmFreePagesFromMdlEx)				\
-	X(MmGetPhysicalAddress)				\
-	X(MmGetSystemRoutineAddress)			\
-	X(MmGetVirtualForPhysical)			\
-	X(MmIsAddressValid)				\
-	X(MmMapIoSpace)					\
-	X(MmMapIoSpaceEx)				\
-	X(MmMapLockedPages)				\
-	X(MmMapLockedPagesSpecifyCache)			\
-	X(MmMapLockedPagesWithReservedMapping)		\
-	X(MmPrepareMdlForReuse)				\
-	X(MmProbeAndLockPages)				\
-	X(MmProbeAndLockProcessPages)			\
-	X(MmProbeAndLockSelectedPages)			\
-	X(MmProtectMdlSystemAddress)			\
-	X(MmSizeOfMdl)					\
-	X(MmTryBuildMdlForNonPagedPool)			\
-	X(MmTryMapLockedPagesSpecifyCache)		\
-	X(MmTryProbeAndLockPages)			\
-	X(MmTryProbeAndLockProcessPages)		\
-	X(MmTryProbeAndLockSelectedPages)		\
-	X(MmUnlockPages)				\
-	X(MmUnmapIoSpace)				\
-	X(MmUnmapLockedPages)				\
-	X(MmUnmapReservedMapping)			\
-	X(ObDereferenceObject)				\
-	X(ProbeForRead)					\
-	X(ProbeForWrite)				\
-	X(PsGetCurrentProcess)				\
-	X(PsLookupProcessByProcessId)			\
-	X(RtlCompareMemory)				\
-	X(RtlInitUnicodeString)				\
-	X(TryProbeForRead)				\
-	X(TryProbeForWrite)
-
-#endif /* _MDL_ROUTINES_H */
+MDL_ROUTINE(ExAllocatePool)
+MDL_ROUTINE(ExAllocatePool2)
+MDL_ROUTINE(ExAllocatePoolWithTag)
+MDL_ROUTINE(ExFreePool)
+MDL_ROUTINE(ExFreePoolWithTag)
+MDL_ROUTINE(ExGetPreviousMode)
+MDL_ROUTINE(IoAllocateIrp)
+MDL_ROUTINE(IoAllocateMdl)
+MDL_ROUTINE(IoBuildPartialMdl)
+MDL_ROUTINE(IoFreeIrp)
+MDL_ROUTINE(IoFreeMdl)
+MDL_ROUTINE(KeGetCurrentIrql)
+MDL_ROUTINE(MmAdvanceMdl)
+MDL_ROUTINE(MmAllocateContiguousMemory)
+MDL_ROUTINE(MmAllocateContiguousMemorySpecifyCache)
+MDL_ROUTINE(MmAllocateMappingAddress)
+MDL_ROUTINE(MmAllocateMdlForIoSpace)
+MDL_ROUTINE(MmAllocateNonCachedMemory)
+MDL_ROUTINE(MmAllocatePagesForMdl)
+MDL_ROUTINE(MmAllocatePagesForMdlEx)
+MDL_ROUTINE(MmBuildMdlForNonPagedPool)
+MDL_ROUTINE(MmCreateMdl)
+MDL_ROUTINE(MmFreeContiguousMemory)
+MDL_ROUTINE(MmFreeContiguousMemorySpecifyCache)
+MDL_ROUTINE(MmFreeMappingAddress)
+MDL_ROUTINE(MmFreeNonCachedMemory)
+MDL_ROUTINE(MmFreePagesFromMdl)
+MDL_ROUTINE(MmFreePagesFromMdlEx)
+MDL_ROUTINE(MmGetPhysicalAddress)
+MDL_ROUTINE(MmGetSystemRoutineAddress)
+MDL_ROUTINE(MmGetVirtualForPhysical)
+MDL_ROUTINE(MmIsAddressValid)
+MDL_ROUTINE(MmMapIoSpace)
+MDL_ROUTINE(MmMapIoSpaceEx)
+MDL_ROUTINE(MmMapLockedPages)
+MDL_ROUTINE(MmMapLockedPagesSpecifyCache)
+MDL_ROUTINE(MmMapLockedPagesWithReservedMapping)
+MDL_ROUTINE(MmPrepareMdlForReuse)
+MDL_ROUTINE(MmProbeAndLockPages)
+MDL_ROUTINE(MmProbeAndLockProcessPages)
+MDL_ROUTINE(MmProbeAndLockSelectedPages)
+MDL_ROUTINE(MmProtectMdlSystemAddress)
+MDL_ROUTINE(MmSizeOfMdl)
+MDL_ROUTINE(MmTryBuildMdlForNonPagedPool)
+MDL_ROUTINE(MmTryMapLockedPagesSpecifyCache)
+MDL_ROUTINE(MmTryProbeAndLockPages)
+MDL_ROUTINE(MmTryProbeAndLockProcessPages)
+MDL_ROUTINE(MmTryProbeAndLockSelectedPages)
+MDL_ROUTINE(MmUnlockPages)
+MDL_ROUTINE(MmUnmapIoSpace)
+MDL_ROUTINE(MmUnmapLockedPages)
+MDL_ROUTINE(MmUnmapReservedMapping)
+MDL_ROUTINE(ObDereferenceObject)
+MDL_ROUTINE(ProbeForRead)
+MDL_ROUTINE(ProbeForWrite)
+MDL_ROUTINE(PsGetCurrentProcess)
+MDL_ROUTINE(PsLookupProcessByProcessId)
+MDL_ROUTINE(RtlCompareMemory)
+MDL_ROUTINE(RtlInitUnicodeString)
+MDL_ROUTINE(TryProbeForRead)
+MDL_ROUTINE(TryProbeForWrite)

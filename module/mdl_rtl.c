@@ -18,7 +18,6 @@
 #include <linux/uaccess.h>
 
 #include "mdl_internal.h"
-#include "mdl_routines.h"
 
 /* The object type of an IRP in its Type field. */
 #define MDL_IO_TYPE_IRP		6
@@ -30,7 +29,7 @@ KIRQL KeGetCurrentIrql(void)
 {
 	if (in_nmi() || in_hardirq() || irqs_disabled())
 		return HIGH_LEVEL;
-	if (in_atomic() || rcu_preempt_depth())
+	if (preempt_count() || rcu_preempt_depth())
 		return DISPATCH_LEVEL;
 	return PASSIVE_LEVEL;
 }
@@ -55,7 +54,7 @@ SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length)
 }
 EXPORT_SYMBOL_GPL(RtlCompareMemory);
 
-VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
+void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
 {
 	const SIZE_T max = (MDL_UNICODE_MAX_BYTES - sizeof(WCHAR)) / sizeof(WCHAR);
 	SIZE_T n = 0;
@@ -82,11 +81,13 @@ struct mdl_routine {
 	PVOID address;
 };
 
-#define MDL_ROUTINE_ENTRY(fn)	{ #fn, (PVOID)fn },
+#define MDL_ROUTINE(fn)	{ #fn, (PVOID)fn },
 
 static const struct mdl_routine mdl_routines[] = {
-	MDL_ROUTINES(MDL_ROUTINE_ENTRY)
+#include "mdl_routines.h"
 };
+
+#undef MDL_ROUTINE
 
 /* Does the counted string @s (@n characters) spell the ASCII @name? */
 static bool mdl_name_is(const WCHAR *s, SIZE_T n, const char *name)
@@ -148,7 +149,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 }
 EXPORT_SYMBOL_GPL(IoAllocateIrp);
 
-VOID IoFreeIrp(PIRP Irp)
+void IoFreeIrp(PIRP Irp)
 {
 	struct mdl_irp *mi, *found = NULL;
 
@@ -188,7 +189,7 @@ void mdl_rtl_exit(void)
 /* ProbeForRead / ProbeForWrite                                       */
 /* ------------------------------------------------------------------ */
 
-static NTSTATUS mdl_probe_range(const volatile VOID *Address, SIZE_T Length,
+static NTSTATUS mdl_probe_range(const VOID *Address, SIZE_T Length,
 				ULONG Alignment)
 {
 	ULONG_PTR va = (ULONG_PTR)Address;
@@ -209,7 +210,7 @@ static NTSTATUS mdl_probe_range(const volatile VOID *Address, SIZE_T Length,
 	return STATUS_SUCCESS;
 }
 
-NTSTATUS TryProbeForRead(const volatile VOID *Address, SIZE_T Length,
+NTSTATUS TryProbeForRead(const VOID *Address, SIZE_T Length,
 			 ULONG Alignment)
 {
 	if (!Length)
@@ -218,7 +219,7 @@ NTSTATUS TryProbeForRead(const volatile VOID *Address, SIZE_T Length,
 }
 EXPORT_SYMBOL_GPL(TryProbeForRead);
 
-NTSTATUS TryProbeForWrite(volatile VOID *Address, SIZE_T Length,
+NTSTATUS TryProbeForWrite(PVOID Address, SIZE_T Length,
 			  ULONG Alignment)
 {
 	NTSTATUS status;
@@ -235,7 +236,7 @@ NTSTATUS TryProbeForWrite(volatile VOID *Address, SIZE_T Length,
 }
 EXPORT_SYMBOL_GPL(TryProbeForWrite);
 
-VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+void ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment)
 {
 	NTSTATUS status = TryProbeForRead(Address, Length, Alignment);
 
@@ -245,7 +246,7 @@ VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 }
 EXPORT_SYMBOL_GPL(ProbeForRead);
 
-VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+void ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment)
 {
 	NTSTATUS status = TryProbeForWrite(Address, Length, Alignment);
 

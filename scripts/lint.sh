@@ -14,11 +14,15 @@ MDL_STAGE=lint
 # checkpatch types ignored, and why:
 #  CAMELCASE     the WDK's names (IoAllocateMdl, MmProbeAndLockPages, ...) are the product
 #  NEW_TYPEDEFS  the WDK's typedefs (MDL, PMDL, KPROCESSOR_MODE, ...) are the product
+#  COMPLEX_MACRO module/include/wdm.h only: the WDK's FORCEINLINE is a
+#                storage class and an inline keyword (static __always_inline),
+#                which no parentheses can enclose
 #  BIT_MACRO     uapi/ only: BIT() is not available to user space
 #  LINUX_VERSION_CODE, CONSTANT_COMPARISON
 #                module/compat.h only: the one file where kernel versions are
 #                compared (checkpatch reads LINUX_VERSION_CODE as a constant)
 IGNORE_WDK=CAMELCASE,NEW_TYPEDEFS
+IGNORE_WDM_H=$IGNORE_WDK,COMPLEX_MACRO
 IGNORE_UAPI=BIT_MACRO
 IGNORE_COMPAT=$IGNORE_WDK,LINUX_VERSION_CODE,CONSTANT_COMPARISON
 
@@ -83,6 +87,7 @@ ignore_for() {
 	case $1 in
 	uapi/*) echo "$IGNORE_UAPI" ;;
 	module/compat.h) echo "$IGNORE_COMPAT" ;;
+	module/include/wdm.h) echo "$IGNORE_WDM_H" ;;
 	*) echo "$IGNORE_WDK" ;;
 	esac
 }
@@ -112,6 +117,29 @@ lint_kerneldoc() {
 	[[ -s $log ]] && ok=0
 	info "kernel-doc -Wall on ${#files[@]} files: $( ((ok)) && echo clean || echo FAILED)"
 	count "$ok" "kernel-doc" "$( ((ok)) || echo "$log")"
+}
+
+# lint_exports: every routine mdl.ko exports is named in a KUnit suite, and
+# the Windows names among them are exactly MmGetSystemRoutineAddress's table
+# (module/mdl_routines.h).
+lint_exports() {
+	local log=$RES/exports.log ok=1 name exported table
+	exported=$(sed -n 's/^EXPORT_SYMBOL_GPL(\([A-Za-z0-9_]*\));/\1/p' \
+		"$MDL_ROOT"/module/*.c | sort -u)
+	table=$(sed -n 's/^MDL_ROUTINE(\([A-Za-z0-9_]*\))$/\1/p' \
+		"$MDL_ROOT/module/mdl_routines.h" | sort -u)
+	: >"$log"
+	for name in $exported; do
+		grep -qw -- "$name" "$MDL_ROOT"/kunit/*.c ||
+			echo "$name is exported but named in no kunit/*.c" >>"$log"
+	done
+	comm -23 <(grep -v '^mdl_' <<<"$exported") <(printf '%s\n' "$table") |
+		sed 's/$/ is exported but not in module\/mdl_routines.h/' >>"$log"
+	comm -13 <(printf '%s\n' "$exported") <(printf '%s\n' "$table") |
+		sed 's/$/ is in module\/mdl_routines.h but not exported/' >>"$log"
+	[[ -s $log ]] && ok=0
+	info "exports: $(wc -w <<<"$exported") routines, $( ((ok)) && echo "all tested and in the routine table" || echo FAILED)"
+	count "$ok" "exports named in tests and the routine table" "$( ((ok)) || echo "$log")"
 }
 
 # lint_shell: the pipeline's own scripts.
@@ -152,6 +180,7 @@ main() {
 	lint_build_uml
 	lint_checkpatch "$src"
 	lint_kerneldoc "$src"
+	lint_exports
 	lint_shell
 	lint_readme_matrix
 	summary_line lint "$PASS" "$FAIL"

@@ -1641,12 +1641,13 @@ typedef unsigned int UINT, *PUINT;
 typedef unsigned long UINT_PTR, *PUINT_PTR;
 typedef const char *PCSTR, *PCSZ;
 typedef char *PSTR;
-typedef __WCHAR_TYPE__ WCHAR, *PWCHAR, *PWCH, *PWSTR;
-typedef const WCHAR *PCWCH, *PCWSTR;
+typedef u16 WCHAR, *PWCHAR, *PWCH, *PWSTR;
+typedef const u16 *PCWCH, *PCWSTR;
 typedef ULONG PFN_COUNT;
 typedef USHORT *PUSHORT;
 
-static_assert(sizeof(WCHAR) == 2, "WCHAR must be 16 bits (-fshort-wchar)");
+static_assert(__builtin_types_compatible_p(__typeof__(L""[0]), WCHAR),
+	      "L\"...\" must be UTF-16 (kernels build with -fshort-wchar)");
 
 #define MAXUSHORT	0xffff
 
@@ -1661,15 +1662,22 @@ static_assert(sizeof(WCHAR) == 2, "WCHAR must be 16 bits (-fshort-wchar)");
 				 MDL_PARTIAL_HAS_BEEN_MAPPED | \
 				 MDL_PARENT_MAPPED_SYSTEM_VA | MDL_IO_SPACE)
 
-/*
- * MmGetSystemAddressForMdl() - the old form of MmGetSystemAddressForMdlSafe:
- * MappedSystemVa when mapped or non-paged, else MmMapLockedPages(KernelMode)
- * (which bugchecks on Windows and returns NULL here).
+/**
+ * MmGetSystemAddressForMdl() - system address of an MDL's buffer (old form)
+ * @Mdl: a locked, non-paged, partial or allocated MDL
+ *
+ * A macro in the WDK. Windows bugchecks when the mapping fails.
+ *
+ * Context: may sleep when it must create the mapping.
+ * Return: MappedSystemVa when the MDL is mapped or non-paged, else
+ * MmMapLockedPages(Mdl, KernelMode); NULL on failure.
  */
-#define MmGetSystemAddressForMdl(Mdl)					\
-	(((Mdl)->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA |			\
-			     MDL_SOURCE_IS_NONPAGED_POOL)) ?		\
-	 (Mdl)->MappedSystemVa : MmMapLockedPages((Mdl), KernelMode))
+static inline PVOID MmGetSystemAddressForMdl(PMDL Mdl)
+{
+	if (Mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))
+		return Mdl->MappedSystemVa;
+	return MmMapLockedPages(Mdl, KernelMode);
+}
 
 /*
  * Memory routines of the run-time library: the C library's, with the WDK's
@@ -1704,9 +1712,9 @@ static_assert(sizeof(WCHAR) == 2, "WCHAR must be 16 bits (-fshort-wchar)");
 
 /* Rounding of lengths and pointers to a power-of-two alignment. */
 #define ALIGN_DOWN_BY(length, alignment) \
-	((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment) - 1))
+	ALIGN_DOWN((ULONG_PTR)(length), (ULONG_PTR)(alignment))
 #define ALIGN_UP_BY(length, alignment) \
-	ALIGN_DOWN_BY((ULONG_PTR)(length) + (alignment) - 1, alignment)
+	ALIGN((ULONG_PTR)(length), (ULONG_PTR)(alignment))
 #define ALIGN_DOWN_POINTER_BY(address, alignment) \
 	((PVOID)ALIGN_DOWN_BY(address, alignment))
 #define ALIGN_UP_POINTER_BY(address, alignment) \
@@ -1776,7 +1784,7 @@ typedef struct _UNICODE_STRING {
 	PWCH Buffer;
 } UNICODE_STRING, *PUNICODE_STRING;
 
-typedef const UNICODE_STRING *PCUNICODE_STRING;
+typedef const struct _UNICODE_STRING *PCUNICODE_STRING;
 
 /**
  * RtlInitUnicodeString() - describe a null-terminated UTF-16 string
@@ -1791,7 +1799,7 @@ typedef const UNICODE_STRING *PCUNICODE_STRING;
  *
  * Context: any; atomic context allowed.
  */
-VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 
 /**
  * MmGetSystemRoutineAddress() - the address of an mdl.ko routine by name
@@ -1834,7 +1842,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
  *
  * Context: may sleep.
  */
-VOID IoFreeIrp(PIRP Irp);
+void IoFreeIrp(PIRP Irp);
 
 /**
  * TryProbeForRead() - is a buffer user memory, suitably aligned
@@ -1852,7 +1860,7 @@ VOID IoFreeIrp(PIRP Irp);
  * STATUS_ACCESS_VIOLATION when the range wraps or is not all in the user
  * part of the address space.
  */
-NTSTATUS TryProbeForRead(const volatile VOID *Address, SIZE_T Length,
+NTSTATUS TryProbeForRead(const VOID *Address, SIZE_T Length,
 			 ULONG Alignment);
 
 /**
@@ -1870,7 +1878,7 @@ NTSTATUS TryProbeForRead(const volatile VOID *Address, SIZE_T Length,
  * Return: as TryProbeForRead(); STATUS_ACCESS_VIOLATION also for a page
  * that is not mapped writable, or when there is no process.
  */
-NTSTATUS TryProbeForWrite(volatile VOID *Address, SIZE_T Length,
+NTSTATUS TryProbeForWrite(PVOID Address, SIZE_T Length,
 			  ULONG Alignment);
 
 /**
@@ -1886,7 +1894,7 @@ NTSTATUS TryProbeForWrite(volatile VOID *Address, SIZE_T Length,
  *
  * Context: any.
  */
-VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+void ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment);
 
 /**
  * ProbeForWrite() - check a writable user buffer (Windows form)
@@ -1898,7 +1906,7 @@ VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
  *
  * Context: may sleep.
  */
-VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+void ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment);
 
 /**
  * MmTryMapLockedPagesSpecifyCache() - map an MDL's pages, with a status
