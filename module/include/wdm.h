@@ -1931,8 +1931,9 @@ void ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment);
  * a RequestedAddress with KernelMode; _5 for unknown priority bits; _6 for
  * a NULL @MappedAddress; STATUS_ACCESS_DENIED for a writable user mapping
  * of pages that may only be read; STATUS_NOT_SUPPORTED for pages never
- * mapped into a process (slab memory); STATUS_INSUFFICIENT_RESOURCES when
- * address space or memory is short. Nothing is mapped on failure.
+ * mapped into a process (slab memory) or without one memory type to map
+ * them with; STATUS_INSUFFICIENT_RESOURCES when address space or memory is
+ * short. Nothing is mapped on failure.
  */
 NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 					 KPROCESSOR_MODE AccessMode,
