@@ -7,10 +7,10 @@
  *
  * KeGetCurrentIrql is read in the test's thread, under preempt_disable,
  * local_bh_disable, rcu_read_lock, spin_lock, spin_lock_irqsave and
- * local_irq_disable, in a timer (softirq) and in a hard-interrupt hrtimer.
+ * local_irq_disable, in a timer (softirq) and in hard-interrupt irq_work.
  */
 #include <kunit/test.h>
-#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/mman.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -171,7 +171,7 @@ static void irql_atomic_sections(struct kunit *test)
 
 struct irql_probe {
 	struct timer_list timer;
-	struct hrtimer hrtimer;
+	struct irq_work work;
 	wait_queue_head_t wq;
 	KIRQL irql;
 	KPROCESSOR_MODE mode;
@@ -192,15 +192,12 @@ static void irql_record(struct irql_probe *p)
 
 static void irql_timer_fn(struct timer_list *t)
 {
-	struct irql_probe *p = from_timer(p, t, timer);
-
-	irql_record(p);
+	irql_record(container_of(t, struct irql_probe, timer));
 }
 
-static enum hrtimer_restart irql_hrtimer_fn(struct hrtimer *t)
+static void irql_work_fn(struct irq_work *w)
 {
-	irql_record(container_of(t, struct irql_probe, hrtimer));
-	return HRTIMER_NORESTART;
+	irql_record(container_of(w, struct irql_probe, work));
 }
 
 static struct irql_probe *irql_probe_new(struct kunit *test)
@@ -237,19 +234,18 @@ static void irql_softirq(struct kunit *test)
 	timer_setup(&p->timer, irql_timer_fn, 0);
 	mod_timer(&p->timer, jiffies + 1);
 	irql_probe_expect(test, p, false, DISPATCH_LEVEL);
-	del_timer_sync(&p->timer);
+	timer_delete_sync(&p->timer);
 }
 
-/* A hard-interrupt hrtimer callback: HIGH_LEVEL. */
+/* Hard-interrupt irq_work: HIGH_LEVEL. */
 static void irql_hardirq(struct kunit *test)
 {
 	struct irql_probe *p = irql_probe_new(test);
 
-	hrtimer_init(&p->hrtimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	p->hrtimer.function = irql_hrtimer_fn;
-	hrtimer_start(&p->hrtimer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	p->work = IRQ_WORK_INIT_HARD(irql_work_fn);
+	irq_work_queue(&p->work);
 	irql_probe_expect(test, p, true, HIGH_LEVEL);
-	hrtimer_cancel(&p->hrtimer);
+	irq_work_sync(&p->work);
 }
 
 /* ------------------------------------------------------------------ */
