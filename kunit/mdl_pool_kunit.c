@@ -1,43 +1,297 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite "mdl_pool": ExAllocatePool, ExAllocatePoolWithTag,
- * ExAllocatePool2, ExFreePool and ExFreePoolWithTag: where the memory comes
- * from, zeroing, flag checks, and ExFreePool of the MDLs the WDK frees with
- * it.
+ * ExAllocatePool2, ExFreePool and ExFreePoolWithTag: the arena of
+ * page-backed pool memory (sizes, alignment, tags, zeroing, never a slab
+ * page, user and kernel mappings of any allocation), refused frees, and
+ * ExFreePool of the MDLs the WDK frees with it.
  */
 #include <kunit/test.h>
 #include <linux/cache.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "mdl_kunit.h"
 #include "mdl_wdk_kunit.h"
 
-/* Below PAGE_SIZE: kmalloc; the memory is usable up to its size. */
-static void pool_small_is_kmalloc(struct kunit *test)
+/* Every page of [@p, @p + @len) is a page of the arena, never a slab page. */
+static void pool_expect_arena_pages(struct kunit *test, const char *p, size_t len)
 {
-	PVOID p = ExAllocatePool(NonPagedPool, 100);
+	const char *va;
+	struct page *page;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
-	KUNIT_EXPECT_TRUE(test, virt_addr_valid(p));
-	wdk_fill(p, 100, 3);
-	KUNIT_EXPECT_TRUE(test, wdk_check(p, 100, 3));
-	ExFreePool(p);
+	for (va = PTR_ALIGN_DOWN(p, PAGE_SIZE); va < p + len; va += PAGE_SIZE) {
+		page = is_vmalloc_addr(va) ? vmalloc_to_page(va) : virt_to_page(va);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_FALSE(test, PageSlab(page));
+		KUNIT_EXPECT_FALSE(test, PageAnon(page));
+		KUNIT_EXPECT_GE(test, page_count(page), 1);
+	}
 }
 
-/* PAGE_SIZE and above: vmalloc, page-aligned, page-backed. */
-static void pool_large_is_vmalloc(struct kunit *test)
+/* Alignment a pool allocation of @size gets: its class, or a page. */
+static size_t pool_alignment(size_t size)
 {
-	PVOID p = ExAllocatePoolWithTag(NonPagedPoolNx, 3 * PAGE_SIZE + 5, WDK_TAG);
+	if (size > PAGE_SIZE / 2)
+		return PAGE_SIZE;
+	return max_t(size_t, roundup_pow_of_two(size), 32);
+}
+
+struct pool_size_case {
+	const char *name;
+	SIZE_T size;
+};
+
+static const struct pool_size_case pool_size_cases[] = {
+	{ "1", 1 }, { "16", 16 }, { "31", 31 }, { "32", 32 }, { "33", 33 },
+	{ "64", 64 }, { "100", 100 }, { "1024", 1024 }, { "2047", 2047 },
+	{ "half_page", PAGE_SIZE / 2 }, { "half_page_plus_1", PAGE_SIZE / 2 + 1 },
+	{ "page_minus_1", PAGE_SIZE - 1 }, { "page", PAGE_SIZE },
+	{ "page_plus_1", PAGE_SIZE + 1 }, { "5_pages_5", 5 * PAGE_SIZE + 5 },
+	{ "16_pages", 16 * PAGE_SIZE }, { "17_pages", 17 * PAGE_SIZE },
+	{ "64_pages_3", 64 * PAGE_SIZE + 3 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pool_size, pool_size_cases, name);
+
+/*
+ * Sizes from 1 byte to beyond a page: aligned to their class (a page above
+ * half a page), page-backed and never slab, usable up to their size, and
+ * two live allocations of one size never overlap.
+ */
+static void pool_sizes(struct kunit *test)
+{
+	SIZE_T size = test->param_value ?
+		((const struct pool_size_case *)test->param_value)->size : 1;
+	char *a = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
+	char *b = ExAllocatePoolWithTag(NonPagedPoolNx, size, WDK_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, (uintptr_t)a % pool_alignment(size), 0UL);
+	KUNIT_EXPECT_EQ(test, (uintptr_t)b % pool_alignment(size), 0UL);
+	KUNIT_EXPECT_TRUE(test, a + size <= b || b + size <= a);
+	pool_expect_arena_pages(test, a, size);
+	pool_expect_arena_pages(test, b, size);
+	wdk_fill(a, size, 3);
+	wdk_fill(b, size, 4);
+	KUNIT_EXPECT_TRUE(test, wdk_check(a, size, 3));
+	KUNIT_EXPECT_TRUE(test, wdk_check(b, size, 4));
+	ExFreePoolWithTag(a, WDK_TAG);
+	ExFreePoolWithTag(b, WDK_TAG);
+}
+
+/* A full page of one class and one more: all distinct, all in the arena. */
+static void pool_fills_pages(struct kunit *test)
+{
+	enum { N = PAGE_SIZE / 64 + 1 };
+	char **p = kunit_kcalloc(test, N, sizeof(*p), GFP_KERNEL);
+	unsigned int i, j;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
-	KUNIT_EXPECT_EQ(test, BYTE_OFFSET(p), 0U);
-	KUNIT_EXPECT_NOT_NULL(test, vmalloc_to_page(p + 3 * PAGE_SIZE));
-	wdk_fill(p, 3 * PAGE_SIZE + 5, 9);
-	KUNIT_EXPECT_TRUE(test, wdk_check(p, 3 * PAGE_SIZE + 5, 9));
+	for (i = 0; i < N; i++) {
+		p[i] = ExAllocatePoolWithTag(NonPagedPool, 64, WDK_TAG + i);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, (uintptr_t)p[i] % 64, 0UL);
+		wdk_fill(p[i], 64, i);
+	}
+	for (i = 0; i < N; i++) {
+		KUNIT_EXPECT_TRUE(test, wdk_check(p[i], 64, i));
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, p[i], p[j]);
+	}
+	for (i = 0; i < N; i++)
+		ExFreePoolWithTag(p[i], WDK_TAG + i);
+}
+
+/*
+ * ExFreePoolWithTag with another tag than the allocation's is refused and
+ * frees nothing: the memory stays allocated (a new allocation does not
+ * get it) until freed with the right tag. ExFreePool takes any tag, and
+ * ExAllocatePool's tag is 'None', as on Windows.
+ */
+static void pool_wrong_tag_refused(struct kunit *test)
+{
+	static const SIZE_T sizes[] = { 48, 2000, 3 * PAGE_SIZE };
+	unsigned int i;
+	char *p, *q;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = ExAllocatePoolWithTag(NonPagedPool, sizes[i], WDK_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		wdk_fill(p, sizes[i], 5);
+		ExFreePoolWithTag(p, WDK_TAG + 1);
+		q = ExAllocatePoolWithTag(NonPagedPool, sizes[i], WDK_TAG + 1);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		KUNIT_EXPECT_PTR_NE_MSG(test, p, q, "size %zu", sizes[i]);
+		KUNIT_EXPECT_TRUE(test, wdk_check(p, sizes[i], 5));
+		ExFreePoolWithTag(q, WDK_TAG + 1);
+		ExFreePoolWithTag(p, WDK_TAG);
+	}
+	p = ExAllocatePool(NonPagedPool, 40);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	ExFreePoolWithTag(p, WDK_TAG);
+	q = ExAllocatePool(NonPagedPool, 40);
+	KUNIT_EXPECT_PTR_NE(test, p, q);
+	ExFreePoolWithTag(p, 0x656e6f4e);	/* 'None' */
+	ExFreePool(q);
+}
+
+static void pool_round_bad_frees(struct kunit *test, const void *ctx)
+{
+	char *small = ExAllocatePoolWithTag(NonPagedPool, 200, WDK_TAG);
+	char *big = ExAllocatePoolWithTag(NonPagedPool, 2 * PAGE_SIZE, WDK_TAG);
+	void *slab = kmalloc(64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_ASSERT_NOT_NULL(test, slab);
+	/* Inside an allocation, not pool memory, a wrong tag: refused. */
+	ExFreePool(small + 8);
+	ExFreePool(big + PAGE_SIZE);
+	ExFreePool(slab);
+	ExFreePoolWithTag(big, WDK_TAG + 1);
+	kfree(slab);
+	wdk_fill(small, 200, 1);
+	wdk_fill(big, 2 * PAGE_SIZE, 2);
+	KUNIT_EXPECT_TRUE(test, wdk_check(small, 200, 1));
+	KUNIT_EXPECT_TRUE(test, wdk_check(big, 2 * PAGE_SIZE, 2));
+	ExFreePool(small);
+	ExFreePool(big);
+	/* Freeing twice: the second is refused. */
+	ExFreePool(small);
+	ExFreePool(big);
+}
+
+/* Refused frees change nothing, and nothing leaks around them. */
+static void pool_bad_frees_refused(struct kunit *test)
+{
+	wdk_leak_loop(test, 64, "refused ExFreePool calls", pool_round_bad_frees, NULL);
+}
+
+/*
+ * Seed 001 with its sizes: a 1024-byte pool buffer described by
+ * MmBuildMdlForNonPagedPool and mapped into the process (MmCached, UserMode)
+ * and into the kernel; all three addresses show the same bytes, the user
+ * address keeps the buffer's offset in its page, and the page's reference
+ * count is back to one when the mappings are gone.
+ */
+static void pool_small_user_map(struct kunit *test)
+{
+	char *pool = ExAllocatePool(NonPagedPool, 1024);
+	struct page *page;
+	char *uva, *kva;
+	PMDL mdl;
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	page = virt_to_page(pool);
+	memset(pool, 0, 1024);
+	wdk_user_mem(test, PAGE_SIZE);
+	mdl = IoAllocateMdl(pool, 1024, FALSE, FALSE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmBuildMdlForNonPagedPool(mdl);
+	KUNIT_ASSERT_TRUE(test, mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL);
+	KUNIT_EXPECT_EQ(test, MmGetMdlPfnArray(mdl)[0], page_to_pfn(page));
+	uva = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL, FALSE,
+					   NormalPagePriority);
+	KUNIT_ASSERT_NOT_NULL(test, uva);
+	KUNIT_EXPECT_EQ(test, BYTE_OFFSET(uva), BYTE_OFFSET(pool));
+	KUNIT_EXPECT_GT(test, page_count(page), 1);
+	kva = MmMapLockedPagesSpecifyCache(mdl, KernelMode, MmCached, NULL, FALSE,
+					   NormalPagePriority);
+	KUNIT_ASSERT_NOT_NULL(test, kva);
+	KUNIT_EXPECT_EQ(test, BYTE_OFFSET(kva), BYTE_OFFSET(pool));
+
+	wdk_fill(pool, 1024, 41);
+	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, 1024, 41));
+	KUNIT_EXPECT_TRUE(test, wdk_check(kva, 1024, 41));
+	wdk_fill_user(test, (unsigned long)uva, 1024, 42);
+	KUNIT_EXPECT_TRUE(test, wdk_check(pool, 1024, 42));
+	KUNIT_EXPECT_TRUE(test, wdk_check(kva, 1024, 42));
+
+	MmUnmapLockedPages(kva, mdl);
+	MmUnmapLockedPages(uva, mdl);
+	IoFreeMdl(mdl);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	ExFreePool(pool);
+}
+
+/*
+ * Every size class and a block: MmBuildMdlForNonPagedPool and a user
+ * mapping work on any pool allocation.
+ */
+static void pool_any_size_user_map(struct kunit *test)
+{
+	static const SIZE_T sizes[] = { 1, 40, 100, 300, 700, 1500, 2048, 3000,
+					PAGE_SIZE + 100 };
+	unsigned int i;
+	char *pool, *uva;
+	PMDL mdl;
+
+	wdk_user_mem(test, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		pool = ExAllocatePoolWithTag(NonPagedPool, sizes[i], WDK_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, pool);
+		mdl = IoAllocateMdl(pool, sizes[i], FALSE, FALSE, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, mdl);
+		KUNIT_EXPECT_EQ(test, MmTryBuildMdlForNonPagedPool(mdl), STATUS_SUCCESS);
+		uva = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL,
+						   FALSE, NormalPagePriority);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, uva, "size %zu", sizes[i]);
+		if (uva) {
+			wdk_fill(pool, sizes[i], i);
+			KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva,
+							       sizes[i], i));
+			MmUnmapLockedPages(uva, mdl);
+		}
+		IoFreeMdl(mdl);
+		ExFreePoolWithTag(pool, WDK_TAG);
+	}
+}
+
+/*
+ * Pool freed while a user mapping of it remains: the mapping keeps its
+ * pages, which the arena does not hand out again; nothing leaks once the
+ * mapping goes.
+ */
+static void pool_round_free_while_mapped(struct kunit *test, const void *ctx)
+{
+	SIZE_T size = *(const SIZE_T *)ctx;
+	char *pool = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
+	char *again, *uva;
+	PMDL mdl;
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	mdl = IoAllocateMdl(pool, size, FALSE, FALSE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmBuildMdlForNonPagedPool(mdl);
+	uva = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL, FALSE,
+					   NormalPagePriority);
+	KUNIT_ASSERT_NOT_NULL(test, uva);
+	wdk_fill(pool, size, 7);
+	ExFreePoolWithTag(pool, WDK_TAG);
+	again = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	if (size > PAGE_SIZE / 2)
+		KUNIT_EXPECT_PTR_NE(test, again, pool);
+	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, size, 7) ||
+				size <= PAGE_SIZE / 2);
+	ExFreePoolWithTag(again, WDK_TAG);
+	MmUnmapLockedPages(uva, mdl);
+	IoFreeMdl(mdl);
+}
+
+static void pool_free_while_mapped(struct kunit *test)
+{
+	static const SIZE_T block = 2 * PAGE_SIZE, chunk = 1024;
+
+	wdk_user_mem(test, PAGE_SIZE);
+	wdk_leak_loop(test, 32, "pool block freed while mapped",
+		      pool_round_free_while_mapped, &block);
+	wdk_leak_loop(test, 32, "pool chunk freed while mapped",
+		      pool_round_free_while_mapped, &chunk);
 }
 
 struct pool_type_case {
@@ -82,7 +336,8 @@ static void pool_zero_size(struct kunit *test)
 /* ExAllocatePool2 zeroes, small and large, unless asked not to. */
 static void pool2_zeroes(struct kunit *test)
 {
-	static const SIZE_T sizes[] = { 24, PAGE_SIZE - 1, PAGE_SIZE, 5 * PAGE_SIZE };
+	static const SIZE_T sizes[] = { 1, 24, 1024, PAGE_SIZE / 2 + 1, PAGE_SIZE - 1,
+					PAGE_SIZE, 5 * PAGE_SIZE, 20 * PAGE_SIZE };
 	unsigned int i;
 	PVOID p;
 
@@ -214,8 +469,13 @@ static void pool_no_leak(struct kunit *test)
 }
 
 static struct kunit_case mdl_pool_cases[] = {
-	KUNIT_CASE(pool_small_is_kmalloc),
-	KUNIT_CASE(pool_large_is_vmalloc),
+	KUNIT_CASE_PARAM(pool_sizes, pool_size_gen_params),
+	KUNIT_CASE(pool_fills_pages),
+	KUNIT_CASE(pool_wrong_tag_refused),
+	KUNIT_CASE(pool_bad_frees_refused),
+	KUNIT_CASE(pool_small_user_map),
+	KUNIT_CASE(pool_any_size_user_map),
+	KUNIT_CASE(pool_free_while_mapped),
 	KUNIT_CASE_PARAM(pool_types, pool_type_gen_params),
 	KUNIT_CASE(pool_zero_size),
 	KUNIT_CASE(pool2_zeroes),

@@ -15,6 +15,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "mdl_internal.h"
@@ -134,7 +135,7 @@ static void user_map_nonpaged_pool(struct kunit *test)
 /* kmalloc memory shares its page with other objects: never mapped. */
 static void user_map_slab_refused(struct kunit *test)
 {
-	PVOID pool = ExAllocatePool(NonPagedPool, 512);
+	PVOID pool = kmalloc(512, GFP_KERNEL);
 	PMDL mdl;
 
 	KUNIT_ASSERT_NOT_NULL(test, pool);
@@ -144,7 +145,7 @@ static void user_map_slab_refused(struct kunit *test)
 	MmBuildMdlForNonPagedPool(mdl);
 	KUNIT_EXPECT_NULL(test, map_user(mdl, MmCached, NormalPagePriority));
 	IoFreeMdl(mdl);
-	ExFreePool(pool);
+	kfree(pool);
 }
 
 struct user_cache_case {

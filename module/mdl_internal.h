@@ -145,6 +145,10 @@ bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache);
 /* mdl_io.c */
 void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
 
+/* mdl_pool.c: the pool arena. */
+void mdl_pool_init(void);
+void mdl_pool_exit(void);
+
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);
 NTSTATUS mdl_map_type(PMDL mdl, struct mdl_ext *ext, MEMORY_CACHING_TYPE *cache,

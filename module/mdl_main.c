@@ -211,6 +211,7 @@ static int __init mdl_init(void)
 	ret = rhashtable_init(&mdl_exts, &mdl_ext_params);
 	if (ret)
 		return ret;
+	mdl_pool_init();
 	mdl_stats_init();
 	ret = mdl_dev_init();
 	if (ret)
@@ -220,6 +221,7 @@ static int __init mdl_init(void)
 
 err_stats:
 	mdl_stats_exit();
+	mdl_pool_exit();
 	rhashtable_destroy(&mdl_exts);
 	return ret;
 }
@@ -233,6 +235,7 @@ static void __exit mdl_exit(void)
 	rcu_barrier();
 	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
 	mdl_reserve_exit();
+	mdl_pool_exit();
 	pr_info("unloaded\n");
 }
 
