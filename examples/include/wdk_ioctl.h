@@ -129,4 +129,39 @@ struct share_io {
 #define SHARE_CHECK_NONCACHED		0x100	/* uncached memory usable */
 #define SHARE_CHECK_ALL			0x1ff
 
+/* ---- pool example: /dev/wdm_pool -------------------------------------- */
+
+#define POOL_SHARE_SIZE		1024
+#define POOL_SHARE_MAGIC	0x4c4f4f50	/* 'POOL' */
+
+/* IOCTL_POOL_SHARE: out = where the 1024-byte pool buffer is mapped. */
+struct pool_share {
+	__aligned_u64 user_address;
+	__u32 size;
+	__u32 byte_offset;	/* MmGetMdlByteOffset of the pool buffer */
+};
+
+/* IOCTL_POOL_MAP_USER: in = the caller's buffer, out = __u64 sum of it. */
+struct pool_user {
+	__aligned_u64 address;
+	__u32 length;
+	__u32 pad;
+};
+
+/*
+ * IOCTL_POOL_UNSHARE: unmap and free the pool buffer. IOCTL_POOL_SUM: out =
+ * __u64 sum of its bytes. IOCTL_POOL_STAMP: in = __u32 s; the driver
+ * writes s + i into its i-th 32-bit word. IOCTL_POOL_LAST_MDL: out =
+ * struct dio_last_mdl of the last read or write.
+ */
+#define POOL_IOCTL(n) \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xa00 + (n), WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+#define IOCTL_POOL_SHARE	POOL_IOCTL(0)
+#define IOCTL_POOL_UNSHARE	POOL_IOCTL(1)
+#define IOCTL_POOL_SUM		POOL_IOCTL(2)
+#define IOCTL_POOL_STAMP	POOL_IOCTL(3)
+#define IOCTL_POOL_MAP_USER	POOL_IOCTL(4)
+#define IOCTL_POOL_LAST_MDL	POOL_IOCTL(5)
+
 #endif /* _WDK_IOCTL_H */
