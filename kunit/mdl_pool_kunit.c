@@ -276,8 +276,7 @@ static void pool_round_free_while_mapped(struct kunit *test, const void *ctx)
 	KUNIT_ASSERT_NOT_NULL(test, again);
 	if (size > PAGE_SIZE / 2)
 		KUNIT_EXPECT_PTR_NE(test, again, pool);
-	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, size, 7) ||
-				size <= PAGE_SIZE / 2);
+	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, size, 7));
 	ExFreePoolWithTag(again, WDK_TAG);
 	MmUnmapLockedPages(uva, mdl);
 	IoFreeMdl(mdl);

@@ -5,7 +5,8 @@
  * of mdl.ko. It times, inside the kernel, what user space cannot see: bare
  * pin_user_pages_fast + unpin of a range (the floor for any long-term pin),
  * the PFN bookkeeping mdl.ko does around it, and the MDL core calls
- * (IoAllocateMdl, MmProbeAndLockPages, MmUnlockPages, IoFreeMdl).
+ * (IoAllocateMdl, MmProbeAndLockPages, MmUnlockPages, IoFreeMdl), and
+ * pool allocation against kmalloc.
  * The interface is in mdl_bench.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,6 +20,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 
 #include "mdl_internal.h"
 #include "mdl_bench.h"
@@ -202,12 +204,102 @@ static int mdl_bench_mdl(struct mdl_bench_args *a)
 	return ret;
 }
 
+static void *mdl_bench_pool_alloc(const struct mdl_bench_pool *a)
+{
+	if (a->flags & MDL_BENCH_POOL_KMALLOC)
+		return kmalloc(a->size, GFP_KERNEL);
+	return ExAllocatePoolWithTag(NonPagedPool, a->size, 0x6c6f6f50);
+}
+
+static void mdl_bench_pool_free(const struct mdl_bench_pool *a, void *p)
+{
+	if (a->flags & MDL_BENCH_POOL_KMALLOC)
+		kfree(p);
+	else
+		ExFreePool(p);
+}
+
+/* Free pages now, in bytes. */
+static s64 mdl_bench_free_bytes(void)
+{
+	return (s64)global_zone_page_state(NR_FREE_PAGES) << PAGE_SHIFT;
+}
+
+static int mdl_bench_pool(struct mdl_bench_pool *a)
+{
+	u32 n = max(a->batch, a->live), it, i;
+	int ret = 0;
+	void **p;
+	s64 before;
+	ktime_t t;
+
+	p = kvcalloc(n, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	for (it = 0; it < a->iterations && !ret; it++) {
+		t = ktime_get();
+		for (i = 0; i < a->batch; i++)
+			p[i] = mdl_bench_pool_alloc(a);
+		a->alloc_ns += mdl_bench_ns(t);
+		for (i = 0; i < a->batch; i++)
+			if (!p[i])
+				ret = -ENOMEM;
+		t = ktime_get();
+		for (i = 0; i < a->batch; i++)
+			mdl_bench_pool_free(a, p[i]);
+		a->free_ns += mdl_bench_ns(t);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	if (!ret && a->live) {
+		before = mdl_bench_free_bytes();
+		for (i = 0; i < a->live; i++)
+			p[i] = mdl_bench_pool_alloc(a);
+		a->live_bytes = max_t(s64, before - mdl_bench_free_bytes(), 0);
+		for (i = 0; i < a->live; i++) {
+			if (!p[i])
+				ret = -ENOMEM;
+			mdl_bench_pool_free(a, p[i]);
+		}
+	}
+	kvfree(p);
+	return ret;
+}
+
+static long mdl_bench_pool_ioctl(unsigned long arg)
+{
+	struct mdl_bench_pool a;
+	int ret, i;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	if ((a.flags & ~MDL_BENCH_POOL_KMALLOC) || !a.size || a.size > SZ_1M ||
+	    !a.batch || a.batch > 4096 || !a.iterations || a.live > (1U << 20))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
+		if (a.reserved[i])
+			return -EINVAL;
+	a.alloc_ns = 0;
+	a.free_ns = 0;
+	a.live_bytes = 0;
+	ret = mdl_bench_pool(&a);
+	if (ret)
+		return ret;
+	if (copy_to_user((void __user *)arg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
 static long mdl_bench_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	struct mdl_bench_args a;
 	unsigned long end;
 	int ret, i;
+
+	if (cmd == MDL_BENCH_IOC_POOL)
+		return mdl_bench_pool_ioctl(arg);
 
 	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
 		return -EFAULT;

@@ -18,6 +18,10 @@
  *   MmUnlockPages + IoFreeMdl over the range, one MDL per 1 GiB-aligned
  *   slice of the address (as /dev/mdl does),
  *   each phase timed.
+ * MDL_BENCH_IOC_POOL: ExAllocatePoolWithTag(NonPagedPool) + ExFreePool
+ *   (or, with MDL_BENCH_POOL_KMALLOC, kmalloc + kfree) of @size bytes,
+ *   @batch allocations live at a time, @iterations times; then the memory
+ *   @live allocations of that size take (the drop of free pages).
  */
 #ifndef _MDL_BENCH_H
 #define _MDL_BENCH_H
@@ -63,7 +67,34 @@ struct mdl_bench_args {
 	__u64 reserved[4];
 };
 
+/**
+ * struct mdl_bench_pool - one pool-allocation benchmark request
+ * @size: bytes per allocation (1 to 1 MiB)
+ * @batch: allocations held at once in the timed loop (1 to 4096)
+ * @iterations: rounds of @batch allocations and frees, at least 1
+ * @flags: 0 for mdl's pool, MDL_BENCH_POOL_KMALLOC for kmalloc / kfree
+ * @live: allocations held for the memory measurement (0: none; at most 2^20)
+ * @alloc_ns: out: total time of the allocations
+ * @free_ns: out: total time of the frees
+ * @live_bytes: out: free-page drop while @live allocations are held
+ * @reserved: must be 0
+ */
+struct mdl_bench_pool {
+	__u64 size;
+	__u32 batch;
+	__u32 iterations;
+	__u32 flags;
+	__u32 live;
+	__u64 alloc_ns;
+	__u64 free_ns;
+	__u64 live_bytes;
+	__u64 reserved[2];
+};
+
+#define MDL_BENCH_POOL_KMALLOC	0x1U
+
 #define MDL_BENCH_IOC_PIN	_IOWR('b', 1, struct mdl_bench_args)
 #define MDL_BENCH_IOC_MDL	_IOWR('b', 2, struct mdl_bench_args)
+#define MDL_BENCH_IOC_POOL	_IOWR('b', 3, struct mdl_bench_pool)
 
 #endif /* _MDL_BENCH_H */

@@ -26,6 +26,8 @@ def size_name(b):
         return "%dG" % (b >> 30)
     if b >= 1 << 20 and b % (1 << 20) == 0:
         return "%dM" % (b >> 20)
+    if b < 1 << 10 or b % (1 << 10):
+        return "%dB" % b
     return "%dK" % (b >> 10)
 
 
@@ -221,6 +223,20 @@ def kernel_tables(kver, R, out):
               "while locked, per-CPU counters folded)",
               ["size", "THP", "bytes/page", "bytes total", "of which slab B/page",
                "vmalloc B/page", "MemFree drop B/page"], rows, out)
+    rows = []
+    for b in R.sizes("pool"):
+        rows.append([size_name(b), cell(R.get("pool", "mdl", "-", b)),
+                     cell(R.get("pool", "kmalloc", "-", b)),
+                     rtxt(ratio(R.med("pool", "mdl", "-", b),
+                                R.med("pool", "kmalloc", "-", b))),
+                     fmt(R.med("poolmem", "mdl", "-", b)),
+                     fmt(R.med("poolmem", "kmalloc", "-", b))])
+    if rows:
+        table("Pair 8: ExAllocatePoolWithTag + ExFreePool against kmalloc + kfree "
+              "(ns per allocation + free, 64 live at a time, in the kernel; bytes per "
+              "allocation = free-page drop with up to 16 MiB live)",
+              ["size", "pool ns", "kmalloc ns", "pool/kmalloc", "pool B/alloc",
+               "kmalloc B/alloc"], rows, out)
     sk = R.skips()
     if sk:
         out.append("")
@@ -318,6 +334,10 @@ def goals(kver, R):
                     "PASS" if ok else "MISS", "; ".join(parts)))
     else:
         res.append(("kernel memory <= 8.5 bytes/page + constant", "n/a", "not measured"))
+    pl = [(ratio(R.med("pool", "mdl", "-", b), R.med("pool", "kmalloc", "-", b)),
+           size_name(b)) for b in R.sizes("pool")]
+    res.append(("pool alloc+free <= 1.5x kmalloc+kfree (64 B to 64 KiB)",) +
+               worst(pl, 1.5))
     return res
 
 

@@ -103,5 +103,6 @@ void bench_pfn(const char *thp);	/* pair 2 */
 void bench_share(const char *thp);	/* pair 3 */
 void bench_bw(const char *thp);		/* pairs 4 and 5 */
 void bench_mem(const char *thp);	/* pair 7 */
+void bench_pool(void);			/* pair 8 */
 
 #endif /* MDLBENCH_H */

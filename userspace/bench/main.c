@@ -7,8 +7,8 @@
  * LIST: groups separated by + or ,
  *
  * Groups: lock (lock+unlock, pairs 1 and 6), pfn (2), share (3), bw (4 and
- * 5), mem (7). Run as root in the guest of `make bench` (scripts/bench.sh),
- * with mdl.ko and mdl_bench.ko loaded. Every benchmark checks the data it
+ * 5), mem (7), pool (8). Run as root in the guest of `make bench`
+ * (scripts/bench.sh), with mdl.ko and mdl_bench.ko loaded. Every benchmark checks the data it
  * moves; any mismatch prints MDLB-CHECK,...,FAIL and the exit status is 1.
  */
 #include <errno.h>
@@ -298,7 +298,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mdlbench [--runs N] [--thp always|never|both]\n"
-		"                [--groups lock+pfn+share+bw+mem] [--sizes 4M+64M+1G]\n"
+		"                [--groups lock+pfn+share+bw+mem+pool] [--sizes 4M+64M+1G]\n"
 		"                [--budget SECONDS] [--quick]\n");
 	exit(2);
 }
@@ -401,6 +401,8 @@ int main(int argc, char **argv)
 			bench_pfn(thp);
 		if (i == 0 && group_on("mem"))
 			bench_mem(thp);
+		if (i == 0 && group_on("pool"))
+			bench_pool();
 	}
 	thp_set("always");
 	printf("MDLB-END failures=%d\n", failures);
