@@ -1069,8 +1069,18 @@ BOOLEAN MmIsAddressValid(PVOID VirtualAddress);
 /**
  * ExAllocatePool() - allocate pool memory
  * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool (all non-paged on
- *            Linux: kmalloc, or vmalloc for large sizes)
+ *            Linux)
  * @NumberOfBytes: size
+ *
+ * Pool memory comes from mdl.ko's arena of whole pages, never from the
+ * kernel's slab caches: up to half a page, a chunk of a power-of-two size
+ * class of at least 32 bytes, aligned to its class; above, whole pages,
+ * page-aligned. Any pool allocation can be described with
+ * MmBuildMdlForNonPagedPool and mapped with MmMapLockedPagesSpecifyCache,
+ * UserMode included. A user mapping covers whole pages, so it also shows
+ * the rest of the allocation's page: other pool allocations and free pool
+ * chunks (zero, or what a freed pool allocation left), never other kernel
+ * memory, as on Windows. The tag is 'None'. Not charged to a memory cgroup.
  *
  * Context: may sleep.
  * Return: the memory (not zeroed), or NULL.
@@ -1081,7 +1091,10 @@ PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
  * ExAllocatePoolWithTag() - allocate tagged pool memory
  * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool
  * @NumberOfBytes: size
- * @Tag: pool tag (kept for diagnostics only)
+ * @Tag: pool tag, checked by ExFreePoolWithTag
+ *
+ * The memory is as ExAllocatePool's (what a user mapping of it exposes is
+ * said there).
  *
  * Context: may sleep.
  * Return: the memory (not zeroed), or NULL.
@@ -1105,6 +1118,11 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
  * MmAllocateMdlForIoSpace
  * @P: the memory
  *
+ * A pointer that is neither (not the start of a pool allocation in use, a
+ * second free) is refused with one log line and nothing is freed. Pages
+ * still mapped into a process stay with the mapping and are not reused by
+ * the pool until it is gone.
+ *
  * Context: may sleep.
  */
 void ExFreePool(PVOID P);
@@ -1113,6 +1131,9 @@ void ExFreePool(PVOID P);
  * ExFreePoolWithTag() - free tagged pool memory
  * @P: the memory
  * @Tag: the tag given at allocation
+ *
+ * As ExFreePool; a @Tag other than the allocation's is refused with one log
+ * line and nothing is freed (Windows bugchecks).
  *
  * Context: may sleep.
  */
