@@ -685,8 +685,9 @@ NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes);
  * keeps the pages alive while it exists and is removed by
  * MmUnmapLockedPages in the same process or when the process exits. It is
  * one shared VMA that cannot be split, moved, inherited by fork or made
- * executable. kmalloc (slab) memory is never mapped into a process, and user
- * pages locked for IoReadAccess are mapped only with MdlMappingNoWrite.
+ * executable. kmalloc (slab) memory is never mapped into a process (pool
+ * memory of ExAllocatePool* is, whatever its size: it is page-backed), and
+ * user pages locked for IoReadAccess are mapped only with MdlMappingNoWrite.
  *
  * Context: may sleep.
  * Return: the mapping of the buffer's first byte (base + ByteOffset), or
