@@ -48,6 +48,7 @@
 #include <linux/bitmap.h>
 #include <linux/cache.h>
 #include <linux/gfp.h>
+#include <linux/kmemleak.h>
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -139,10 +140,12 @@ static void mdl_pool_destroy(struct mdl_pool_page *pg)
 {
 	if (!pg)
 		return;
-	if (pg->vmalloc)
+	if (pg->vmalloc) {
 		vfree(pg->addr);
-	else
+	} else {
+		kmemleak_free(pg->addr);
 		free_pages_exact(pg->addr, (size_t)pg->npages << PAGE_SHIFT);
+	}
 	kfree(pg);
 }
 
@@ -177,7 +180,10 @@ static struct mdl_pool_page *mdl_pool_new(int kind, unsigned int npages)
 	if (bytes <= SZ_4M)
 		pg->addr = alloc_pages_exact(bytes, GFP_KERNEL | __GFP_ZERO |
 					     __GFP_NOWARN | __GFP_NORETRY);
-	if (!pg->addr) {
+	if (pg->addr) {
+		/* Pointers kept in pool memory are references (never reported). */
+		kmemleak_alloc(pg->addr, bytes, 0, GFP_KERNEL);
+	} else {
 		pg->addr = __vmalloc(bytes, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 		pg->vmalloc = true;
 	}
