@@ -20,7 +20,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/vmstat.h>
 
 #include "mdl_internal.h"
 #include "mdl_bench.h"
@@ -219,18 +218,12 @@ static void mdl_bench_pool_free(const struct mdl_bench_pool *a, void *p)
 		ExFreePool(p);
 }
 
-/* Free pages now, in bytes. */
-static s64 mdl_bench_free_bytes(void)
-{
-	return (s64)global_zone_page_state(NR_FREE_PAGES) << PAGE_SHIFT;
-}
-
 static int mdl_bench_pool(struct mdl_bench_pool *a)
 {
 	u32 n = max(a->batch, a->live), it, i;
 	int ret = 0;
 	void **p;
-	s64 before;
+	long before;
 	ktime_t t;
 
 	p = kvcalloc(n, sizeof(*p), GFP_KERNEL);
@@ -253,13 +246,17 @@ static int mdl_bench_pool(struct mdl_bench_pool *a)
 		cond_resched();
 	}
 	if (!ret && a->live) {
-		before = mdl_bench_free_bytes();
+		/* kmalloc: the objects' real sizes; pool: the arena's growth. */
+		before = mdl_pool_bytes();
 		for (i = 0; i < a->live; i++)
 			p[i] = mdl_bench_pool_alloc(a);
-		a->live_bytes = max_t(s64, before - mdl_bench_free_bytes(), 0);
+		if (!(a->flags & MDL_BENCH_POOL_KMALLOC))
+			a->live_bytes = max(mdl_pool_bytes() - before, 0L);
 		for (i = 0; i < a->live; i++) {
 			if (!p[i])
 				ret = -ENOMEM;
+			else if (a->flags & MDL_BENCH_POOL_KMALLOC)
+				a->live_bytes += ksize(p[i]);
 			mdl_bench_pool_free(a, p[i]);
 		}
 	}

@@ -21,7 +21,8 @@
  * MDL_BENCH_IOC_POOL: ExAllocatePoolWithTag(NonPagedPool) + ExFreePool
  *   (or, with MDL_BENCH_POOL_KMALLOC, kmalloc + kfree) of @size bytes,
  *   @batch allocations live at a time, @iterations times; then the memory
- *   @live allocations of that size take (the drop of free pages).
+ *   @live allocations of that size hold: the growth of mdl's pool arena
+ *   (its pages and their descriptors), or the sum of ksize() for kmalloc.
  */
 #ifndef _MDL_BENCH_H
 #define _MDL_BENCH_H
@@ -76,7 +77,7 @@ struct mdl_bench_args {
  * @live: allocations held for the memory measurement (0: none; at most 2^20)
  * @alloc_ns: out: total time of the allocations
  * @free_ns: out: total time of the frees
- * @live_bytes: out: free-page drop while @live allocations are held
+ * @live_bytes: out: memory held by @live allocations
  * @reserved: must be 0
  */
 struct mdl_bench_pool {

@@ -14,8 +14,8 @@
  *  - Up to PAGE_SIZE / 2 bytes: size classes of 32, 64, ..., 2048 bytes.
  *    Each class carves pages into chunks of its size, naturally aligned,
  *    and tracks them with a bitmap and one tag per chunk in a descriptor
- *    kept outside the page. A class keeps one empty page for reuse; other
- *    empty pages go back to the page allocator.
+ *    kept outside the page. A class keeps up to MDL_POOL_SPARE_PAGES empty
+ *    pages for reuse; other empty pages go back to the page allocator.
  *  - Larger requests: blocks of whole pages (alloc_pages_exact(), which
  *    splits the block so that every page has its own reference count, as
  *    vm_insert_pages() needs), page-aligned. Freed blocks of up to
@@ -45,6 +45,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/cache.h>
 #include <linux/gfp.h>
@@ -75,7 +76,8 @@
 #define MDL_POOL_CLASSES	(MDL_POOL_MAX_SHIFT - MDL_POOL_MIN_SHIFT + 1)
 #define MDL_POOL_MAX_CHUNKS	(PAGE_SIZE >> MDL_POOL_MIN_SHIFT)
 #define MDL_POOL_CACHE_MAX_PAGES 16	/* largest block kept for reuse */
-#define MDL_POOL_CACHE_PAGES	256	/* pages kept in freed blocks, in all */
+#define MDL_POOL_CACHE_PAGES	1024	/* pages kept in freed blocks, in all */
+#define MDL_POOL_SPARE_PAGES	32	/* empty pages a class keeps */
 
 /* Descriptor kinds besides a class index. */
 #define MDL_POOL_BLOCK		(-1)	/* a block in use */
@@ -107,7 +109,7 @@ struct mdl_pool_page {
 /**
  * struct mdl_pool_class - one size class
  * @partial: pages with at least one free chunk
- * @empty: pages of @partial with no chunk in use (kept: at most one)
+ * @empty: pages of @partial with no chunk in use, at its tail
  */
 struct mdl_pool_class {
 	struct list_head partial;
@@ -119,6 +121,8 @@ static DEFINE_XARRAY(mdl_pool_pages);	/* first PFN -> descriptor */
 static struct mdl_pool_class mdl_pool_classes[MDL_POOL_CLASSES];
 static struct list_head mdl_pool_cache[MDL_POOL_CACHE_MAX_PAGES + 1];
 static unsigned int mdl_pool_cached;	/* pages in mdl_pool_cache */
+/* Bytes of arena pages and descriptors not in mdl_pool_cache. */
+static atomic_long_t mdl_pool_footprint = ATOMIC_LONG_INIT(0);
 
 static inline unsigned int mdl_pool_chunks(int class)
 {
@@ -140,6 +144,8 @@ static void mdl_pool_destroy(struct mdl_pool_page *pg)
 {
 	if (!pg)
 		return;
+	atomic_long_sub(ksize(pg) + ((size_t)pg->npages << PAGE_SHIFT),
+			&mdl_pool_footprint);
 	if (pg->vmalloc) {
 		vfree(pg->addr);
 	} else {
@@ -191,6 +197,7 @@ static struct mdl_pool_page *mdl_pool_new(int kind, unsigned int npages)
 		kfree(pg);
 		return NULL;
 	}
+	atomic_long_add(ksize(pg) + bytes, &mdl_pool_footprint);
 	if (xa_err(xa_store(&mdl_pool_pages, mdl_pool_first_pfn(pg->addr, pg->vmalloc),
 			    pg, GFP_KERNEL))) {
 		mdl_pool_destroy(pg);
@@ -260,6 +267,7 @@ static void *mdl_pool_alloc_block(SIZE_T size, ULONG tag, bool zero)
 		if (pg) {
 			list_del_init(&pg->link);
 			mdl_pool_cached -= npages;
+			atomic_long_add((long)npages << PAGE_SHIFT, &mdl_pool_footprint);
 			pg->kind = MDL_POOL_BLOCK;
 			pg->tags[0] = tag;
 		}
@@ -406,6 +414,7 @@ static int mdl_pool_free(void *p, bool check, ULONG tag)
 			pg->kind = MDL_POOL_CACHED;
 			list_add(&pg->link, &mdl_pool_cache[pg->npages]);
 			mdl_pool_cached += pg->npages;
+			atomic_long_sub((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
 		} else {
 			mdl_pool_forget(pg);
 			gone = pg;
@@ -429,10 +438,12 @@ static int mdl_pool_free(void *p, bool check, ULONG tag)
 	if (pg->used-- == n)
 		list_add(&pg->link, &cls->partial);
 	if (!pg->used) {
-		if (cls->empty || mdl_pool_shared(pg)) {
+		if (cls->empty >= MDL_POOL_SPARE_PAGES || mdl_pool_shared(pg)) {
 			mdl_pool_forget(pg);
 			gone = pg;
 		} else {
+			/* Pages in use come first: they fill before spares. */
+			list_move_tail(&pg->link, &cls->partial);
 			cls->empty++;
 		}
 	}
@@ -481,6 +492,21 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
 }
 EXPORT_SYMBOL_GPL(ExFreePoolWithTag);
 
+#ifdef MDL_BENCH
+/**
+ * mdl_pool_bytes() - memory the pool arena holds, less its cache of freed
+ * blocks (the benchmark's bytes per allocation)
+ *
+ * Context: any.
+ * Return: bytes of arena pages and their descriptors.
+ */
+long mdl_pool_bytes(void)
+{
+	return atomic_long_read(&mdl_pool_footprint);
+}
+EXPORT_SYMBOL_GPL(mdl_pool_bytes);
+#endif
+
 /**
  * mdl_pool_init() - set up the pool arena
  *
@@ -510,6 +536,8 @@ void mdl_pool_exit(void)
 	unsigned long idx, left = 0;
 
 	xa_for_each(&mdl_pool_pages, idx, pg) {
+		if (pg->kind == MDL_POOL_CACHED)
+			atomic_long_add((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
 		if (pg->kind == MDL_POOL_BLOCK)
 			left++;
 		else if (pg->kind >= 0)

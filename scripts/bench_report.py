@@ -234,7 +234,8 @@ def kernel_tables(kver, R, out):
     if rows:
         table("Pair 8: ExAllocatePoolWithTag + ExFreePool against kmalloc + kfree "
               "(ns per allocation + free, 64 live at a time, in the kernel; bytes per "
-              "allocation = free-page drop with up to 16 MiB live)",
+              "allocation with up to 16 MiB live: the arena's pages and descriptors, "
+              "kmalloc's ksize)",
               ["size", "pool ns", "kmalloc ns", "pool/kmalloc", "pool B/alloc",
                "kmalloc B/alloc"], rows, out)
     sk = R.skips()

@@ -3,7 +3,8 @@
  * Pair 8: ExAllocatePoolWithTag(NonPagedPool) + ExFreePool against
  * kmalloc + kfree, 64 B to 64 KiB, timed inside the kernel (mdl_bench.ko):
  * ns per allocation + free with 64 allocations live at a time, and bytes
- * of memory per allocation while many are live (the drop of free pages).
+ * of memory per allocation while many are live (the pool arena's growth in
+ * pages and descriptors; kmalloc's ksize() of each object).
  * Pool memory comes from mdl's page-backed arena so that a driver can map
  * it into a process; kmalloc's from the slab caches.
  */
