@@ -4,7 +4,7 @@
  * (query, PFNs, partial, mmap + touch + munmap, pread, pwrite, dma-buf
  * export, dup, and replacing a slot's fd, which closes the old fd while
  * other threads may be using it) on 32 shared slots of MDL and dma-buf
- * fds: 3000 per thread as root, 1000 unprivileged (a quarter of that in
+ * fds: 1500 per thread as root, 500 unprivileged (a quarter of that in
  * the debug kernel), or MDL_RACE_OPS=N per thread.
  *
  * Every byte of every page any of these fds describes is 0xa5 and every
@@ -29,8 +29,8 @@
 #include "util.h"
 
 #define RACE_THREADS	16
-#define RACE_OPS_ROOT	3000
-#define RACE_OPS_USER	1000
+#define RACE_OPS_ROOT	1500
+#define RACE_OPS_USER	500
 #define RACE_SLOTS	32
 #define RACE_BUF_PAGES	16
 #define RACE_BYTE	0xa5
