@@ -6,7 +6,7 @@
 #   make [modules] [KDIR=...]   build mdl.ko (in place)
 #   make install                modules_install + depmod for KDIR's kernel
 #   make clean
-#   make check                  set-up + lint + kunit + vmtest + dkms-check
+#   make check                  set-up + lint + kunit + vmtest + vmtest-debug + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
 #   make bench                  mdl against its Linux peers (scripts/bench.sh)
 #   make vmtest-debug           the QEMU tests on the debug kernel (KASAN, lockdep, ...)
