@@ -366,7 +366,7 @@ main_debug() {
 	# slower still: the lockup and stall detectors get thresholds to match.
 	MDL_VM_APPEND="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 	MDL_VM_APPEND+=" mdldebug=1 mdlfuzz=$secs${gcov:+ mdlgcov=1}"
-	[[ $mode == fuzz && -n ${MDL_FUZZ_ARGS:-} ]] && MDL_VM_APPEND+=" mdlfuzzargs=${MDL_FUZZ_ARGS// /+}"
+	[[ -n ${MDL_FUZZ_ARGS:-} ]] && MDL_VM_APPEND+=" mdlfuzzargs=${MDL_FUZZ_ARGS// /+}"
 	MDL_BAD_LOG_RE="$MDL_BAD_LOG_RE|$MDL_DEBUG_BAD_LOG_RE"
 	LOG=$res/serial.log
 	info "$KVER: booting QEMU ($MDL_QEMU_ACCEL, ${MDL_VM_MEM} MiB, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
