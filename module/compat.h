@@ -80,29 +80,33 @@ static inline long mdl_pin_user_pages_remote(struct mm_struct *mm,
 }
 
 /*
- * Fill the NULL slots of @pages with order-0 pages, in one call to the
- * page allocator's bulk path (renamed alloc_pages_bulk in 6.14).
+ * Fill the NULL slots of @pages with order-0 pages through the page
+ * allocator's bulk path, preferring node @nid (NUMA_NO_NODE: the local
+ * node). The bulk calls were renamed in 6.14, and may fill fewer slots than
+ * asked (newer kernels fall back to a single page when the fast path is
+ * unavailable): they are called again while they make progress.
  */
-static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
-						 struct page **pages)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
-	return alloc_pages_bulk(gfp, nr, pages);
-#else
-	return alloc_pages_bulk_array(gfp, nr, pages);
-#endif
-}
-
-/* The same, preferring node @nid (NUMA_NO_NODE: the local node). */
 static inline unsigned long mdl_alloc_pages_bulk_node(gfp_t gfp, int nid,
 						      unsigned long nr,
 						      struct page **pages)
 {
+	unsigned long got = 0, before;
+
+	do {
+		before = got;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
-	return alloc_pages_bulk_node(gfp, nid, nr, pages);
+		got = alloc_pages_bulk_node(gfp, nid, nr, pages);
 #else
-	return alloc_pages_bulk_array_node(gfp, nid, nr, pages);
+		got = alloc_pages_bulk_array_node(gfp, nid, nr, pages);
 #endif
+	} while (got < nr && got > before);
+	return got;
+}
+
+static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
+						 struct page **pages)
+{
+	return mdl_alloc_pages_bulk_node(gfp, NUMA_NO_NODE, nr, pages);
 }
 
 /*
@@ -217,6 +221,28 @@ static inline u64 mdl_phys_addr_max(void)
 	return (1ULL << boot_cpu_data.x86_phys_bits) - 1;
 #else
 	return (u64)PHYS_ADDR_MAX;
+#endif
+}
+
+/*
+ * Uncached and write-combined device mappings. User-Mode Linux has no device
+ * memory: its ioremap() finds nothing (and 7.2's warns about every range).
+ */
+static inline void __iomem *mdl_ioremap_uc(phys_addr_t pa, size_t size)
+{
+#ifdef CONFIG_UML
+	return NULL;
+#else
+	return ioremap(pa, size);
+#endif
+}
+
+static inline void __iomem *mdl_ioremap_wc(phys_addr_t pa, size_t size)
+{
+#ifdef CONFIG_UML
+	return NULL;
+#else
+	return ioremap_wc(pa, size);
 #endif
 }
 

@@ -122,10 +122,10 @@ void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
 	switch (cache) {
 	case MmNonCached:
 	case MmNonCachedUnordered:
-		return (void __force *)ioremap(pa, size);
+		return (void __force *)mdl_ioremap_uc(pa, size);
 	case MmWriteCombined:
 	case MmUSWCCached:
-		return (void __force *)ioremap_wc(pa, size);
+		return (void __force *)mdl_ioremap_wc(pa, size);
 	case MmCached:
 	case MmHardwareCoherentCached:
 		return (void __force *)mdl_ioremap_cache(pa, size);
