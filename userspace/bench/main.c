@@ -386,10 +386,19 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < nmodes; i++) {
 		const char *thp = !strcmp(modes[i], "always") ? "on" : "off";
+		int ret = thp_set(modes[i]);
 
-		if (thp_set(modes[i]) < 0)
+		/* PREEMPT_RT kernels have no transparent huge pages at all. */
+		if (ret == -ENOENT && nmodes > 1) {
+			info("thp", "%s: this kernel has no transparent huge pages", modes[i]);
+			modes[i] = modes[nmodes - 1];
+			modes[--nmodes] = NULL;
+			i--;
+			continue;
+		}
+		if (ret < 0 && ret != -ENOENT)
 			die("cannot set transparent_hugepage/enabled to %s", modes[i]);
-		info("thp", "%s", modes[i]);
+		info("thp", "%s", ret ? "none" : modes[i]);
 		/* Short copy benchmarks first, before the 8 GiB buffer. */
 		if (group_on("bw"))
 			bench_bw(thp);
