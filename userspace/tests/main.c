@@ -158,7 +158,8 @@ static int case_main(const struct t_case *tc)
 {
 	int ret;
 
-	alarm(CASE_TIMEOUT_S);
+	/* The debug kernel (KASAN, lockdep, kmemleak under TCG) is slower. */
+	alarm(getenv("MDL_DEBUG_KERNEL") ? 4 * CASE_TIMEOUT_S : CASE_TIMEOUT_S);
 	if ((drop_all || (tc->needs & T_DROP)) && geteuid() == 0) {
 		ret = t_drop_privileges(t_env.unpriv_uid);
 		if (ret) {
