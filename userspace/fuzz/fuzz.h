@@ -153,7 +153,8 @@ struct fz_conf {
 	size_t page;
 	bool cap_admin;			/* GET_PFNS, TRANSLATE */
 	bool cap_rawio;			/* MAP_IO_SPACE */
-	uint64_t io_addr;		/* a free device page, 0 when none */
+	uint64_t io_addr;		/* free device pages, 0 when none */
+	unsigned int io_pages;		/* how many from io_addr */
 	uint64_t ram_addr;		/* a System RAM page, 0 when unknown */
 	int kmsg;			/* /dev/kmsg, -1 when not readable */
 	double deadline;		/* monotonic seconds */

@@ -209,7 +209,12 @@ static void probe(void)
 	fz.ram_addr = 1U << 20;
 	if (!t_iomem_find("System RAM", &s, &e) && s < e)
 		fz.ram_addr = (s + fz.page - 1) & ~(uint64_t)(fz.page - 1);
-	if (fz.cap_rawio && t_iomem_free_page(fz.page, &fz.io_addr))
+	/* A few free device pages, so that I/O-space mappings can be split. */
+	fz.io_pages = fz.bugs & FZ_BUG_IO_SPLIT ? 4 : 1;
+	for (; fz.cap_rawio && fz.io_pages; fz.io_pages /= 2)
+		if (!t_iomem_free_page(fz.io_pages * fz.page, &fz.io_addr))
+			break;
+	if (!fz.io_pages)
 		fz.io_addr = 0;
 }
 
@@ -242,9 +247,9 @@ static int fuzz(void)
 		fz_out("# MDL_IOC_GET_VERSION: %s", strerror(-ret));
 		return 1;
 	}
-	fz_out("# uid %u, page %zu, features %#llx, I/O page %s, known bugs %#x", geteuid(),
-	       fz.page, (unsigned long long)fz.ver.features, fz.io_addr ? "found" : "none",
-	       fz.bugs);
+	fz_out("# uid %u, page %zu, features %#llx, free device pages %u, known bugs %#x",
+	       geteuid(), fz.page, (unsigned long long)fz.ver.features,
+	       fz.io_addr ? fz.io_pages : 0, fz.bugs);
 	fz.deadline = fz_now() + fz.seconds;
 	for (i = 0; i < fz.threads; i++) {
 		ret = fz_thread_init(&threads[i], i, fz.seed);

@@ -329,6 +329,7 @@ static void op_io(struct fz_thread *t)
 	unsigned int k = (unsigned int)fz_below(&t->rng, 100);
 	enum sz_variant v = pick_size(t);
 	enum { IO_FREE, IO_RAM, IO_BAD_FLAG, IO_ODD } c = IO_FREE;
+	uint64_t first;
 	static const char *const names[] = { "free device page", "System RAM",
 					     "bad-flag", "unaligned or empty" };
 	struct fz_fd *f;
@@ -338,9 +339,11 @@ static void op_io(struct fz_thread *t)
 	a.cache_type = (uint32_t)fz_below(&t->rng, 3);
 	if (!(fz.bugs & FZ_BUG_IO_CACHE_MIX))
 		a.cache_type = (uint32_t)(fz.seed % 3);
-	a.phys_addr = fz.io_addr;
-	a.length = fz.page;
+	first = fz_below(&t->rng, fz.io_pages);
+	a.phys_addr = fz.io_addr + first * fz.page;
+	a.length = (1 + fz_below(&t->rng, fz.io_pages - first)) * fz.page;
 	if (!fz.io_addr || k < 15) {
+		a.length = fz.page;
 		a.phys_addr = fz.ram_addr;
 		c = IO_RAM;
 	} else if (k < 20) {
@@ -353,7 +356,9 @@ static void op_io(struct fz_thread *t)
 		a.length = 0;
 		c = IO_ODD;
 	}
-	fz_desc(t, "%s cache %u flags %#x%s", names[c], a.cache_type, a.flags, sz_names[v]);
+	fz_desc(t, "%s +%llu len %llu cache %u flags %#x%s", names[c],
+		 c == IO_RAM ? 0ULL : (unsigned long long)first, (unsigned long long)a.length,
+		 a.cache_type, a.flags, sz_names[v]);
 	ret = ioctl_sized(t, fz.dev, MDL_IOC_MAP_IO_SPACE, &a, sizeof(a), v);
 	switch (c) {
 	case IO_RAM:

@@ -514,6 +514,11 @@ void fz_op_madvise(struct fz_thread *t)
 		return;
 	}
 	pick_range(t, m, &a, &e);
+	/* Advice that changes the VMA's flags splits it. */
+	if ((a || e < m->len) && gate_io_split(m)) {
+		a = 0;
+		e = m->len;
+	}
 	fz_desc(t, "%s mapping pages %zu-%zu of %zu %s", m->mdl ? "mdl" : "dma-buf",
 		 a / fz.page, e / fz.page, m->len / fz.page, advs[i].name);
 	ret = madvise(m->addr + a, e - a, advs[i].advice) ? -errno : 0;
