@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "mdl_internal.h"
 #include "mdl_kunit.h"
 #include "mdl_wdk_kunit.h"
 
@@ -386,6 +387,19 @@ static void pool2_flags(struct kunit *test)
 }
 
 /* ExFreePool(NULL) does nothing. */
+/* mdl_pool_bytes() counts what a live allocation holds of the arena. */
+static void pool_bytes_counted(struct kunit *test)
+{
+	long before = mdl_pool_bytes(), held;
+	void *p = ExAllocatePoolWithTag(NonPagedPool, 64, WDK_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	held = mdl_pool_bytes();
+	KUNIT_EXPECT_GE(test, held, before + 64);
+	ExFreePoolWithTag(p, WDK_TAG);
+	KUNIT_EXPECT_LE(test, mdl_pool_bytes(), held);
+}
+
 static void pool_free_null(struct kunit *test)
 {
 	ExFreePool(NULL);
@@ -479,6 +493,7 @@ static struct kunit_case mdl_pool_cases[] = {
 	KUNIT_CASE(pool_zero_size),
 	KUNIT_CASE(pool2_zeroes),
 	KUNIT_CASE_PARAM(pool2_flags, pool2_flags_gen_params),
+	KUNIT_CASE(pool_bytes_counted),
 	KUNIT_CASE(pool_free_null),
 	KUNIT_CASE(pool_frees_allocated_mdl),
 	KUNIT_CASE(pool_frees_mdl_with_pages),
