@@ -148,9 +148,7 @@ void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
 /* mdl_pool.c: the pool arena. */
 void mdl_pool_init(void);
 void mdl_pool_exit(void);
-#ifdef MDL_BENCH
 long mdl_pool_bytes(void);
-#endif
 
 /* mdl_map.c */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot);

@@ -492,10 +492,9 @@ void ExFreePoolWithTag(PVOID P, ULONG Tag)
 }
 EXPORT_SYMBOL_GPL(ExFreePoolWithTag);
 
-#ifdef MDL_BENCH
 /**
  * mdl_pool_bytes() - memory the pool arena holds, less its cache of freed
- * blocks (the benchmark's bytes per allocation)
+ * blocks (the benchmark's bytes per allocation, the KUnit suite's check)
  *
  * Context: any.
  * Return: bytes of arena pages and their descriptors.
@@ -505,7 +504,6 @@ long mdl_pool_bytes(void)
 	return atomic_long_read(&mdl_pool_footprint);
 }
 EXPORT_SYMBOL_GPL(mdl_pool_bytes);
-#endif
 
 /**
  * mdl_pool_init() - set up the pool arena
