@@ -79,6 +79,7 @@ struct fi_op {
 	unsigned int needs;
 	bool unpriv;
 	bool refusable;
+	bool pat_einval;		/* remap_pfn_range() fails EINVAL when x86 PAT cannot record the range */
 	int (*setup)(struct fi_ctx *c);
 	int (*prep)(struct fi_ctx *c);
 	long (*call)(struct fi_ctx *c);
@@ -843,8 +844,8 @@ static const struct fi_op ops[] = {
 	  .call = call_mmap, .verify = verify_mmap, .pages = 4 },
 	{ .name = "mmap of a dma-buf", .unpriv = true, .setup = setup_dmabuf,
 	  .call = call_mmap_dmabuf, .verify = verify_mmap, .pages = 4 },
-	{ .name = "mmap of I/O space", .needs = T_ROOT, .setup = setup_io,
-	  .call = call_mmap, .verify = verify_mmap, .pages = 1 },
+	{ .name = "mmap of I/O space", .needs = T_ROOT, .pat_einval = true,
+	  .setup = setup_io, .call = call_mmap, .verify = verify_mmap, .pages = 1 },
 	{ .name = "munmap of the middle page of a mapping (VMA split)", .unpriv = true,
 	  .refusable = true, .setup = setup_lock, .prep = prep_split, .call = call_split,
 	  .verify = verify_split, .undo = undo_split_checked },
@@ -869,9 +870,10 @@ struct fi_tally {
 	unsigned int enomem, efault;
 };
 
-static bool fi_acceptable(const struct fi_env *e, long res)
+static bool fi_acceptable(const struct fi_ctx *c, const struct fi_env *e, long res)
 {
-	return res == -ENOMEM || (e->usercopy && res == -EFAULT);
+	return res == -ENOMEM || (e->usercopy && res == -EFAULT) ||
+	       (c->op->pat_einval && res == -EINVAL);
 }
 
 /* One call, unarmed or armed at @n; its result, @injected set. */
@@ -930,8 +932,9 @@ static int fi_walk(struct fi_ctx *c, const struct fi_env *e, struct fi_tally *t)
 		}
 		T_FAIL_IF(!injected, "%s: failed with %s but no fault was injected",
 			  when, strerror((int)-res));
-		T_FAIL_IF(!fi_acceptable(e, res), "%s: failed with %s (want ENOMEM%s)",
-			  when, strerror((int)-res), e->usercopy ? " or EFAULT" : "");
+		T_FAIL_IF(!fi_acceptable(c, e, res), "%s: failed with %s (want ENOMEM%s%s)",
+			  when, strerror((int)-res), e->usercopy ? " or EFAULT" : "",
+			  c->op->pat_einval ? " or EINVAL" : "");
 		t->failed++;
 		t->enomem += res == -ENOMEM;
 		t->efault += res == -EFAULT;
