@@ -4,7 +4,13 @@
 # pipeline.  Kbuild holds the list of objects; this file only drives it.
 #
 #   make [modules] [KDIR=...]   build mdl.ko (in place)
-#   make install                modules_install + depmod for KDIR's kernel
+#   make install                modules_install + depmod for KDIR's kernel (module only)
+#   make install-lib | install-tools | install-man
+#                               libmdl (+ headers, .pc) | mdlctl (+ completion) | man pages
+#                               (PREFIX=/usr/local DESTDIR=, see userspace/Makefile)
+#   make uninstall              remove what the install targets installed
+#   make deb                    Debian packages into .build/deb/ (scripts/deb.sh)
+#   make deb-check              install and use them in a booted Debian guest
 #   make clean
 #   make check                  set-up + lint + kunit + vmtest + vmtest-debug + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
@@ -21,8 +27,9 @@ DURATION ?= 600
 
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
-.PHONY: all kdir-check modules install clean distclean check setup lint kunit vmtest \
-	dkms-check demo bench vmtest-debug fuzz coverage
+.PHONY: all kdir-check modules install install-lib install-tools install-man uninstall \
+	clean distclean check setup lint kunit vmtest dkms-check demo bench vmtest-debug fuzz \
+	coverage deb deb-check
 
 all: modules
 
@@ -37,7 +44,15 @@ modules: kdir-check
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
-	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace install; fi
+
+install-lib install-tools install-man:
+	$(MAKE) -C userspace $@
+
+uninstall:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/mdl.ko* \
+		$(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/extra/mdl.ko*
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	$(MAKE) -C userspace uninstall
 
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then \
@@ -84,3 +99,9 @@ fuzz:
 
 coverage:
 	scripts/coverage.sh
+
+deb:
+	scripts/deb.sh
+
+deb-check:
+	scripts/deb-check.sh

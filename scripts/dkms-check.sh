@@ -23,22 +23,6 @@ sx() {
 	in_suite "$SUITE" "$@"
 }
 
-# check NAME CMD...: run CMD (output to the results dir), count it.
-check() {
-	local name=$1 log
-	shift
-	log=$RES/$(printf '%s' "$name" | tr -c 'A-Za-z0-9.+-' '_').log
-	if "$@" >"$log" 2>&1; then
-		PASS=$((PASS + 1))
-		info "ok: $name"
-	else
-		FAIL=$((FAIL + 1))
-		tail -n 30 "$log" >&2
-		warn "not ok: $name (log: $log)"
-		return 1
-	fi
-}
-
 # cleanup: forget every registered mdl version and its sources.
 cleanup() {
 	local v

@@ -421,6 +421,24 @@ with_timeout() {
 	timeout --kill-after=10 "$secs" "$@"
 }
 
+# check NAME CMD...: run CMD with its output in $RES/<NAME>.log; count it
+# in PASS or FAIL (the calling stage's counters); show the log's tail on
+# failure.
+check() {
+	local name=$1 log
+	shift
+	log=$RES/$(printf '%s' "$name" | tr -c 'A-Za-z0-9.+-' '_').log
+	if "$@" >"$log" 2>&1; then
+		PASS=$((PASS + 1))
+		info "ok: $name"
+	else
+		FAIL=$((FAIL + 1))
+		tail -n 30 "$log" >&2
+		warn "not ok: $name (log: $log)"
+		return 1
+	fi
+}
+
 # Stage summaries: "NAME: N passed, N failed".
 summary_line() {
 	printf '%s: %d passed, %d failed\n' "$1" "$2" "$3"

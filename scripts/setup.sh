@@ -17,7 +17,8 @@ MDL_STAGE=setup
 PACKAGES=(
 	build-essential libc6-dev libelf-dev flex bison bc cpio kmod xz-utils
 	python3 perl sparse dkms busybox-static qemu-system-x86 liburing-dev
-	gnuplot-nox shellcheck mmdebstrap
+	gnuplot-nox shellcheck mmdebstrap pkgconf man-db e2fsprogs
+	dpkg-dev debhelper dh-dkms lintian
 )
 MDL_CHROOT_TIMEOUT=${MDL_CHROOT_TIMEOUT:-1800}
 

@@ -5,7 +5,8 @@
 #   - build/host_check: libmdl argument checks, fd passing, errno table
 #   - mdlctl's command line: --help, usage errors (exit 2), failures (exit 1)
 #   - make install into a scratch DESTDIR; a program built with pkg-config
-#     against the shared and the static library
+#     against the shared and the static library; every exported symbol
+#     versioned LIBMDL_1; every installed man page renders without warning
 # Prints "userspace: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -71,6 +72,9 @@ cli_help() {
 }
 
 cli_usage_errors() {
+	expect 0 "mdlctl --version: exit 0" "$MDLCTL" --version
+	says "$TMP/out" "mdlctl $(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../dkms.conf)" \
+		"mdlctl --version prints the package version"
 	expect 2 "unknown command: exit 2" "$MDLCTL" frobnicate
 	expect 2 "unknown global option: exit 2" "$MDLCTL" --frob info
 	expect 2 "unknown command option: exit 2" "$MDLCTL" lock --frob
@@ -90,6 +94,9 @@ cli_failures() {
 	says "$TMP/out" '"errno":2' "no device, --json: carries the errno"
 	expect 1 "a device that is not /dev/mdl: exit 1" "$MDLCTL" --device /dev/null info
 	says "$TMP/err" "ABI" "ENOTTY is explained as a version mismatch"
+	expect 1 "--device=PATH is the device too: exit 1" "$MDLCTL" --device=/dev/null info
+	says "$TMP/err" "ABI" "--device=PATH opened PATH"
+	expect 2 "--device= without a path: exit 2" "$MDLCTL" --device= info
 	expect 1 "stats without debugfs file: exit 1" "$MDLCTL" stats --file "$TMP/none"
 	says "$TMP/err" "debugfs" "stats failure mentions debugfs"
 }
@@ -110,12 +117,16 @@ install_and_link() {
 		make -s install DESTDIR="$root" PREFIX=/usr B="$B"
 	for f in usr/lib/libmdl.a usr/lib/libmdl.so usr/lib/libmdl.so.1 \
 		usr/include/libmdl.h usr/include/linux/mdl.h \
-		usr/lib/pkgconfig/libmdl.pc usr/bin/mdlctl; do
+		usr/lib/pkgconfig/libmdl.pc usr/bin/mdlctl \
+		usr/share/bash-completion/completions/mdlctl usr/share/man/man1/mdlctl.1 \
+		usr/share/man/man3/libmdl.3 usr/share/man/man4/mdl.4; do
 		[[ -e $root/$f ]]
 		result $? "installed $f"
 	done
 	readelf -d "$root/usr/lib/libmdl.so" | grep -q 'SONAME.*libmdl.so.1'
 	result $? "libmdl.so has soname libmdl.so.1"
+	symbol_versions "$root/usr/lib/libmdl.so"
+	man_pages "$root/usr/share/man"
 	cat >"$TMP/prog.c" <<'PROG'
 #include <errno.h>
 #include <libmdl.h>
@@ -130,6 +141,33 @@ PROG
 	expect 0 "a program links libmdl.a statically" \
 		gcc -static -o "$TMP/prog-static" "$TMP/prog.c" $($pc --cflags --libs --static libmdl)
 	expect 0 "the static program runs" "$TMP/prog-static"
+}
+
+# symbol_versions LIB: every function the header declares is exported as
+# NAME@@LIBMDL_1, and nothing else but the version node is.
+symbol_versions() {
+	local want got
+	want=$(sed -n 's/^[a-z].*[ *]\(mdl_[a-z_]*\)(.*/\1@@LIBMDL_1/p' include/libmdl.h | sort)
+	got=$(readelf --dyn-syms -W "$1" | awk '$5 == "GLOBAL" && $7 != "UND" { print $8 }' |
+		grep -vx 'LIBMDL_1\(@@LIBMDL_1\)\?' | sort)
+	[[ -n $want && $want == "$got" ]] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
+	result "$([[ -n $want && $want == "$got" ]] && echo 0 || echo 1)" \
+		"libmdl.so exports the header's functions, each versioned LIBMDL_1"
+}
+
+# man_pages MANDIR: each installed page (aliases included) renders with
+# man -l, without a warning of man, groff or the .so resolution.
+man_pages() {
+	local p n=0 out
+	for p in "$1"/man*/*.[0-9]; do
+		n=$((n + 1))
+		out=$(cd "$1" && LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l \
+			"${p#"$1"/}" 2>&1 >/dev/null)
+		[[ -z $out ]] || printf '# %s: %s\n' "${p##*/}" "$out"
+		result "$([[ -z $out ]] && echo 0 || echo 1)" "man -l ${p##*/} renders without warning"
+	done
+	((n >= 8))
+	result $? "at least 8 man pages installed ($n)"
 }
 
 host_check

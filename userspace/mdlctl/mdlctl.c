@@ -4,6 +4,7 @@
  *
  *   mdlctl [--json] [--device PATH] COMMAND [OPTIONS]
  *   mdlctl COMMAND --help
+ *   mdlctl --version
  *
  * Exit status: 0 done, 1 the operation failed (the message says why and
  * what to do), 2 usage error.
@@ -27,7 +28,8 @@ static void main_usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: mdlctl [--json] [--device PATH] COMMAND [OPTIONS]\n"
-		   "       mdlctl COMMAND --help\n\ncommands:\n");
+		   "       mdlctl COMMAND --help\n"
+		   "       mdlctl --version\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\noptions of every command:\n"
@@ -56,6 +58,11 @@ static int parse_global(struct ctx *c, int argc, char **argv)
 			c->out.json = true;
 		} else if (!strcmp(argv[i], "--device") && i + 1 < argc) {
 			c->device = argv[++i];
+		} else if (!strncmp(argv[i], "--device=", 9) && argv[i][9]) {
+			c->device = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("mdlctl %s\n", MDLCTL_VERSION);
+			exit(0);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			main_usage(stdout);
 			exit(0);
