@@ -17,7 +17,7 @@
 #   make bench                  mdl against its Linux peers (scripts/bench.sh)
 #   make vmtest-debug           the QEMU tests on the debug kernel (KASAN, lockdep, ...)
 #   make fuzz [DURATION=600]    only mdlfuzz on the debug kernel (MDL_FUZZ_ARGS=)
-#   make coverage               line coverage of module/ in the debug-kernel run
+#   make coverage               line coverage of module/ (debug-kernel run + KUnit)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MDL_CACHE ?= $(HOME)/.cache/mdl

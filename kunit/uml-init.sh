@@ -54,6 +54,19 @@ step "rmmod mdl_kunit" $bb rmmod mdl_kunit
 areas=$(mdl_areas)
 step "rmmod mdl" $bb rmmod mdl
 step "mdl areas released" areas_gone "$areas"
+# make coverage: the module's gcov data, kept in debugfs after rmmod
+# (gcov_persist), as a base64 tar.gz; the files there have no size, so they
+# are copied by content first.
+if [ "${MDL_UML_GCOV:-0}" = 1 ]; then
+	g=/sys/kernel/debug/gcov
+	$bb mount -t ramfs ramfs /tmp
+	(cd "$g" && $bb find . -name '*.gcda') | while read -r f; do
+		$bb mkdir -p "/tmp/gcov/${f%/*}" && $bb cat "$g/$f" >"/tmp/gcov/$f"
+	done
+	echo "MDL-GCOV-BEGIN"
+	$bb tar -C /tmp/gcov -cz . | $bb base64
+	echo "MDL-GCOV-END"
+fi
 pins AFTER
 echo "MDL: end ok"
 exec $bb poweroff -f

@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Line coverage of module/*.c from gcov data (scripts/coverage.sh).
 
-  coverage_report.py STAGE    STAGE holds the sources mdl.ko was built from,
-                              with module/*.gcno and module/*.gcda beside
-                              the objects
+  coverage_report.py NAME=STAGE [NAME=STAGE...]
 
-Prints the lines and functions reached per file, the functions never
-reached, and last: "coverage: P% of N lines in module/".
+Each STAGE holds the sources one mdl.ko was built from, with module/*.gcno
+and module/*.gcda beside the objects; NAME says which run it was (e.g.
+"vmtest-debug", "kunit").  All stages are builds of the same sources: a
+line or function counts as reached when any run reached it.
+
+Prints the lines and functions reached per file, what each run reached on
+its own, the functions never reached, and last:
+"coverage: P% of N lines in module/".
 """
 import glob
 import json
@@ -34,41 +38,92 @@ def gcov_json(stage, src):
     return {"lines": [], "functions": []}
 
 
+def gcno(src):
+    """The notes file of SRC's object (none: not in that build of mdl.ko)."""
+    return os.path.splitext(src)[0] + ".gcno"
+
+
+def stage_counts(stage, src):
+    """Line -> count and function (name, start line) -> count of one build."""
+    rec = gcov_json(stage, src)
+    lines = {}
+    for ln in rec["lines"]:
+        n = ln["line_number"]
+        lines[n] = max(lines.get(n, 0), ln["count"])
+    funcs = {}
+    for f in rec["functions"]:
+        key = (f["name"], f["start_line"])
+        funcs[key] = max(funcs.get(key, 0), f["execution_count"])
+    return lines, funcs
+
+
+def merge(into, more):
+    """Add the counts of MORE into INTO (keys of either)."""
+    for k, v in more.items():
+        into[k] = into.get(k, 0) + v
+
+
+def pct(hit, total):
+    return 100.0 * hit / total if total else 100.0
+
+
 def main():
-    if len(sys.argv) != 2:
+    runs = []
+    for arg in sys.argv[1:]:
+        name, sep, stage = arg.partition("=")
+        if not sep or not name or not stage:
+            sys.exit(__doc__)
+        runs.append((name, stage))
+    if not runs:
         sys.exit(__doc__)
-    stage = sys.argv[1]
-    srcs = sorted(os.path.relpath(p, stage)
-                  for p in glob.glob(os.path.join(stage, "module", "*.c")))
-    if not srcs:
-        sys.exit("no module/*.c in %s" % stage)
-    if not glob.glob(os.path.join(stage, "module", "*.gcda")):
-        sys.exit("no module/*.gcda in %s: no coverage data" % stage)
+    srcs = None
+    for name, stage in runs:
+        found = sorted(os.path.relpath(p, stage)
+                       for p in glob.glob(os.path.join(stage, "module", "*.c")))
+        if not found:
+            sys.exit("no module/*.c in %s" % stage)
+        if not glob.glob(os.path.join(stage, "module", "*.gcda")):
+            sys.exit("no module/*.gcda in %s (%s): no coverage data" % (stage, name))
+        srcs = found if srcs is None else sorted(set(srcs) | set(found))
+    # Sources of other modules (mdl_bench.ko) have notes in no build.
+    unbuilt = [s for s in srcs
+               if not any(os.path.exists(os.path.join(st, gcno(s))) for _, st in runs)]
+    srcs = [s for s in srcs if s not in unbuilt]
     total = hit = 0
+    run_hit = {name: 0 for name, _ in runs}
     never = []
     print("%-24s %13s %8s %11s" % ("file", "lines", "", "functions"))
     for src in srcs:
-        rec = gcov_json(stage, src)
-        counts = {}
-        for ln in rec["lines"]:
-            n = ln["line_number"]
-            counts[n] = max(counts.get(n, 0), ln["count"])
-        fhit = sum(1 for c in counts.values() if c > 0)
-        funcs = rec["functions"]
-        freached = sum(1 for f in funcs if f["execution_count"] > 0)
-        never += ["%s:%d %s" % (os.path.basename(src), f["start_line"], f["name"])
-                  for f in sorted(funcs, key=lambda f: f["start_line"])
-                  if f["execution_count"] == 0]
-        total += len(counts)
+        lines, funcs = {}, {}
+        for name, stage in runs:
+            if not os.path.exists(os.path.join(stage, gcno(src))):
+                continue
+            l1, f1 = stage_counts(stage, src)
+            merge(lines, l1)
+            merge(funcs, f1)
+            run_hit[name] += sum(1 for c in l1.values() if c > 0)
+        # A function only one build compiled (a config difference) has a
+        # line set of its own; lines are keyed by number, so both count.
+        fhit = sum(1 for c in lines.values() if c > 0)
+        freached = sum(1 for c in funcs.values() if c > 0)
+        never += ["%s:%d %s" % (os.path.basename(src), line, fn)
+                  for (fn, line), c in sorted(funcs.items(), key=lambda kv: kv[0][1])
+                  if c == 0]
+        total += len(lines)
         hit += fhit
-        pct = 100.0 * fhit / len(counts) if counts else 100.0
         print("%-24s %6d/%-6d %7.1f%% %5d/%-5d" % (
-            os.path.basename(src), fhit, len(counts), pct, freached, len(funcs)))
+            os.path.basename(src), fhit, len(lines), pct(fhit, len(lines)),
+            freached, len(funcs)))
+    if len(runs) > 1:
+        for name, _ in runs:
+            print("reached by %s alone: %.1f%% of %d lines" % (
+                name, pct(run_hit[name], total), total))
+    if unbuilt:
+        print("not part of mdl.ko: " + " ".join(os.path.basename(s) for s in unbuilt))
     print("functions never reached (%d):" % len(never))
     for f in never:
         print("  " + f)
-    pct = 100.0 * hit / total if total else 0.0
-    print("coverage: %.1f%% of %d lines in module/" % (pct, total))
+    print("coverage: %.1f%% of %d lines in module/" % (pct(hit, total), total))
 
 
 if __name__ == "__main__":

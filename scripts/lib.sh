@@ -343,14 +343,32 @@ build_module() {
 	[[ -f $stage/mdl.ko ]] || die "mdl.ko not built in $stage"
 }
 
-# seed_build NEW WHAT: copy the newest finished build (a sibling directory
-# of NEW with .mdl-ok) to NEW, so that a new configuration builds
-# incrementally; none is fine.
+# gcov_unpack LOG RES STAGE: take the base64 tar.gz of .gcda files a guest
+# printed between MDL-GCOV-BEGIN and MDL-GCOV-END out of LOG (base64 may
+# spell anything a log check looks for) and unpack it into RES/gcov/;
+# RES/stage names the build (STAGE) the data belong to.
+gcov_unpack() {
+	local log=$1 res=$2
+	sed -n '/^MDL-GCOV-BEGIN/,/^MDL-GCOV-END/p' "$log" | sed '1d;$d' | tr -d '\r' >"$res/gcov.b64"
+	sed -i '/^MDL-GCOV-BEGIN/,/^MDL-GCOV-END/d' "$log"
+	rm -rf "$res/gcov"
+	mkdir -p "$res/gcov"
+	printf '%s\n' "$3" >"$res/stage"
+	[[ -s $res/gcov.b64 ]] && base64 -d "$res/gcov.b64" | tar -xz -C "$res/gcov"
+}
+
+# seed_build NEW WHAT [FOLDER]: copy the newest finished build (a sibling
+# directory of NEW with .mdl-ok, else one in FOLDER) to NEW, so that a new
+# configuration builds incrementally; none is fine.
 seed_build() {
-	local prev
+	local prev d
 	mkdir -p "$(dirname "$1")"
-	prev=$(find "$(dirname "$1")" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
-		sort -nr | head -n 1 | cut -d' ' -f2-)
+	for d in "$(dirname "$1")" ${3:+"$3"}; do
+		[[ -d $d ]] || continue
+		prev=$(find "$d" -mindepth 2 -maxdepth 2 -name .mdl-ok -printf '%T@ %h\n' |
+			sort -nr | head -n 1 | cut -d' ' -f2-)
+		[[ -z $prev ]] || break
+	done
 	[[ -n $prev ]] || return 0
 	info "starting from the previous $2 build $prev" >&2
 	cp -a "$prev" "$1"
@@ -369,17 +387,31 @@ prune_builds() {
 }
 
 # UML kernel for KUnit: cache key = linux-source version + kunitconfig hash.
-uml_kunitconfig() { printf '%s\n' "$MDL_ROOT/kunit/.kunitconfig"; }
+# With MDL_UML_GCOV=1 (make coverage), kunit/.kunitconfig plus kernel gcov,
+# written to $MDL_BUILD/kunitconfig-gcov.
+uml_kunitconfig() {
+	local f=$MDL_BUILD/kunitconfig-gcov
+	if [[ -z ${MDL_UML_GCOV:-} ]]; then
+		printf '%s\n' "$MDL_ROOT/kunit/.kunitconfig"
+		return
+	fi
+	mkdir -p "$MDL_BUILD"
+	{
+		cat "$MDL_ROOT/kunit/.kunitconfig"
+		printf 'CONFIG_GCOV_KERNEL=y\n'
+	} >"$f"
+	printf '%s\n' "$f"
+}
 
 # uml_cache [SUITE]: the cache folder of the UML builds of SUITE's kernel
-# source (uml/ for the host's, uml-<suite>/ for another suite's), which is
-# also the name of its cache lock.
+# source (uml/ for the host's, uml-<suite>/ for another suite's; -gcov
+# appended with MDL_UML_GCOV=1), which is also the name of its cache lock.
 uml_cache() {
 	local suite=${1:-$(host_suite)}
 	if is_host_suite "$suite"; then
-		printf 'uml\n'
+		printf 'uml%s\n' "${MDL_UML_GCOV:+-gcov}"
 	else
-		printf 'uml-%s\n' "$suite"
+		printf 'uml-%s%s\n' "$suite" "${MDL_UML_GCOV:+-gcov}"
 	fi
 }
 

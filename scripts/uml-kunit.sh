@@ -8,6 +8,11 @@
 # "[kunit] NAME (VERSION): N passed, N failed" line per kernel, then the total.
 #
 # Usage: scripts/uml-kunit.sh [--build-only]   (MDL_KERNELS="NAME..." for some)
+#
+# MDL_UML_GCOV=1 (scripts/coverage.sh): a UML kernel with kernel gcov
+# (cached under $MDL_CACHE/uml-gcov/), mdl.ko built for gcov; the guest
+# prints the module's .gcda files after rmmod, which are unpacked into
+# .build/results/kunit-coverage/NAME/gcov/ (NAME/stage names the build).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -31,7 +36,7 @@ uml_build() {
 	fi
 	# An interrupted build is resumed, and a new configuration starts from
 	# the last finished build: kbuild is incremental.
-	[[ -d $uml ]] || seed_build "$uml" UML
+	[[ -d $uml ]] || seed_build "$uml" UML "$MDL_CACHE/$(MDL_UML_GCOV='' uml_cache "$2")"
 	mkdir -p "$uml"
 	log=$uml.build.log
 	info "building UML kernel in $uml (takes 6-10 min on 2 cores; log: $log)" >&2
@@ -55,6 +60,7 @@ boot_uml() {
 	MDL_UML_STAGE=$stage with_timeout "$UML_BOOT_TIMEOUT" \
 		"$uml/linux" mem=512M console=tty rootfstype=hostfs rootflags=/ ro \
 		init="$MDL_ROOT/kunit/uml-init.sh" MDL_UML_STAGE="$stage" \
+		${MDL_UML_GCOV:+MDL_UML_GCOV=1} \
 		</dev/null >"$log" 2>&1 || rc=$?
 	# UML's exit status after poweroff is not meaningful; 124/137 = timeout.
 	if ((rc == 124 || rc == 137)); then
@@ -119,7 +125,7 @@ run_uml() {
 	fi
 	ver=$(basename "$src")
 	info "$name: building mdl.ko + mdl_kunit.ko for UML ($ver)"
-	if ! (build_module "$uml" "$stage" "$res/build.log" ARCH=um) ||
+	if ! (build_module "$uml" "$stage" "$res/build.log" ARCH=um ${MDL_UML_GCOV:+MDL_GCOV=1}) ||
 		[[ ! -f $stage/mdl_kunit.ko ]]; then
 		warn "$name: mdl.ko + mdl_kunit.ko not built (log: $res/build.log)"
 		FAIL=$((FAIL + 1))
@@ -131,6 +137,10 @@ run_uml() {
 	parsed=$res/parsed.txt
 	info "$name: booting UML (log: $log)"
 	boot_uml "$uml" "$stage" "$log"
+	if [[ -n ${MDL_UML_GCOV:-} ]] && ! gcov_unpack "$log" "$res" "$stage"; then
+		warn "$name: no gcov data from UML (log: $log)"
+		FAIL=$((FAIL + 1))
+	fi
 	ktap_parse "$src" "$log" "$parsed"
 	grep -E '={5,} .* ={5,}|\[(FAILED|CRASHED|SKIPPED|ERROR)\]|Testing complete' "$parsed" |
 		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
@@ -151,7 +161,7 @@ main() {
 		return 0
 	fi
 	clone_lock kunit
-	RES=$(results_dir kunit)
+	RES=$(results_dir "kunit${MDL_UML_GCOV:+-coverage}")
 	for line in "${UML_ROWS[@]}"; do
 		read -r -a row <<<"$line"
 		run_uml "${row[1]}" "${row[3]}" "${row[2]}"

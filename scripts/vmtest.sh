@@ -373,13 +373,8 @@ main_debug() {
 	start=$SECONDS
 	boot_vm "$kernel" "$res/initrd.gz" "$vmmode" "$LOG" || qrc=$?
 	if [[ -n $gcov ]]; then
-		# Out of the log before it is read: base64 may spell anything.
-		section MDL-GCOV | sed '1d;$d' >"$res/gcov.b64"
-		sed -i '/^MDL-GCOV-BEGIN/,/^MDL-GCOV-END/d' "$LOG"
-		mkdir -p "$res/gcov"
-		printf '%s\n' "$stage" >"$res/stage"
 		ok=0
-		[[ -s $res/gcov.b64 ]] && base64 -d "$res/gcov.b64" | tar -xz -C "$res/gcov" && ok=1
+		gcov_unpack "$LOG" "$res" "$stage" && ok=1
 		result "$ok" "gcov data copied out of the guest"
 	fi
 	evaluate_log "$qrc"
