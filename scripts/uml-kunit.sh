@@ -198,6 +198,13 @@ evaluate() {
 		{ warn "vmalloc areas of mdl.ko left after unload"; bad=1; }
 	[[ $(grep -c 'still reserved at unload: released' "$log") == 1 ]] ||
 		{ warn "mdl.ko did not release (and log once) the range left reserved"; bad=1; }
+	# What kunit/mdl_unload_kunit.c leaves: 2 MDLs, a pool allocation, an IRP.
+	[[ $(grep -c 'still held at unload: releasing it' "$log") == 2 ]] ||
+		{ warn "mdl.ko did not release (and log once each) the 2 MDLs left"; bad=1; }
+	[[ $(grep -c ' 1 pool allocations still in use at unload: freed' "$log") == 1 ]] ||
+		{ warn "mdl.ko did not free (and log once) the pool allocation left"; bad=1; }
+	[[ $(grep -c ' 1 IRPs were not freed with IoFreeIrp: freed at unload' "$log") == 1 ]] ||
+		{ warn "mdl.ko did not free (and log once) the IRP left"; bad=1; }
 	check_marker "$log" "end" || { warn "init did not reach its end (crash? see $log)"; bad=1; }
 	check_log "$log" || { warn "kernel log has KASAN/lockdep/WARNING/BUG reports (above)"; bad=1; }
 	check_pins "$log" || { warn "unbalanced page pins"; bad=1; }
