@@ -368,6 +368,12 @@ static struct mdl_obj *mdl_obj_io_space(u64 phys, u64 length, u32 cache)
 		return ERR_PTR(-ENOMEM);
 	obj->access = MDL_ACCESS_READ | MDL_ACCESS_WRITE;
 	obj->cache = cache;
+	/* One memory type a page: held for the fd, released at its end. */
+	ret = mdl_io_type_hold_range(obj, phys, length, cache, MDL_GFP_USER);
+	if (ret) {
+		mdl_obj_put(obj);
+		return ERR_PTR(ret);
+	}
 	n = mdl_slice_count(0, length);
 	for (i = 0; i < n && !ret; i++)
 		ret = mdl_io_slice(obj, i, phys);

@@ -190,6 +190,8 @@ static void mdl_obj_destroy(struct mdl_obj *obj)
 	for (i = obj->nmdls; i-- > 0;)
 		mdl_obj_free_mdl(obj, obj->mdls[i]);
 	vfree(obj->vbuf);
+	if (obj->kind == MDL_KIND_IO_SPACE)
+		mdl_io_type_drop(obj);
 	atomic64_sub(obj->uncached, &mdl_uncached_pages);
 	mdl_obj_uncharge(obj);
 	mutex_destroy(&obj->map_lock);

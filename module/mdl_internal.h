@@ -144,6 +144,11 @@ bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache);
 
 /* mdl_io.c */
 void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
+int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, ULONG count,
+		     MEMORY_CACHING_TYPE cache, gfp_t gfp);
+int mdl_io_type_hold_range(const void *owner, phys_addr_t pa, u64 size,
+			   MEMORY_CACHING_TYPE cache, gfp_t gfp);
+void mdl_io_type_drop(const void *owner);
 
 /* mdl_pool.c: the pool arena. */
 void mdl_pool_init(void);
@@ -158,8 +163,9 @@ MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 				  MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(ULONG priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
-void *mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
-		    ULONG priority, pgprot_t prot, bool *iomem);
+MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache);
+NTSTATUS mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
+		       ULONG priority, pgprot_t prot, bool *iomem, void **mapped);
 void mdl_unmap_pages(void *va, bool iomem);
 void mdl_unmap_system(struct mdl_ext *ext);
 

@@ -13,15 +13,22 @@
  * are made with vmap (RAM) or vmap_pfn (device memory) and a read-only
  * protection. Each mapping is recorded so that MmUnmapIoSpace uses the call
  * that matches the one that mapped it and refuses anything else.
+ *
+ * Device memory has one memory type in every mapping mdl.ko makes of it:
+ * MmMapIoSpace*, system and user mappings of I/O-space MDLs and the MDL fds
+ * of MDL_IOC_MAP_IO_SPACE hold the type of their pages (mdl_io_type_hold())
+ * before mapping them, and a request for another type is refused.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -52,6 +59,159 @@ struct mdl_iomap {
 
 static LIST_HEAD(mdl_iomaps);
 static DEFINE_MUTEX(mdl_iomap_lock);
+
+/**
+ * struct mdl_iotype - the memory type a holder gives runs of device pages
+ * @node: entry in mdl_iotypes
+ * @owner: the holder: an MDL fd's object, a system or user mapping
+ * @type: the memory type (mdl_cache_class() of the cache type)
+ * @nruns: entries of @runs
+ * @runs: first PFN and page count of each physical run
+ */
+struct mdl_iotype {
+	struct list_head node;
+	const void *owner;
+	MEMORY_CACHING_TYPE type;
+	ULONG nruns;
+	struct {
+		u64 pfn;
+		u64 n;
+	} runs[];
+};
+
+/* Memory types of device memory mdl.ko maps, under mdl_iomap_lock. */
+static LIST_HEAD(mdl_iotypes);
+
+static struct mdl_iotype *mdl_iotype_new(const void *owner, ULONG nruns,
+					 MEMORY_CACHING_TYPE cache, gfp_t gfp)
+{
+	struct mdl_iotype *t = kvmalloc(struct_size(t, runs, nruns), gfp);
+
+	if (!t)
+		return NULL;
+	t->owner = owner;
+	t->type = mdl_cache_class(cache);
+	t->nruns = nruns;
+	return t;
+}
+
+/* Does a page of @a's runs have another type in @b's? */
+static bool mdl_iotype_conflict(const struct mdl_iotype *a,
+				const struct mdl_iotype *b)
+{
+	ULONG i, j;
+
+	if (a->type == b->type)
+		return false;
+	for (i = 0; i < a->nruns; i++)
+		for (j = 0; j < b->nruns; j++)
+			if (a->runs[i].pfn < b->runs[j].pfn + b->runs[j].n &&
+			    b->runs[j].pfn < a->runs[i].pfn + a->runs[i].n)
+				return true;
+	return false;
+}
+
+/* Record @t unless a live holder gives one of its pages another type. */
+static int mdl_iotype_add(struct mdl_iotype *t)
+{
+	struct mdl_iotype *o;
+
+	mutex_lock(&mdl_iomap_lock);
+	list_for_each_entry(o, &mdl_iotypes, node) {
+		if (mdl_iotype_conflict(t, o)) {
+			mutex_unlock(&mdl_iomap_lock);
+			kvfree(t);
+			return -EINVAL;
+		}
+	}
+	list_add(&t->node, &mdl_iotypes);
+	mutex_unlock(&mdl_iomap_lock);
+	return 0;
+}
+
+/**
+ * mdl_io_type_hold() - give device pages a memory type before mapping them
+ * @owner: the holder (unique among live holders), released with
+ *         mdl_io_type_drop()
+ * @pfns: the pages
+ * @count: number of entries of @pfns
+ * @cache: the cache type the mapping uses
+ * @gfp: flags of the record's allocation
+ *
+ * A page has one memory type: a type that contradicts one a live holder
+ * gave one of the pages is refused. Holders of the same type overlap
+ * freely. The check is made before anything is mapped, so that the kernel's
+ * own memory-type tracking (x86 PAT) never sees a conflict.
+ *
+ * Context: may sleep.
+ * Return: 0, -EINVAL for a conflicting type, -ENOMEM.
+ */
+int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, ULONG count,
+		     MEMORY_CACHING_TYPE cache, gfp_t gfp)
+{
+	struct mdl_iotype *t;
+	ULONG i, r, nruns = 0;
+
+	for (i = 0; i < count; i++)
+		if (!i || pfns[i] != pfns[i - 1] + 1)
+			nruns++;
+	t = mdl_iotype_new(owner, nruns, cache, gfp);
+	if (!t)
+		return -ENOMEM;
+	for (i = 0, r = 0; i < count; i++) {
+		if (!i || pfns[i] != pfns[i - 1] + 1) {
+			t->runs[r].pfn = pfns[i];
+			t->runs[r++].n = 0;
+		}
+		t->runs[r - 1].n++;
+	}
+	return mdl_iotype_add(t);
+}
+
+/**
+ * mdl_io_type_hold_range() - mdl_io_type_hold() of one physical range
+ * @owner: the holder
+ * @pa: start of the range
+ * @size: bytes (not 0)
+ * @cache: the cache type
+ * @gfp: flags of the record's allocation
+ *
+ * Context: may sleep.
+ * Return: as mdl_io_type_hold().
+ */
+int mdl_io_type_hold_range(const void *owner, phys_addr_t pa, u64 size,
+			   MEMORY_CACHING_TYPE cache, gfp_t gfp)
+{
+	struct mdl_iotype *t = mdl_iotype_new(owner, 1, cache, gfp);
+
+	if (!t)
+		return -ENOMEM;
+	t->runs[0].pfn = PHYS_PFN(pa);
+	t->runs[0].n = PHYS_PFN(pa + size - 1) - t->runs[0].pfn + 1;
+	return mdl_iotype_add(t);
+}
+
+/**
+ * mdl_io_type_drop() - release what @owner holds, if anything
+ * @owner: the holder of mdl_io_type_hold()
+ *
+ * Context: may sleep.
+ */
+void mdl_io_type_drop(const void *owner)
+{
+	struct mdl_iotype *t, *found = NULL;
+
+	mutex_lock(&mdl_iomap_lock);
+	list_for_each_entry(t, &mdl_iotypes, node) {
+		if (t->owner == owner) {
+			found = t;
+			list_del(&t->node);
+			break;
+		}
+	}
+	mutex_unlock(&mdl_iomap_lock);
+	kvfree(found);
+}
 
 /* RAM without an iomem resource (User-Mode Linux registers none). */
 static bool mdl_unlisted_ram(phys_addr_t pa, SIZE_T size)
@@ -154,6 +314,14 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
 	map = kzalloc(sizeof(*map), GFP_KERNEL);
 	if (!map)
 		return NULL;
+	if (!ram) {
+		int ret = mdl_io_type_hold_range(map, pa, size, cache, GFP_KERNEL);
+
+		if (ret) {
+			kfree(map);
+			return ret == -EINVAL ? ERR_PTR(ret) : NULL;
+		}
+	}
 	if (readonly) {
 		kind = MDL_IOMAP_VMAP;
 		va = mdl_map_ro(pa, size, ram, prot);
@@ -169,6 +337,7 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
 		va = mdl_ioremap(pa, size, cache);
 	}
 	if (!va) {
+		mdl_io_type_drop(map);
 		kfree(map);
 		return NULL;
 	}
@@ -190,6 +359,8 @@ PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 {
 	PVOID va = mdl_map_phys(PhysicalAddress, NumberOfBytes, CacheType, false);
 
+	if (IS_ERR(va))
+		return NULL;	/* another memory type: no log line */
 	if (!va)
 		mdl_refuse("cannot map %zu bytes at %#llx (cache type %d)",
 			   NumberOfBytes, PhysicalAddress.QuadPart, CacheType);
@@ -214,6 +385,8 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 	    (access == PAGE_READWRITE || access == PAGE_READONLY))
 		va = mdl_map_phys(PhysicalAddress, NumberOfBytes, cache,
 				  access == PAGE_READONLY);
+	if (IS_ERR(va))
+		return NULL;
 	if (!va)
 		mdl_refuse("cannot map %zu bytes at %#llx with protection %#x",
 			   NumberOfBytes, PhysicalAddress.QuadPart, Protect);
@@ -252,6 +425,7 @@ void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 	default:
 		break;
 	}
+	mdl_io_type_drop(found);
 	kfree(found);
 }
 EXPORT_SYMBOL_GPL(MmUnmapIoSpace);

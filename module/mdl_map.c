@@ -128,8 +128,14 @@ static void *mdl_ioremap_mdl(PMDL mdl, ULONG count, MEMORY_CACHING_TYPE cache,
 			   (SIZE_T)count << PAGE_SHIFT, cache);
 }
 
-/* The memory type a cache type gives a page: cached, uncached or WC. */
-static MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache)
+/**
+ * mdl_cache_class() - the memory type a cache type gives a page
+ * @cache: a MEMORY_CACHING_TYPE
+ *
+ * Return: MmCached, MmNonCached or MmWriteCombined for the types that map
+ * with them, @cache itself for any other value.
+ */
+MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache)
 {
 	switch (cache) {
 	case MmHardwareCoherentCached:
@@ -172,22 +178,44 @@ static MEMORY_CACHING_TYPE mdl_pfn_cache(PFN_NUMBER pfn, MEMORY_CACHING_TYPE ask
  * @priority: the MM_PAGE_PRIORITY flags (MdlMappingNoWrite)
  * @prot: protection with @cache applied (vmap and vmap_pfn)
  * @iomem: out: the mapping is an ioremap (release with mdl_unmap_pages())
+ * @mapped: out: the page-aligned mapping
  *
  * Device memory of one physical run goes through the ioremap family, RAM
- * through vmap(), device memory of several runs through vmap_pfn().
+ * through vmap(), device memory of several runs through vmap_pfn(). The
+ * memory type of device memory is held for the MDL first
+ * (mdl_io_type_hold(), released by mdl_unmap_system()).
  *
  * Context: may sleep.
- * Return: the page-aligned mapping, or NULL.
+ * Return: STATUS_SUCCESS; STATUS_CONFLICTING_ADDRESSES when device pages of
+ * the MDL are mapped with another memory type; STATUS_INSUFFICIENT_RESOURCES.
  */
-void *mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
-		    ULONG priority, pgprot_t prot, bool *iomem)
+NTSTATUS mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
+		       ULONG priority, pgprot_t prot, bool *iomem, void **mapped)
 {
-	void *va = mdl_ioremap_mdl(mdl, npages, cache, priority);
+	bool io = mdl->MdlFlags & MDL_IO_SPACE;
+	void *va;
+	int ret;
 
+	*mapped = NULL;
+	*iomem = false;
+	if (io) {
+		ret = mdl_io_type_hold(mdl, MmGetMdlPfnArray(mdl), npages, cache,
+				       GFP_KERNEL);
+		if (ret)
+			return ret == -EINVAL ? STATUS_CONFLICTING_ADDRESSES :
+						STATUS_INSUFFICIENT_RESOURCES;
+	}
+	va = mdl_ioremap_mdl(mdl, npages, cache, priority);
 	*iomem = !!va;
 	if (!va && !mdl_io_run(mdl, npages))
 		va = mdl_vmap_pfns(mdl, npages, prot);
-	return va;
+	if (!va) {
+		if (io)
+			mdl_io_type_drop(mdl);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	*mapped = va;
+	return STATUS_SUCCESS;
 }
 
 /**
@@ -286,10 +314,11 @@ static NTSTATUS mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache,
 	ext = mdl_ext_get(mdl);
 	if (!ext)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	va = mdl_map_pages(mdl, npages, cache, priority, prot, &ext->sys_iomem);
-	if (!va) {
+	status = mdl_map_pages(mdl, npages, cache, priority, prot,
+			       &ext->sys_iomem, &va);
+	if (!NT_SUCCESS(status)) {
 		mdl_ext_release_if_idle(ext);
-		return STATUS_INSUFFICIENT_RESOURCES;
+		return status;
 	}
 	ext->sys_va = va;
 	ext->sys_pages = npages;
@@ -322,6 +351,8 @@ void mdl_unmap_system(struct mdl_ext *ext)
 		mdl_reserve_unmap(ext);
 	else
 		mdl_unmap_pages(ext->sys_va, ext->sys_iomem);
+	if (mdl->MdlFlags & MDL_IO_SPACE)
+		mdl_io_type_drop(mdl);
 	ext->sys_va = NULL;
 	ext->sys_iomem = false;
 	ext->sys_pages = 0;

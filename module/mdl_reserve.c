@@ -227,8 +227,8 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 		kfree(sl);
 		goto refuse;
 	}
-	va = mdl_map_pages(mdl, npages, cache, 0, prot, &ext->sys_iomem);
-	if (!va) {
+	if (!NT_SUCCESS(mdl_map_pages(mdl, npages, cache, 0, prot,
+				      &ext->sys_iomem, &va))) {
 		mutex_unlock(&mdl_resv_lock);
 		mdl_ext_release_if_idle(ext);
 		kfree(sl);

@@ -318,6 +318,7 @@ static void mdl_umap_vm_close(struct vm_area_struct *vma)
 	spin_unlock(&mdl_user_lock);
 	kfree(head);
 	mdl_umap_put_pages(um);
+	mdl_io_type_drop(um);
 }
 
 static int mdl_umap_may_split(struct vm_area_struct *vma, unsigned long addr)
@@ -375,6 +376,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 
 static int mdl_umap_release(struct inode *inode, struct file *file)
 {
+	mdl_io_type_drop(file->private_data);	/* never mapped */
 	kfree(file->private_data);
 	return 0;
 }
@@ -422,12 +424,17 @@ static void mdl_umap_list_put(struct mdl_ext *ext)
 	mdl_ext_release_if_idle(ext);
 }
 
+/*
+ * The memory type of device memory is held for the mapping before it is
+ * made (released when its VMA closes): -EADDRINUSE when it conflicts.
+ */
 static unsigned long mdl_umap_create(PMDL mdl, MEMORY_CACHING_TYPE cache,
 				     PVOID requested, bool readonly)
 {
 	struct mdl_umap *um;
 	struct file *file;
 	unsigned long addr;
+	int ret;
 
 	um = kzalloc(sizeof(*um), GFP_KERNEL);
 	if (!um)
@@ -437,9 +444,18 @@ static unsigned long mdl_umap_create(PMDL mdl, MEMORY_CACHING_TYPE cache,
 	um->npages = mdl_page_count(mdl);
 	um->cache = cache;
 	um->readonly = readonly;
+	if (mdl->MdlFlags & MDL_IO_SPACE) {
+		ret = mdl_io_type_hold(um, MmGetMdlPfnArray(mdl), um->npages,
+				       cache, GFP_KERNEL);
+		if (ret) {
+			kfree(um);
+			return ret == -EINVAL ? -EADDRINUSE : ret;
+		}
+	}
 	file = anon_inode_getfile("[mdl-user]", &mdl_umap_fops, um,
 				  readonly ? O_RDONLY : O_RDWR);
 	if (IS_ERR(file)) {
+		mdl_io_type_drop(um);
 		kfree(um);
 		return PTR_ERR(file);
 	}
@@ -458,6 +474,8 @@ static NTSTATUS mdl_umap_status(long err)
 		return STATUS_NOT_SUPPORTED;	/* pages never mapped to user space */
 	case -EAGAIN:
 		return STATUS_INSUFFICIENT_RESOURCES;
+	case -EADDRINUSE:
+		return STATUS_CONFLICTING_ADDRESSES;	/* another memory type */
 	default:
 		return mdl_errno_to_status(err);
 	}

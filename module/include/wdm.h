@@ -690,9 +690,15 @@ NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes);
  * user pages locked for IoReadAccess are mapped only with MdlMappingNoWrite.
  *
  * Context: may sleep.
+ * Device memory has one memory type: while MmMapIoSpace*, a mapping of
+ * an I/O-space MDL or an MDL fd of MDL_IOC_MAP_IO_SPACE gives a device page
+ * a type (cached, uncached or write-combined), a mapping of it with another
+ * type is refused.
+ *
  * Return: the mapping of the buffer's first byte (base + ByteOffset), or
  * NULL for an MDL that is not locked, already mapped, unknown priority bits,
- * or when address space or memory is short.
+ * device memory mapped with another memory type, or when address space or
+ * memory is short.
  */
 PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 				   KPROCESSOR_MODE AccessMode,
@@ -912,7 +918,10 @@ void MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags);
  * @NumberOfEntries: number of ranges
  * @NewMdl: receives the MDL (MDL_IO_SPACE; free with ExFreePool)
  *
- * No struct page is assumed for the ranges.
+ * No struct page is assumed for the ranges. The MDL has no memory type of
+ * its own: each mapping of it takes the one it asks for, and is refused
+ * when a live mapping gives one of its pages another (see
+ * MmMapLockedPagesSpecifyCache()).
  *
  * Context: may sleep.
  * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_1/_2 for bad ranges,
@@ -932,7 +941,10 @@ NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
  *
  * A range that is partly RAM, or beyond the CPU's physical address width,
  * is refused. Each mapping is recorded so that MmUnmapIoSpace undoes it
- * with the matching call.
+ * with the matching call. Device memory has one memory type: a range of it
+ * that a live mapping of mdl.ko (MmMapIoSpace*, a mapping of an I/O-space
+ * MDL, an MDL fd of MDL_IOC_MAP_IO_SPACE) gives another type is refused
+ * before anything is mapped, without a log line (NULL).
  *
  * Context: may sleep.
  * Return: the address of @PhysicalAddress, or NULL.
@@ -946,6 +958,9 @@ PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
  * @NumberOfBytes: length of the range
  * @Protect: PAGE_READWRITE or PAGE_READONLY, ORed with PAGE_NOCACHE or
  *           PAGE_WRITECOMBINE (neither: cached)
+ *
+ * As MmMapIoSpace(): device memory another live mapping gives another
+ * memory type is refused (NULL).
  *
  * Context: may sleep.
  * Return: the address of @PhysicalAddress, or NULL.
@@ -1954,8 +1969,10 @@ void ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment);
  * a NULL @MappedAddress; STATUS_ACCESS_DENIED for a writable user mapping
  * of pages that may only be read; STATUS_NOT_SUPPORTED for pages never
  * mapped into a process (slab memory) or without one memory type to map
- * them with; STATUS_INSUFFICIENT_RESOURCES when address space or memory is
- * short. Nothing is mapped on failure.
+ * them with; STATUS_CONFLICTING_ADDRESSES for device memory (an I/O-space
+ * MDL) that a live mapping of mdl.ko gives another memory type (refused
+ * before anything is mapped, nothing logged); STATUS_INSUFFICIENT_RESOURCES
+ * when address space or memory is short. Nothing is mapped on failure.
  */
 NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 					 KPROCESSOR_MODE AccessMode,

@@ -150,7 +150,10 @@ struct mdl_alloc_pages {
  * @fd: out: the new MDL fd
  *
  * Needs CAP_SYS_RAWIO. Follows /dev/mem's strict rules: System RAM and
- * ranges a driver claimed exclusively are refused (EPERM).
+ * ranges a driver claimed exclusively are refused (EPERM). A page has one
+ * memory type: while another MDL fd of this command (or a mapping of it)
+ * or a mapping mdl.ko made for a driver gives a page of the range another
+ * cache type, the command fails with EINVAL and makes no fd.
  */
 struct mdl_io_space {
 	__u32 size;

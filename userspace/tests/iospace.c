@@ -177,6 +177,86 @@ static int io_no_split(const struct t_case *tc)
 	return T_PASS;
 }
 
+/* MAP_IO_SPACE of @len bytes at @phys refused with EINVAL, no fd made. */
+static int type_refused(uint64_t phys, uint64_t len, uint32_t cache)
+{
+	int fd0 = t_next_fd();
+
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, cache, 0), EINVAL);
+	CHECK_EQ(t_next_fd(), fd0);
+	return T_PASS;
+}
+
+/*
+ * A device page has one memory type: while an MDL fd (or a mapping of it)
+ * gives a page a type, MAP_IO_SPACE of that page with another type is
+ * EINVAL; the same type, or the other type once the first is gone, works.
+ */
+static int io_one_type(const struct t_case *tc)
+{
+	uint64_t phys;
+	uint8_t b;
+	int fd, fd2;
+
+	(void)tc;
+	if (t_iomem_free_page(t_env.page, &phys))
+		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd);
+	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_WRITECOMBINED));
+	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_CACHED));
+	fd2 = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd2);
+	CHECK_OK(mdl_close(fd2));
+	CHECK_OK(mdl_close(fd));
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_WRITECOMBINED, 0);
+	CHECK_OK(fd);
+	/* pread maps the page in the kernel with the fd's type: no conflict. */
+	CHECK_EQ(t_pread(fd, &b, 1, 0), 1);
+	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_NONCACHED));
+	CHECK_OK(mdl_close(fd));
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_CACHED, 0);
+	CHECK_OK(fd);
+	CHECK_OK(mdl_close(fd));
+	return T_PASS;
+}
+
+/*
+ * Overlapping ranges: a type held on two pages refuses another type on
+ * either of them or on a range that runs into them, not on the page beside
+ * them. A user mapping keeps its fd's type after the fd is closed.
+ */
+static int io_overlap_type(const struct t_case *tc)
+{
+	uint64_t phys, pg = t_env.page;
+	uint8_t *p;
+	int fd, fd2;
+
+	(void)tc;
+	if (t_iomem_free_page(3 * pg, &phys))
+		return t_skip("no three unclaimed pages in a PCI window of /proc/iomem");
+	fd = mdl_map_io_space(t_env.dev, phys, 2 * pg, MDL_CACHE_WRITECOMBINED, 0);
+	CHECK_OK(fd);
+	CHECK_STEP(type_refused(phys + pg, pg, MDL_CACHE_NONCACHED));
+	CHECK_STEP(type_refused(phys + pg, 2 * pg, MDL_CACHE_NONCACHED));
+	CHECK_STEP(type_refused(phys, 3 * pg, MDL_CACHE_CACHED));
+	fd2 = mdl_map_io_space(t_env.dev, phys + 2 * pg, pg, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd2);
+	/* The page beside now holds another type: a range over both fails. */
+	CHECK_STEP(type_refused(phys + pg, 2 * pg, MDL_CACHE_WRITECOMBINED));
+	CHECK_OK(mdl_close(fd2));
+	p = t_mmap(fd, 2 * pg, PROT_READ | PROT_WRITE, 0);
+	T_FAIL_IF(!p, "mmap: %s", strerror(errno));
+	p[0] = 1;
+	CHECK_OK(mdl_close(fd));
+	CHECK_STEP(type_refused(phys, pg, MDL_CACHE_NONCACHED));
+	CHECK_OK(munmap(p, 2 * pg));
+	fd = mdl_map_io_space(t_env.dev, phys, 3 * pg, MDL_CACHE_NONCACHED, 0);
+	CHECK_OK(fd);
+	CHECK_OK(mdl_close(fd));
+	return T_PASS;
+}
+
 static const struct t_case cases[] = {
 	{ "iospace: System RAM -> EPERM", io_system_ram, NULL, T_ROOT },
 	{ "iospace: a range running into kernel code -> EPERM", io_into_ram, NULL, T_ROOT },
@@ -187,6 +267,10 @@ static const struct t_case cases[] = {
 	  io_lockdown, NULL, T_ROOT },
 	{ "iospace: a mapping of two pages is never split (munmap, mprotect of one -> EINVAL)",
 	  io_no_split, NULL, T_ROOT },
+	{ "iospace: one memory type a page (UC then WC or WB -> EINVAL; same type, "
+	  "or another once closed, works)", io_one_type, NULL, T_ROOT },
+	{ "iospace: overlapping ranges with another type -> EINVAL; a mapping keeps "
+	  "the type after close", io_overlap_type, NULL, T_ROOT },
 };
 
 T_SUITE_ARRAY(suite_iospace, cases);
