@@ -108,12 +108,17 @@ make_initramfs() {
 # boot_vm VMLINUZ INITRD MODE LOG: QEMU with a hard timeout; returns its status.
 # no_timer_check: on a loaded host, emulation can be too slow for the early
 # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work").
+# The guest is a NUMA machine: two nodes, each half of the memory and one
+# CPU; mdlnodes= tells the tests how many nodes to expect.
 boot_vm() {
-	local kernel=$1 initrd=$2 mode=$3 log=$4 rc=0
+	local kernel=$1 initrd=$2 mode=$3 log=$4 rc=0 half=$((MDL_VM_MEM / 2))
 	with_timeout "$MDL_VM_TIMEOUT" qemu-system-x86_64 -accel "$MDL_QEMU_ACCEL" \
 		-m "$MDL_VM_MEM" -smp 2 -nographic -no-reboot -monitor none \
+		-object memory-backend-ram,id=mem0,size="$half"M \
+		-object memory-backend-ram,id=mem1,size=$((MDL_VM_MEM - half))M \
+		-numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 no_timer_check mdlvm=$mode ${MDL_VM_APPEND:-}" \
+		-append "console=ttyS0 quiet panic=-1 no_timer_check mdlvm=$mode mdlnodes=2 ${MDL_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	sed -i 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
 	return "$rc"

@@ -164,4 +164,56 @@ struct pool_user {
 #define IOCTL_POOL_MAP_USER	POOL_IOCTL(4)
 #define IOCTL_POOL_LAST_MDL	POOL_IOCTL(5)
 
+/* ---- numa example: /dev/wdm_numa ------------------------------------- */
+
+/* The routine of an IOCTL_NUMA_ALLOCATE request. */
+#define NUMA_NODE_PAGES			0	/* MmAllocateNodePagesForMdlEx */
+#define NUMA_PARTITION_NODE_PAGES	1	/* MmAllocatePartitionNodePagesForMdlEx */
+#define NUMA_CONTIGUOUS_NODE		2	/* MmAllocateContiguousNodeMemory */
+#define NUMA_CONTIGUOUS_CACHE_NODE	3	/* ...ContiguousMemorySpecifyCacheNode */
+
+/* Memory types, as the page tables hold them (index of the type counts). */
+#define NUMA_TYPE_WB		0	/* write-back */
+#define NUMA_TYPE_UC		1	/* uncached (UC or UC-) */
+#define NUMA_TYPE_WC		2	/* write-combined */
+#define NUMA_TYPE_OTHER		3	/* anything else, or not mapped */
+#define NUMA_TYPES		4
+
+#define NUMA_MAX_NODES		8	/* counted one by one; the rest together */
+
+/*
+ * IOCTL_NUMA_ALLOCATE: in = out = struct numa_alloc. The driver allocates
+ * with the routine asked, describes what it got, writes and reads back
+ * every byte through its system address, frees it, and reports.
+ */
+struct numa_alloc {
+	/* in */
+	__u32 routine;		/* NUMA_* */
+	__u32 node;		/* IdealNode / PreferredNode (MM_ANY_NODE_OK) */
+	__u32 cache;		/* MEMORY_CACHING_TYPE, or Protect for _NODE */
+	__u32 flags;		/* MmAllocate*PagesForMdlEx flags */
+	__aligned_u64 bytes;
+	__aligned_u64 low;	/* lowest acceptable physical address */
+	__aligned_u64 high;	/* highest acceptable physical address */
+	__u32 partition;	/* non-zero: pass a partition object */
+	/* out */
+	__u32 allocated;	/* the routine returned memory */
+	__u32 pages;		/* pages it described */
+	__u32 contiguous;	/* their PFNs are consecutive */
+	__u32 in_range;		/* pages inside [low, high] */
+	__u32 data_ok;		/* every byte written and read back */
+	__u32 on_node[NUMA_MAX_NODES];	/* pages on each node */
+	__u32 on_other_node;		/* pages on a node >= NUMA_MAX_NODES */
+	__u32 direct_type[NUMA_TYPES];	/* pages by memory type of the direct map */
+	__u32 system_type[NUMA_TYPES];	/* ... of the system address used */
+	__u32 freed_type[NUMA_TYPES];	/* ... of the direct map after the free */
+	__u32 cpu_node;		/* node of the CPU the request ran on */
+	__u32 pad;
+	__aligned_u64 first_pfn;
+};
+
+#define IOCTL_NUMA_ALLOCATE \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xb00, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+
 #endif /* _WDK_IOCTL_H */
