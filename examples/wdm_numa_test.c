@@ -209,50 +209,52 @@ static int on_node(struct numa_alloc *r, int node, int type, unsigned int pages)
 	return got(r, node, type, pages);
 }
 
+/* The cases run on every memory node. */
+static const struct node_case {
+	unsigned int routine, cache, flags, pages, type;
+	const char *what;
+} node_table[] = {
+	{ NUMA_NODE_PAGES, MmCached, MM_ALLOCATE_FROM_LOCAL_NODE_ONLY, 256, NUMA_TYPE_WB,
+	  "MmAllocateNodePagesForMdlEx(1 MiB, MmCached, FROM_LOCAL_NODE_ONLY): every PFN on the node" },
+	{ NUMA_NODE_PAGES, MmCached, 0, 1024, NUMA_TYPE_WB,
+	  "MmAllocateNodePagesForMdlEx(4 MiB, MmCached), ideal node only: every PFN on the node" },
+	{ NUMA_PARTITION_NODE_PAGES, MmNonCached, 0, 256, NUMA_TYPE_UC,
+	  "MmAllocatePartitionNodePagesForMdlEx(NULL partition, 1 MiB, MmNonCached): on the node, uncached in the direct map and MmGetSystemAddressForMdlSafe" },
+	{ NUMA_NODE_PAGES, MmWriteCombined, 0, 256, NUMA_TYPE_WC,
+	  "MmAllocateNodePagesForMdlEx(1 MiB, MmWriteCombined): on the node, write-combined in both mappings" },
+	{ NUMA_CONTIGUOUS_NODE, PAGE_READWRITE, 0, 16, NUMA_TYPE_WB,
+	  "MmAllocateContiguousNodeMemory(64 KiB, PAGE_READWRITE): pages in a row on the node, write-back" },
+	{ NUMA_CONTIGUOUS_NODE, PAGE_READWRITE | PAGE_NOCACHE, 0, 16, NUMA_TYPE_UC,
+	  "MmAllocateContiguousNodeMemory(64 KiB, PAGE_READWRITE | PAGE_NOCACHE): in a row on the node, uncached" },
+	{ NUMA_CONTIGUOUS_CACHE_NODE, MmWriteCombined, 0, 256, NUMA_TYPE_WC,
+	  "MmAllocateContiguousMemorySpecifyCacheNode(1 MiB, MmWriteCombined): in a row on the node, write-combined" },
+	{ NUMA_CONTIGUOUS_CACHE_NODE, MmCached, 0, 2, NUMA_TYPE_WB,
+	  "MmAllocateContiguousMemorySpecifyCacheNode(8 KiB, MmCached): in a row on the node" },
+};
+
+#define NODE_CASES	(sizeof(node_table) / sizeof(node_table[0]))
+
 static void node_cases(int k)
 {
 	int node = k < n_mem_nodes ? mem_nodes[k] : k;
+	const struct node_case *c;
 	struct numa_alloc r;
+	unsigned int i;
+	int ok;
 
-	if (k >= n_mem_nodes) {
-		for (k = 0; k < 8; k++)
+	for (i = 0; i < NODE_CASES; i++) {
+		c = &node_table[i];
+		if (k >= n_mem_nodes) {
 			tap_skip("node %d: the guest has %d memory node(s) (a kernel without CONFIG_NUMA, or QEMU without -numa)",
 				 node, n_mem_nodes);
-		return;
+			continue;
+		}
+		r = request(c->routine, node, c->cache, (uint64_t)c->pages * 4096);
+		r.flags = c->flags;
+		ok = on_node(&r, node, c->type, c->pages);
+		tap_ok(ok, "node %d, from a cpu of node %u: %s; write-back once freed",
+		       node, r.cpu_node, c->what);
 	}
-	r = request(NUMA_NODE_PAGES, node, MmCached, MIB);
-	r.flags = MM_ALLOCATE_FROM_LOCAL_NODE_ONLY;
-	tap_ok(on_node(&r, node, NUMA_TYPE_WB, 256),
-	       "node %d: MmAllocateNodePagesForMdlEx(1 MiB, MmCached, FROM_LOCAL_NODE_ONLY) from a cpu of node %u: every PFN on node %d",
-	       node, r.cpu_node, node);
-	r = request(NUMA_NODE_PAGES, node, MmCached, 4 * MIB);
-	tap_ok(on_node(&r, node, NUMA_TYPE_WB, 1024),
-	       "node %d: MmAllocateNodePagesForMdlEx(4 MiB, MmCached), ideal node only: every PFN on node %d",
-	       node, node);
-	r = request(NUMA_PARTITION_NODE_PAGES, node, MmNonCached, MIB);
-	tap_ok(on_node(&r, node, NUMA_TYPE_UC, 256),
-	       "node %d: MmAllocatePartitionNodePagesForMdlEx(NULL partition, MmNonCached): on node %d, uncached in the direct map and MmGetSystemAddressForMdlSafe, write-back once freed",
-	       node, node);
-	r = request(NUMA_NODE_PAGES, node, MmWriteCombined, MIB);
-	tap_ok(on_node(&r, node, NUMA_TYPE_WC, 256),
-	       "node %d: MmAllocateNodePagesForMdlEx(MmWriteCombined): on node %d, write-combined in both mappings, write-back once freed",
-	       node, node);
-	r = request(NUMA_CONTIGUOUS_NODE, node, PAGE_READWRITE, 64 * 1024);
-	tap_ok(on_node(&r, node, NUMA_TYPE_WB, 16),
-	       "node %d: MmAllocateContiguousNodeMemory(64 KiB, PAGE_READWRITE): 16 pages in a row on node %d, write-back",
-	       node, node);
-	r = request(NUMA_CONTIGUOUS_NODE, node, PAGE_READWRITE | PAGE_NOCACHE, 64 * 1024);
-	tap_ok(on_node(&r, node, NUMA_TYPE_UC, 16),
-	       "node %d: MmAllocateContiguousNodeMemory(PAGE_READWRITE | PAGE_NOCACHE): in a row on node %d, uncached, write-back once freed",
-	       node, node);
-	r = request(NUMA_CONTIGUOUS_CACHE_NODE, node, MmWriteCombined, MIB);
-	tap_ok(on_node(&r, node, NUMA_TYPE_WC, 256),
-	       "node %d: MmAllocateContiguousMemorySpecifyCacheNode(1 MiB, MmWriteCombined): in a row on node %d, write-combined, write-back once freed",
-	       node, node);
-	r = request(NUMA_CONTIGUOUS_CACHE_NODE, node, MmCached, 8192);
-	tap_ok(on_node(&r, node, NUMA_TYPE_WB, 2),
-	       "node %d: MmAllocateContiguousMemorySpecifyCacheNode(8 KiB, MmCached): on node %d",
-	       node, node);
 }
 
 /* MM_ANY_NODE_OK from each of the first two CPUs: that CPU's node. */
@@ -430,7 +432,7 @@ int main(void)
 	char stats0[1024], stats1[1024];
 	int have_stats, nodes, k;
 
-	tap_plan(34);
+	tap_plan(2 + 2 * NODE_CASES + 4 + 3 + 6 + 3);
 	read_topology();
 	dev = open("/dev/wdm_numa", O_RDWR);
 	if (dev < 0) {

@@ -109,11 +109,13 @@ make_initramfs() {
 # no_timer_check: on a loaded host, emulation can be too slow for the early
 # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work").
 # The guest is a NUMA machine: two nodes, each half of the memory and one
-# CPU; mdlnodes= tells the tests how many nodes to expect.
+# CPU, a socket each (two cores of one socket would share a cache across
+# nodes, which the kernel warns about); mdlnodes= tells the tests how many
+# nodes to expect.
 boot_vm() {
 	local kernel=$1 initrd=$2 mode=$3 log=$4 rc=0 half=$((MDL_VM_MEM / 2))
 	with_timeout "$MDL_VM_TIMEOUT" qemu-system-x86_64 -accel "$MDL_QEMU_ACCEL" \
-		-m "$MDL_VM_MEM" -smp 2 -nographic -no-reboot -monitor none \
+		-m "$MDL_VM_MEM" -smp 2,sockets=2,cores=1,threads=1 -nographic -no-reboot -monitor none \
 		-object memory-backend-ram,id=mem0,size="$half"M \
 		-object memory-backend-ram,id=mem1,size=$((MDL_VM_MEM - half))M \
 		-numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \

@@ -25,7 +25,7 @@ ULONG WdkPfnNode(PFN_NUMBER Pfn)
 	return pfn_valid(Pfn) ? pfn_to_nid(Pfn) : NUMA_MAX_NODES;
 }
 
-ULONG WdkCurrentNode(VOID)
+ULONG WdkCurrentNode(void)
 {
 	return numa_node_id();
 }

@@ -14,7 +14,7 @@
 ULONG WdkPfnNode(PFN_NUMBER Pfn);
 
 /* The node of the CPU the caller runs on (numa_node_id). */
-ULONG WdkCurrentNode(VOID);
+ULONG WdkCurrentNode(void);
 
 /* The memory type (NUMA_TYPE_*) of the kernel page-table entry of @Va. */
 ULONG WdkAddressMemoryType(PVOID Va);
