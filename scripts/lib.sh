@@ -481,15 +481,17 @@ pack_initramfs() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
 
-# qemu_boot KERNEL INITRD MEM APPEND LOG SECONDS: boot a guest with the
-# serial console in LOG (CRs and escape codes stripped), QEMU -m MEM,
-# $MDL_QEMU_ACCEL (default tcg), a hard timeout; returns QEMU's status.
+# qemu_boot KERNEL INITRD MEM APPEND LOG SECONDS [QEMU-ARGS...]: boot a
+# guest with the serial console in LOG (CRs and escape codes stripped), QEMU
+# -m MEM, $MDL_QEMU_ACCEL (default tcg), a hard timeout, and QEMU-ARGS (a
+# disk, for example); returns QEMU's status.
 qemu_boot() {
 	local kernel=$1 initrd=$2 mem=$3 append=$4 log=$5 secs=$6 rc=0
+	shift 6
 	with_timeout "$secs" qemu-system-x86_64 -accel "${MDL_QEMU_ACCEL:-tcg}" \
 		-m "$mem" -smp "${MDL_QEMU_SMP:-2}" -nographic -no-reboot \
 		-monitor none -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 $append" \
+		-append "console=ttyS0 quiet panic=-1 $append" "$@" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	sed -i 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
 	return "$rc"
