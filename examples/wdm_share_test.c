@@ -6,6 +6,7 @@
  * fresh pages mapped into the process, and processes that exit with
  * mappings still in place.
  */
+#define _GNU_SOURCE	/* mremap */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -79,6 +80,31 @@ static int lock_sum(unsigned int code, void *address, unsigned int length,
 	return device_io_control(code, &in, sizeof(in), sum, sizeof(*sum));
 }
 
+/*
+ * The driver's user mapping cannot be moved (mremap to another address is
+ * refused with EINVAL): it stays where the driver put it, over its pages.
+ */
+static void test_no_move(unsigned char *p)
+{
+	void *to = mmap(NULL, SHARE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t sum = 0;
+	void *moved;
+	int err, ok;
+
+	if (to == MAP_FAILED) {
+		tap_ok(0, "mmap of a target for mremap");
+		return;
+	}
+	moved = mremap(p, SHARE_SIZE, SHARE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	err = errno;
+	ok = !device_io_control(IOCTL_SHARE_SUM, NULL, 0, &sum, sizeof(sum));
+	tap_ok(moved == MAP_FAILED && err == EINVAL && *(uint32_t *)p == SHARE_MAGIC &&
+	       ok && sum == sum_of(p, SHARE_SIZE),
+	       "mremap of the mapping to another address: EINVAL (%s), left in place",
+	       moved == MAP_FAILED ? strerror(err) : "moved");
+	munmap(to, SHARE_SIZE);
+}
+
 static void test_kernel_to_user(void)
 {
 	struct share_map m;
@@ -100,6 +126,7 @@ static void test_kernel_to_user(void)
 	       (unsigned long long)sum);
 	tap_ok(mprotect(p, 4096, PROT_READ | PROT_EXEC) < 0,
 	       "the mapping cannot be made executable");
+	test_no_move(p);
 	ok = !share_unmap(m.user_address);
 	tap_ok(ok && !is_mapped(p), "MmUnmapLockedPages in the process removes it");
 }
@@ -302,7 +329,7 @@ static void test_system_checks(void)
 
 int main(void)
 {
-	tap_plan(22);
+	tap_plan(23);
 	dev = open("/dev/wdm_share", O_RDWR);
 	tap_ok(dev >= 0, "open /dev/wdm_share");
 	if (dev < 0)
