@@ -250,7 +250,8 @@ EXPORT_SYMBOL_GPL(mdl_populate_vma);
  * @pages: references taken for PFN-mapped RAM, or NULL
  * @cache: cache type asked for
  * @readonly: MdlMappingNoWrite
- * @live: the VMA exists
+ * @vmas: VMAs over the mapping: 1 once mapped, 2 while a refused mremap
+ *	has its copy (torn down only when the last one closes)
  */
 struct mdl_umap {
 	struct list_head node;
@@ -262,10 +263,10 @@ struct mdl_umap {
 	struct page **pages;
 	MEMORY_CACHING_TYPE cache;
 	bool readonly;
-	bool live;
+	unsigned int vmas;
 };
 
-/* Protects every mdl_umap's @node, @ext and @live, and ext->priv lists. */
+/* Protects every mdl_umap's @node, @ext and @vmas, and ext->priv lists. */
 static DEFINE_SPINLOCK(mdl_user_lock);
 
 static void mdl_umap_put_pages(struct mdl_umap *um)
@@ -299,13 +300,26 @@ static int mdl_umap_get_pages(struct mdl_umap *um, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* A copy of the VMA (mremap makes one before it asks mdl_umap_mremap). */
+static void mdl_umap_vm_open(struct vm_area_struct *vma)
+{
+	struct mdl_umap *um = vma->vm_private_data;
+
+	spin_lock(&mdl_user_lock);
+	um->vmas++;
+	spin_unlock(&mdl_user_lock);
+}
+
 static void mdl_umap_vm_close(struct vm_area_struct *vma)
 {
 	struct mdl_umap *um = vma->vm_private_data;
 	struct list_head *head = NULL;
 
 	spin_lock(&mdl_user_lock);
-	um->live = false;
+	if (--um->vmas) {
+		spin_unlock(&mdl_user_lock);
+		return;
+	}
 	if (um->ext) {
 		list_del_init(&um->node);
 		head = um->ext->priv;
@@ -332,6 +346,7 @@ static int mdl_umap_mremap(struct vm_area_struct *vma)
 }
 
 static const struct vm_operations_struct mdl_umap_vm_ops = {
+	.open = mdl_umap_vm_open,
 	.close = mdl_umap_vm_close,
 	.may_split = mdl_umap_may_split,
 	.mremap = mdl_umap_mremap,
@@ -345,7 +360,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	pgprot_t prot = vma->vm_page_prot;
 	int ret;
 
-	if (um->live || um->mm || !ext || !ext->priv || vma->vm_pgoff ||
+	if (um->vmas || um->mm || !ext || !ext->priv || vma->vm_pgoff ||
 	    vma_pages(vma) != um->npages || !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (um->readonly) {
@@ -367,7 +382,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_private_data = um;
 	vma->vm_ops = &mdl_umap_vm_ops;
 	spin_lock(&mdl_user_lock);
-	um->live = true;
+	um->vmas = 1;
 	um->ext = ext;
 	list_add_tail(&um->node, ext->priv);
 	spin_unlock(&mdl_user_lock);
