@@ -62,6 +62,7 @@ static const struct t_suite *const suites[] = {
 	&suite_rw_map,
 	&suite_rw,
 	&suite_lifetime,
+	&suite_fdlimit,
 	&suite_perm,
 	&suite_memcg,
 	&suite_iospace,
