@@ -17,6 +17,12 @@
 #include "mdl_kunit.h"
 #include "mdl_wdk_kunit.h"
 
+/* The page of pool memory at @va. */
+static struct page *pool_page(const void *va)
+{
+	return is_vmalloc_addr(va) ? vmalloc_to_page(va) : virt_to_page(va);
+}
+
 /* Every page of [@p, @p + @len) is a page of the arena, never a slab page. */
 static void pool_expect_arena_pages(struct kunit *test, const char *p, size_t len)
 {
@@ -24,7 +30,7 @@ static void pool_expect_arena_pages(struct kunit *test, const char *p, size_t le
 	struct page *page;
 
 	for (va = PTR_ALIGN_DOWN(p, PAGE_SIZE); va < p + len; va += PAGE_SIZE) {
-		page = is_vmalloc_addr(va) ? vmalloc_to_page(va) : virt_to_page(va);
+		page = pool_page(va);
 		KUNIT_ASSERT_NOT_NULL(test, page);
 		KUNIT_EXPECT_FALSE(test, PageSlab(page));
 		KUNIT_EXPECT_FALSE(test, PageAnon(page));
@@ -254,16 +260,22 @@ static void pool_any_size_user_map(struct kunit *test)
 
 /*
  * Pool freed while a user mapping of it remains: the mapping keeps its
- * pages, which the arena does not hand out again; nothing leaks once the
- * mapping goes.
+ * pages and their contents, and the arena does not hand them out again.
+ * The round holds a reference of its own on every page of the allocation:
+ * once the mapping is gone, that is the only reference left (neither the
+ * arena nor the mapping kept one), and dropping it frees the page. False
+ * if a page was still referenced.
  */
-static void pool_round_free_while_mapped(struct kunit *test, const void *ctx)
+static bool pool_round_free_while_mapped(struct kunit *test, SIZE_T size)
 {
-	SIZE_T size = *(const SIZE_T *)ctx;
-	char *pool = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
-	char *again, *uva;
+	unsigned int i, n = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct page *pages[2];
+	char *pool, *again, *uva;
+	bool released = true;
 	PMDL mdl;
 
+	KUNIT_ASSERT_LE(test, n, ARRAY_SIZE(pages));
+	pool = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
 	KUNIT_ASSERT_NOT_NULL(test, pool);
 	mdl = IoAllocateMdl(pool, size, FALSE, FALSE, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, mdl);
@@ -271,27 +283,57 @@ static void pool_round_free_while_mapped(struct kunit *test, const void *ctx)
 	uva = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL, FALSE,
 					   NormalPagePriority);
 	KUNIT_ASSERT_NOT_NULL(test, uva);
+	for (i = 0; i < n; i++) {
+		pages[i] = pool_page(pool + i * PAGE_SIZE);
+		get_page(pages[i]);
+	}
 	wdk_fill(pool, size, 7);
 	ExFreePoolWithTag(pool, WDK_TAG);
 	again = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, again);
-	if (size > PAGE_SIZE / 2)
+	KUNIT_EXPECT_NOT_NULL(test, again);
+	if (again) {
 		KUNIT_EXPECT_PTR_NE(test, again, pool);
+		wdk_fill(again, size, 8);
+	}
 	KUNIT_EXPECT_TRUE(test, wdk_user_holds(test, (unsigned long)uva, size, 7));
 	ExFreePoolWithTag(again, WDK_TAG);
 	MmUnmapLockedPages(uva, mdl);
 	IoFreeMdl(mdl);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, page_count(pages[i]), 1,
+				    "page %u of %zu freed bytes is still referenced", i, size);
+		released &= page_count(pages[i]) == 1;
+		put_page(pages[i]);
+	}
+	return released;
+}
+
+/*
+ * Rounds of pool_round_free_while_mapped() release every page and do not
+ * grow the arena: once a first round has left a freed allocation of that
+ * size for reuse, each round takes what it frees from what the arena keeps.
+ */
+static void pool_free_while_mapped_loop(struct kunit *test, SIZE_T size, const char *what)
+{
+	long before = 0;
+	int i;
+
+	for (i = 0; i <= 32; i++) {
+		if (!pool_round_free_while_mapped(test, size))
+			return;
+		if (!i)
+			before = mdl_pool_bytes();
+	}
+	kunit_info(test, "%s: arena %ld -> %ld bytes over %d rounds\n", what, before,
+		   mdl_pool_bytes(), i - 1);
+	KUNIT_EXPECT_LE_MSG(test, mdl_pool_bytes(), before, "%s: the arena grew", what);
 }
 
 static void pool_free_while_mapped(struct kunit *test)
 {
-	static const SIZE_T block = 2 * PAGE_SIZE, chunk = 1024;
-
 	wdk_user_mem(test, PAGE_SIZE);
-	wdk_leak_loop(test, 32, "pool block freed while mapped",
-		      pool_round_free_while_mapped, &block);
-	wdk_leak_loop(test, 32, "pool chunk freed while mapped",
-		      pool_round_free_while_mapped, &chunk);
+	pool_free_while_mapped_loop(test, 2 * PAGE_SIZE, "pool block freed while mapped");
+	pool_free_while_mapped_loop(test, 1024, "pool chunk freed while mapped");
 }
 
 struct pool_type_case {
@@ -386,7 +428,6 @@ static void pool2_flags(struct kunit *test)
 	ExFreePool(p);
 }
 
-/* ExFreePool(NULL) does nothing. */
 /*
  * mdl_pool_bytes() counts what a live allocation holds of the arena: a block
  * larger than the arena keeps of freed blocks (16 pages) comes from the page
@@ -405,6 +446,7 @@ static void pool_bytes_counted(struct kunit *test)
 	KUNIT_EXPECT_LE(test, mdl_pool_bytes(), held - size);
 }
 
+/* ExFreePool(NULL) does nothing. */
 static void pool_free_null(struct kunit *test)
 {
 	ExFreePool(NULL);
