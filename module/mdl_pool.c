@@ -183,9 +183,10 @@ static struct mdl_pool_page *mdl_pool_new(int kind, unsigned int npages)
 	INIT_LIST_HEAD(&pg->link);
 	pg->kind = kind;
 	pg->npages = npages;
+	/* A block the page allocator has no room for comes from vmalloc. */
 	if (bytes <= SZ_4M)
-		pg->addr = alloc_pages_exact(bytes, GFP_KERNEL | __GFP_ZERO |
-					     __GFP_NOWARN | __GFP_NORETRY);
+		pg->addr = alloc_pages_exact(bytes, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+					     (npages > 1 ? __GFP_NORETRY : 0));
 	if (pg->addr) {
 		/* Pointers kept in pool memory are references (never reported). */
 		kmemleak_alloc(pg->addr, bytes, 0, GFP_KERNEL);
