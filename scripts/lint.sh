@@ -56,7 +56,15 @@ lint_build() {
 	# "C=2 specified, but sparse is not available": no sparse run at all.
 	grep -Ei 'warning:|error:|sparse:|not available or not up to date' "$log" >/dev/null && ok=0
 	info "W=1${sparse:+ + sparse} build for $name: $( ((ok)) && echo clean || echo FAILED)"
-	count "$ok" "W=1 C=2 build for $name" "$( ((ok)) || echo "$log")"
+	count "$ok" "W=1${sparse:+ C=2} build for $name" "$( ((ok)) || echo "$log")"
+}
+
+# host_sparse_parses SRC: the host's sparse passes the kernel source SRC's
+# own test of its checker, scripts/checker-valid.sh (a source without one
+# tests nothing).
+host_sparse_parses() {
+	[[ ! -f $1/scripts/checker-valid.sh ]] ||
+		[[ $(sh "$1/scripts/checker-valid.sh" sparse -m64 2>/dev/null) == 1 ]]
 }
 
 # lint_build_uml: the UML kernels have KUnit, so this also covers kunit/*.c
@@ -72,12 +80,17 @@ lint_build_uml() {
 			count 0 "W=1 C=2 build for ${row[1]}: no UML kernel"
 			continue
 		fi
-		# The host's sparse is too old for a newer suite's kernel source
-		# (C=2 would be dropped): such a UML build is checked with W=1,
-		# its code with sparse in that suite's Debian kernel builds and
-		# in the host's UML build.
+		# A kernel whose own test of the checker fails with the host's
+		# sparse (7.2's headers need __typeof_unqual__, which sparse 0.6.4
+		# cannot parse) would drop C=2: its UML build is checked with W=1
+		# only; mdl.ko's code for that kernel gets sparse in its suite's
+		# Debian kernel builds (with the suite's sparse), kunit/*.c in the
+		# UML builds of older sources.
 		LINT_SPARSE=1
-		is_host_suite "${row[2]}" || LINT_SPARSE=0
+		if ! host_sparse_parses "$(kernel_src_of "${row[3]}" "${row[2]}")"; then
+			LINT_SPARSE=0
+			info "${row[1]}: the host's sparse ($(sparse --version)) cannot parse its kernel source: W=1 only"
+		fi
 		lint_build "${row[1]}" "$uml" ARCH=um
 	done < <(matrix uml)
 	LINT_SPARSE=1
