@@ -5,7 +5,8 @@
 # and lockdep, one per "uml" line of scripts/kernels.list (each built from
 # its suite's linux-source).  A UML kernel is built once per (linux-source
 # version, kunit/.kunitconfig) and cached under $MDL_CACHE/uml/.  Prints one
-# "[kunit] NAME (VERSION): N passed, N failed" line per kernel, then the total.
+# "[kunit] NAME (VERSION, SECONDS s): N passed, N failed" line per kernel
+# (the time of its module build and UML run), then the total.
 #
 # Usage: scripts/uml-kunit.sh [--build-only]   (MDL_KERNELS="NAME..." for some)
 #
@@ -113,7 +114,7 @@ check_pins() {
 # run_uml NAME SRC SUITE: build the modules for one UML kernel, boot it and
 # evaluate the run; adds to PASS / FAIL and SUMMARY.
 run_uml() {
-	local name=$1 uml src stage res log parsed ver p=$PASS f=$FAIL
+	local name=$1 uml src stage res log parsed ver p=$PASS f=$FAIL start=$SECONDS
 	res=$RES/$name
 	mkdir -p "$res"
 	stage=$MDL_BUILD/stage/uml-$name
@@ -145,7 +146,8 @@ run_uml() {
 	grep -E '={5,} .* ={5,}|\[(FAILED|CRASHED|SKIPPED|ERROR)\]|Testing complete' "$parsed" |
 		sed 's/^\[[0-9:]*\] //' | sed 's/^/  /'
 	evaluate "$log" "$parsed" || true
-	SUMMARY+=("$(summary_line "[kunit] $name (${ver#linux-source-})" "$((PASS - p))" "$((FAIL - f))")")
+	SUMMARY+=("$(summary_line "[kunit] $name (${ver#linux-source-}, $((SECONDS - start)) s)" \
+		"$((PASS - p))" "$((FAIL - f))")")
 }
 
 main() {
