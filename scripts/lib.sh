@@ -444,7 +444,7 @@ check_config() {
 }
 
 # Patterns that must never appear in a kernel log of a test run.
-MDL_BAD_LOG_RE='WARNING:|BUG:|Oops|general protection|KASAN|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace|UBSAN:|kernel BUG|sleeping function called from invalid context'
+MDL_BAD_LOG_RE='WARNING:|BUG:|Oops|general protection|KASAN|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace|UBSAN:|kernel BUG|sleeping function called from invalid context|conflicting memory types|ioremap error|invalid memtype|expected mapping type'
 
 # with_timeout SECONDS CMD...: hard timeout (SIGTERM, then SIGKILL 10 s later).
 with_timeout() {

@@ -17,10 +17,6 @@
 
 #include "fuzz.h"
 
-int fz_src_maps[FZ_SRC_UNKNOWN + 1];
-int fz_live_children;
-pthread_rwlock_t fz_pc_lock = PTHREAD_RWLOCK_INITIALIZER;
-
 /* How many lines of each kind a run prints before it only counts them. */
 #define FZ_LOG_LIMIT	200
 
@@ -279,7 +275,6 @@ void fz_fd_drop(struct fz_thread *t, struct fz_fd *f)
 	close(f->fd);
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
-	f->src = -1;
 }
 
 struct fz_map *fz_map_free(struct fz_thread *t)
@@ -310,10 +305,7 @@ struct fz_map *fz_map_pick(struct fz_thread *t)
 /* Forget a mapping record (the caller unmapped it or moved it away). */
 void fz_map_drop(struct fz_map *m)
 {
-	if (m->src >= 0)
-		__atomic_fetch_sub(&fz_src_maps[m->src], 1, __ATOMIC_RELAXED);
 	memset(m, 0, sizeof(*m));
-	m->src = -1;
 }
 
 int fz_fd_adopt(struct fz_fd *f, int fd)
@@ -333,10 +325,10 @@ int fz_fd_adopt(struct fz_fd *f, int fd)
 	f->byte_offset = info.byte_offset;
 	f->byte_count = info.byte_count;
 	f->pages = info.page_count;
-	/* Not known: assume the worst for the gates of known bugs. */
+	/* Not known: it may describe a file's pages. */
 	f->pagecache = info.kind == MDL_KIND_USER || info.kind == MDL_KIND_PARTIAL;
-	f->src = f->pagecache ? FZ_SRC_UNKNOWN : -1;
-	f->io = info.kind == MDL_KIND_IO_SPACE;
+	/* A part of an I/O-space MDL keeps the flag. */
+	f->io = info.kind == MDL_KIND_IO_SPACE || (info.mdl_flags & FZ_MDL_IO_SPACE);
 	f->adopted = true;
 	return 0;
 }
@@ -416,12 +408,8 @@ int fz_thread_init(struct fz_thread *t, unsigned int id, uint64_t seed)
 		t->rng.s = fz_rnd(&r);
 	for (i = 0; i < FZ_BUFS; i++)
 		t->bufs[i].fd = -1;
-	for (i = 0; i < FZ_FDS; i++) {
+	for (i = 0; i < FZ_FDS; i++)
 		t->fds[i].fd = -1;
-		t->fds[i].src = -1;
-	}
-	for (i = 0; i < FZ_MAPS; i++)
-		t->maps[i].src = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, t->sock))
 		return -errno;
 	t->guard = mmap(NULL, fz.page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

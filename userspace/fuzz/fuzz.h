@@ -25,11 +25,8 @@
 #define FZ_POOL		16
 #define FZ_SCRATCH	(64 * 1024)
 
-/* Operations that provoke known kernel bugs: off unless enabled. */
-#define FZ_BUG_TRUNCATE_MAPPED	(1U << 0)	/* truncate page cache under an MDL mapping */
-#define FZ_BUG_IO_SPLIT		(1U << 1)	/* split an I/O-space mapping */
-#define FZ_BUG_IO_CACHE_MIX	(1U << 2)	/* one device page, several cache types */
-#define FZ_BUGS_ALL		(FZ_BUG_TRUNCATE_MAPPED | FZ_BUG_IO_SPLIT | FZ_BUG_IO_CACHE_MIX)
+/* MdlFlags bit of an MDL of device memory (MDL_IO_SPACE of the WDK). */
+#define FZ_MDL_IO_SPACE		0x0800
 
 /* splitmix64: small, fast, and every seed is a good one. */
 struct fz_rng {
@@ -69,7 +66,6 @@ struct fz_fd {
 	bool pagecache;		/* pages of a file (memfd, shmem, tmpfs) */
 	bool io;		/* I/O space: no struct pages */
 	bool adopted;		/* received from a child: its source unknown */
-	int src;		/* fz_src_maps index of the locked file, or -1 */
 };
 
 /* A mapping (one VMA as far as the fuzzer knows). */
@@ -85,7 +81,6 @@ struct fz_map {
 	bool io;
 	bool whole;		/* not split, moved or shrunk */
 	bool dontfork;		/* MADV_DONTFORK: absent in forked children */
-	int src;		/* as struct fz_fd's */
 };
 
 struct fz_thread {
@@ -120,26 +115,10 @@ struct fz_shared {
 	uint64_t kernel_reports;	/* bad lines in the kernel log */
 	uint64_t children_bad;		/* forked children that did not exit 0 */
 	uint64_t children;
-	uint64_t gated;			/* known-bad operations skipped */
 	uint64_t thread_ops[FZ_MAX_THREADS];
 	int fds_left;			/* fds still open after the cleanup */
 	int result;			/* exit status of the fuzzing process */
 };
-
-/*
- * Of this process only (a forked child has its own copies): live mappings
- * of MDLs over each buffer slot's file (FZ_SRC_UNKNOWN: over some file),
- * and forked children (which hold copies of those mappings).
- */
-#define FZ_SRC_UNKNOWN	(FZ_MAX_THREADS * FZ_BUFS)
-extern int fz_src_maps[FZ_SRC_UNKNOWN + 1];
-extern int fz_live_children;
-/*
- * Read-held while a mapping of a file's MDL or a child comes into being,
- * write-held by the check of the counts above and the truncation after it
- * (never taken in forked children).
- */
-extern pthread_rwlock_t fz_pc_lock;
 
 struct fz_conf {
 	uint64_t seed;
@@ -147,7 +126,6 @@ struct fz_conf {
 	double seconds;
 	uint64_t ops;			/* per thread; 0: until @seconds */
 	bool verbose;
-	unsigned int bugs;		/* FZ_BUG_* enabled */
 	int dev;
 	struct mdl_version ver;
 	size_t page;

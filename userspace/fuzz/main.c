@@ -3,7 +3,7 @@
  * mdlfuzz: a seeded, reproducible, multi-threaded fuzzer of /dev/mdl.
  *
  *   mdlfuzz [--seconds N] [--seed S] [--threads T] [--ops N] [--verbose]
- *           [--user UID] [--known-bugs LIST] [--no-stats]
+ *           [--user UID] [--no-stats]
  *
  * It prints its seed first. The same seed with --threads 1 replays the
  * same sequence of operations (--ops N stops after exactly N); with more
@@ -16,10 +16,6 @@
  * operation, as root) has no report. Exits 1 when any check failed.
  *
  * --user UID: stay root for the checks, fuzz as UID (no groups).
- * --known-bugs LIST: also run operations that provoke known kernel bugs
- *   (truncate-mapped, io-split, io-cache-mix, or all); they are skipped
- *   otherwise (io-cache-mix: every I/O-space MDL of a run has one cache
- *   type).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -76,30 +72,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mdlfuzz [--seconds N] [--seed S] [--threads T] [--ops N] [--verbose]\n"
-		"               [--user UID] [--no-stats]\n"
-		"               [--known-bugs truncate-mapped,io-split,io-cache-mix|all]\n");
+		"               [--user UID] [--no-stats]\n");
 	exit(2);
-}
-
-static unsigned int parse_bugs(const char *s)
-{
-	unsigned int bugs = 0;
-	char buf[128], *tok, *save;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "truncate-mapped"))
-			bugs |= FZ_BUG_TRUNCATE_MAPPED;
-		else if (!strcmp(tok, "io-split"))
-			bugs |= FZ_BUG_IO_SPLIT;
-		else if (!strcmp(tok, "io-cache-mix"))
-			bugs |= FZ_BUG_IO_CACHE_MIX;
-		else if (!strcmp(tok, "all"))
-			bugs |= FZ_BUGS_ALL;
-		else if (strcmp(tok, "none"))
-			usage();
-	}
-	return bugs;
 }
 
 static void parse(int argc, char **argv, struct options *o)
@@ -111,14 +85,13 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "ops", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "user", required_argument, NULL, 'u' },
-		{ "known-bugs", required_argument, NULL, 'k' },
 		{ "no-stats", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:S:t:n:vu:k:Nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:S:t:n:vu:Nh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			fz.seconds = strtod(optarg, NULL);
@@ -139,9 +112,6 @@ static void parse(int argc, char **argv, struct options *o)
 		case 'u':
 			o->drop = true;
 			o->uid = (unsigned int)strtoul(optarg, NULL, 0);
-			break;
-		case 'k':
-			fz.bugs = parse_bugs(optarg);
 			break;
 		case 'N':
 			o->no_stats = true;
@@ -209,8 +179,8 @@ static void probe(void)
 	fz.ram_addr = 1U << 20;
 	if (!t_iomem_find("System RAM", &s, &e) && s < e)
 		fz.ram_addr = (s + fz.page - 1) & ~(uint64_t)(fz.page - 1);
-	/* A few free device pages, so that I/O-space mappings can be split. */
-	fz.io_pages = fz.bugs & FZ_BUG_IO_SPLIT ? 4 : 1;
+	/* A few free device pages: overlapping MDLs, mappings to split. */
+	fz.io_pages = 4;
 	for (; fz.cap_rawio && fz.io_pages; fz.io_pages /= 2)
 		if (!t_iomem_free_page(fz.io_pages * fz.page, &fz.io_addr))
 			break;
@@ -247,9 +217,9 @@ static int fuzz(void)
 		fz_out("# MDL_IOC_GET_VERSION: %s", strerror(-ret));
 		return 1;
 	}
-	fz_out("# uid %u, page %zu, features %#llx, free device pages %u, known bugs %#x",
+	fz_out("# uid %u, page %zu, features %#llx, free device pages %u",
 	       geteuid(), fz.page, (unsigned long long)fz.ver.features,
-	       fz.io_addr ? fz.io_pages : 0, fz.bugs);
+	       fz.io_addr ? fz.io_pages : 0);
 	fz.deadline = fz_now() + fz.seconds;
 	for (i = 0; i < fz.threads; i++) {
 		ret = fz_thread_init(&threads[i], i, fz.seed);
@@ -347,11 +317,10 @@ static void report_counts(double secs)
 		       (unsigned long long)runs, (unsigned long long)ok);
 	}
 	fz_out("# total %llu operations in %.1f s: %.0f per minute; %llu children; "
-	       "%llu unexpected errno or faults; %llu known-bad operations skipped",
+	       "%llu unexpected errno or faults",
 	       (unsigned long long)total, secs, secs > 0 ? total * 60.0 / secs : 0.0,
 	       (unsigned long long)fz_sh->children,
-	       (unsigned long long)fz_sh->unexpected,
-	       (unsigned long long)fz_sh->gated);
+	       (unsigned long long)fz_sh->unexpected);
 	for (th = 0; th < fz.threads; th++)
 		fz_out("# thread %u ran %llu operations (replay: --seed %llu --threads %u --ops %llu)",
 		       th, (unsigned long long)fz_sh->thread_ops[th],

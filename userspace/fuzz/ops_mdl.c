@@ -153,7 +153,6 @@ static struct fz_fd *add_mdl(struct fz_thread *t, int fd, uint32_t kind, bool wr
 	memset(f, 0, sizeof(*f));
 	f->used = true;
 	f->fd = fd;
-	f->src = -1;
 	f->type = FD_MDL;
 	f->kind = kind;
 	f->writable = writable;
@@ -233,8 +232,6 @@ static void op_lock(struct fz_thread *t)
 		return;
 	f->pagecache = b->used && (b->type == BUF_MEMFD || b->type == BUF_SHMEM ||
 				   b->type == BUF_FILE);
-	if (f->pagecache)
-		f->src = (int)(t->id * FZ_BUFS + slot);
 	check_new_fd(t, f->fd, a.flags & MDL_FD_CLOEXEC, f->writable);
 	check_facts(t, f, a.addr - a.addr % fz.page);
 }
@@ -336,9 +333,8 @@ static void op_io(struct fz_thread *t)
 	long ret;
 
 	a.flags = pick_cloexec(t);
+	/* Another type than a live MDL of the page's: EINVAL. */
 	a.cache_type = (uint32_t)fz_below(&t->rng, 3);
-	if (!(fz.bugs & FZ_BUG_IO_CACHE_MIX))
-		a.cache_type = (uint32_t)(fz.seed % 3);
 	first = fz_below(&t->rng, fz.io_pages);
 	a.phys_addr = fz.io_addr + first * fz.page;
 	a.length = (1 + fz_below(&t->rng, fz.io_pages - first)) * fz.page;
@@ -532,7 +528,6 @@ static void op_partial(struct fz_thread *t)
 	if (!p)
 		return;
 	p->pagecache = f->pagecache;
-	p->src = f->src;
 	p->io = f->io;
 	check_new_fd(t, p->fd, a.flags & MDL_FD_CLOEXEC, p->writable);
 	check_facts(t, p, 0);

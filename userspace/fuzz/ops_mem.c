@@ -31,54 +31,14 @@
 #define THP_SIZE	(2UL << 20)
 
 /*
- * Truncating or freeing a file's pages while an MDL mapping of them lives
- * is a known kernel bug: allowed only with --known-bugs truncate-mapped.
+ * An I/O-space mapping is never split: munmap, mprotect, mremap or madvise
+ * of a part that would split its VMA fails with EINVAL.
  */
-static bool gate_truncate(struct fz_thread *t, unsigned int slot)
+static void io_split_refused(struct fz_thread *t, long ret)
 {
-	int src = (int)(t->id * FZ_BUFS + slot);
-
-	if (fz.bugs & FZ_BUG_TRUNCATE_MAPPED)
-		return false;
-	if (!t->child) {
-		/* Held until gate_done(): no mapping or child appears meanwhile. */
-		pthread_rwlock_wrlock(&fz_pc_lock);
-		if (!__atomic_load_n(&fz_src_maps[src], __ATOMIC_RELAXED) &&
-		    !__atomic_load_n(&fz_src_maps[FZ_SRC_UNKNOWN], __ATOMIC_RELAXED) &&
-		    !__atomic_load_n(&fz_live_children, __ATOMIC_RELAXED))
-			return false;
-		pthread_rwlock_unlock(&fz_pc_lock);
-	}
-	__atomic_fetch_add(&fz_sh->gated, 1, __ATOMIC_RELAXED);
-	return true;
-}
-
-/* After an operation gate_truncate() let through. */
-static void gate_done(struct fz_thread *t)
-{
-	if (!t->child && !(fz.bugs & FZ_BUG_TRUNCATE_MAPPED))
-		pthread_rwlock_unlock(&fz_pc_lock);
-}
-
-/* Around the creation of a mapping of a file's MDL or of a child. */
-static void pc_hold(struct fz_thread *t)
-{
-	if (!t->child)
-		pthread_rwlock_rdlock(&fz_pc_lock);
-}
-
-static void pc_release(struct fz_thread *t)
-{
-	if (!t->child)
-		pthread_rwlock_unlock(&fz_pc_lock);
-}
-
-static bool gate_io_split(const struct fz_map *m)
-{
-	if (!m->io || (fz.bugs & FZ_BUG_IO_SPLIT))
-		return false;
-	__atomic_fetch_add(&fz_sh->gated, 1, __ATOMIC_RELAXED);
-	return true;
+	fz_doc(t, ret, EINVAL);
+	if (!ret)
+		fz_fail(t, "a part of an I/O-space mapping was split off");
 }
 
 /* --- buffers -------------------------------------------------------------- */
@@ -107,11 +67,6 @@ static void buf_release(struct fz_buf *b)
 	b->fd = -1;
 }
 
-static bool buf_is_file(const struct fz_buf *b)
-{
-	return b->type == BUF_MEMFD || b->type == BUF_SHMEM || b->type == BUF_FILE;
-}
-
 void fz_op_buf_new(struct fz_thread *t)
 {
 	unsigned int slot = (unsigned int)fz_below(&t->rng, FZ_BUFS);
@@ -123,17 +78,8 @@ void fz_op_buf_new(struct fz_thread *t)
 	long ret = 0;
 
 	fz_desc(t, "buf%u type %d pages %zu", slot, type, len / fz.page);
-	if (b->used) {
-		if (!buf_is_file(b)) {
-			buf_release(b);
-		} else if (gate_truncate(t, slot)) {
-			fz_any(t, 0, NULL);
-			return;
-		} else {
-			buf_release(b);
-			gate_done(t);
-		}
-	}
+	if (b->used)
+		buf_release(b);
 	switch (type) {
 	case BUF_ANON:
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -191,15 +137,8 @@ void fz_op_buf_free(struct fz_thread *t)
 	if (!b->used)
 		return;
 	fz_desc(t, "buf%u", slot);
-	/* The file's last reference: its pages leave the page cache. */
-	if (!buf_is_file(b)) {
-		buf_release(b);
-	} else if (gate_truncate(t, slot)) {
-		return;
-	} else {
-		buf_release(b);
-		gate_done(t);
-	}
+	/* A file's last reference: its pages leave the page cache. */
+	buf_release(b);
 	fz_any(t, 0, NULL);
 }
 
@@ -276,14 +215,8 @@ void fz_op_mmap(struct fz_thread *t)
 		 (unsigned long long)off, (unsigned long long)pages,
 		 (unsigned long long)f->pages, prot_name(prot),
 		 flags == MAP_PRIVATE ? " private" : "");
-	if (f->src >= 0)
-		pc_hold(t);
 	p = mmap(NULL, pages * fz.page, prot, flags, f->fd, (off_t)(off * fz.page));
 	ret = p == MAP_FAILED ? -errno : 0;
-	if (!ret && f->src >= 0)
-		__atomic_fetch_add(&fz_src_maps[f->src], 1, __ATOMIC_RELAXED);
-	if (f->src >= 0)
-		pc_release(t);
 	if (wild || f->type == FD_DMABUF)
 		fz_any(t, ret, FZ_ERRS(EINVAL, ENXIO, EPERM, EACCES, ENOMEM, EOVERFLOW));
 	else if (want)
@@ -302,9 +235,8 @@ void fz_op_mmap(struct fz_thread *t)
 	m->mdl = f->type == FD_MDL;
 	m->writable = f->writable;
 	m->pagecache = f->pagecache;
-	m->io = f->io || f->adopted;
+	m->io = f->io;
 	m->whole = true;
-	m->src = f->src;
 	if (off + pages > f->pages) {
 		/* Mapped past the end: a fact the module must not allow. */
 		fz_fail(t, "mmap past the MDL's last page succeeded");
@@ -334,16 +266,12 @@ static struct fz_map *map_split(struct fz_thread *t, struct fz_map *m, size_t a,
 		*lo = *m;
 		lo->len = a;
 		lo->whole = false;
-		if (lo->src >= 0)
-			__atomic_fetch_add(&fz_src_maps[lo->src], 1, __ATOMIC_RELAXED);
 	}
 	if (hi) {
 		*hi = *m;
 		hi->addr = m->addr + b;
 		hi->len = m->len - b;
 		hi->whole = false;
-		if (hi->src >= 0)
-			__atomic_fetch_add(&fz_src_maps[hi->src], 1, __ATOMIC_RELAXED);
 	}
 	mid.addr = m->addr + a;
 	mid.len = b - a;
@@ -375,8 +303,12 @@ void fz_op_munmap(struct fz_thread *t)
 	pick_range(t, m, &a, &b);
 	fz_desc(t, "%s mapping pages %zu-%zu of %zu", m->mdl ? "mdl" : "dma-buf",
 		 a / fz.page, b / fz.page, m->len / fz.page);
+	if ((a || b < m->len) && m->io) {
+		io_split_refused(t, munmap(m->addr + a, b - a) ? -errno : 0);
+		return;
+	}
 	/* Unmap the part (or, without room for the pieces, all of it). */
-	if ((a || b < m->len) && !gate_io_split(m))
+	if (a || b < m->len)
 		map_split(t, m, a, b);
 	fz_any(t, munmap(m->addr, m->len) ? -errno : 0, NULL);
 	fz_map_drop(m);
@@ -392,13 +324,22 @@ void fz_op_mprotect(struct fz_thread *t)
 	if (!m)
 		return;
 	pick_range(t, m, &a, &b);
-	if ((a || b < m->len) && gate_io_split(m)) {
-		a = 0;
-		b = m->len;
-	}
 	fz_desc(t, "%s mapping pages %zu-%zu of %zu to %s", m->mdl ? "mdl" : "dma-buf",
 		 a / fz.page, b / fz.page, m->len / fz.page, prot_name(prot));
 	ret = mprotect(m->addr + a, b - a, prot) ? -errno : 0;
+	if ((a || b < m->len) && m->io && prot != m->prot) {
+		/* Refused for the split, or first for the protection asked. */
+		if (ret != -EACCES && ret != -EPERM)
+			io_split_refused(t, ret);
+		else
+			fz_any(t, ret, NULL);
+		return;
+	}
+	if ((a || b < m->len) && m->io) {
+		/* The protection it has: nothing to split, nothing changes. */
+		fz_any(t, ret, FZ_ERRS(EACCES, EPERM, ENOMEM));
+		return;
+	}
 	if (m->mdl && (prot & PROT_WRITE) && !m->writable && !(prot & PROT_EXEC))
 		fz_doc(t, ret, EACCES);
 	else if (prot & PROT_EXEC)
@@ -465,11 +406,15 @@ void fz_op_mremap(struct fz_thread *t)
 			m->whole = false;
 		}
 	} else {
-		if (pages < 2 || gate_io_split(m))
+		if (pages < 2)
 			return;
 		fz_desc(t, "shrink %zu pages to %u", pages, 1 + (unsigned int)(k % (pages - 1)));
 		p = mremap(m->addr, m->len, (1 + k % (pages - 1)) * fz.page, 0);
 		ret = p == MAP_FAILED ? -errno : 0;
+		if (m->io) {
+			io_split_refused(t, ret);
+			return;
+		}
 		fz_any(t, ret, NULL);
 		if (!ret) {
 			m->len = (1 + k % (pages - 1)) * fz.page;
@@ -502,23 +447,13 @@ void fz_op_madvise(struct fz_thread *t)
 		if (!b->used)
 			return;
 		/* On a buffer: REMOVE punches a hole in a locked file. */
-		bool gated = advs[i].advice == MADV_REMOVE && buf_is_file(b);
-
-		if (gated && gate_truncate(t, slot))
-			return;
 		fz_desc(t, "buf%u %s", slot, advs[i].name);
 		ret = madvise(b->addr, b->len, advs[i].advice) ? -errno : 0;
-		if (gated)
-			gate_done(t);
 		fz_any(t, ret, FZ_ERRS(EINVAL, EOPNOTSUPP, EAGAIN, ENOMEM, EPERM, EACCES, ENODEV));
 		return;
 	}
+	/* Advice that changes the VMA's flags splits it (EINVAL for I/O space). */
 	pick_range(t, m, &a, &e);
-	/* Advice that changes the VMA's flags splits it. */
-	if ((a || e < m->len) && gate_io_split(m)) {
-		a = 0;
-		e = m->len;
-	}
 	fz_desc(t, "%s mapping pages %zu-%zu of %zu %s", m->mdl ? "mdl" : "dma-buf",
 		 a / fz.page, e / fz.page, m->len / fz.page, advs[i].name);
 	ret = madvise(m->addr + a, e - a, advs[i].advice) ? -errno : 0;
@@ -755,18 +690,13 @@ void fz_op_fork(struct fz_thread *t)
 		fz_any(t, -errno, FZ_ERRS(EMFILE, ENFILE));
 		return;
 	}
-	pc_hold(t);
-	__atomic_fetch_add(&fz_live_children, 1, __ATOMIC_RELAXED);
 	pid = fork();
-	if (pid)
-		pc_release(t);
 	if (pid == 0) {
 		close(sv[0]);
 		child_main(t, sv[1], seed, ops, send);
 	}
 	close(sv[1]);
 	if (pid < 0) {
-		__atomic_fetch_sub(&fz_live_children, 1, __ATOMIC_RELAXED);
 		close(sv[0]);
 		fz_any(t, -errno, FZ_ERRS(EAGAIN, ENOMEM));
 		return;
@@ -779,7 +709,6 @@ void fz_op_fork(struct fz_thread *t)
 	close(sv[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	__atomic_fetch_sub(&fz_live_children, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&fz_sh->children, 1, __ATOMIC_RELAXED);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		__atomic_fetch_add(&fz_sh->children_bad, 1, __ATOMIC_RELAXED);
@@ -858,8 +787,6 @@ void fz_op_truncate(struct fz_thread *t)
 
 	if (!b->used || b->fd < 0)
 		return;
-	if (gate_truncate(t, slot))
-		return;
 	switch (k) {
 	case 0:
 		fz_desc(t, "buf%u ftruncate to %lld", slot, (long long)off);
@@ -878,6 +805,5 @@ void fz_op_truncate(struct fz_thread *t)
 		ret = fallocate(b->fd, 0, off, len);
 		break;
 	}
-	gate_done(t);
 	fz_any(t, ret ? -errno : 0, FZ_ERRS(EPERM, ENOSPC, EOPNOTSUPP));
 }
