@@ -4,7 +4,10 @@
 # make vmtest: boot Debian's own image of each kernel of scripts/kernels.list
 # in QEMU with mdl.ko (built with its suite's toolchain), the extra modules
 # and the user-space tests in an initramfs; check the serial log.  Prints one
-# "[vmtest] KVER: N passed, N failed" line per kernel, then the total.
+# "[vmtest] KVER: N passed, N failed" line per kernel, then the total.  The
+# rows of MDL_LOCKDOWN_KERNELS (default "bookworm bookworm-6.12") boot a
+# second time for the lockdown cases alone (a lockdown lasts until reboot):
+# "[vmtest] KVER lockdown: N passed, N failed".
 #
 # Usage: scripts/vmtest.sh                 test on every kernel of the list
 #                                          (MDL_KERNELS="NAME..." for some)
@@ -48,6 +51,9 @@ set -euo pipefail
 MDL_STAGE=vmtest
 
 MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
+# Rows of scripts/kernels.list that also boot once more for the lockdown
+# cases alone (a lockdown lasts until reboot); "" for none.
+MDL_LOCKDOWN_KERNELS=${MDL_LOCKDOWN_KERNELS-bookworm bookworm-6.12}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
 
@@ -217,10 +223,26 @@ evaluate_log() {
 	fi
 }
 
-# run_kernel KVER SUITE BINS: image, build, boot and evaluation of one
-# kernel; a build failure counts as one failure of that kernel.
+# run_lockdown KVER KERNEL RES: a second boot of the same initramfs in mode
+# lockdown (only the lockdown cases, MDL_TEST_LOCKDOWN=1), counted apart as
+# "[vmtest] KVER lockdown".
+run_lockdown() {
+	local kver=$1 kernel=$2 res=$3 qrc=0 p0=$PASS f0=$FAIL boot=$SECONDS
+	LOG=$res/serial-lockdown.log
+	info "$kver: booting QEMU for the lockdown cases (log: $LOG)"
+	boot_vm "$kernel" "$res/initrd.gz" lockdown "$LOG" || qrc=$?
+	KVER="$kver lockdown"
+	evaluate_log "$qrc"
+	KVER=$kver
+	info "$kver lockdown: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok (QEMU $((SECONDS - boot)) s)"
+	SUMMARY+=("$(summary_line "[vmtest] $kver lockdown" "$((PASS - p0))" "$((FAIL - f0))")")
+}
+
+# run_kernel KVER SUITE BINS [NAME]: image, build, boot and evaluation of
+# one kernel (and its lockdown boot when NAME is in MDL_LOCKDOWN_KERNELS); a
+# build failure counts as one failure of that kernel.
 run_kernel() {
-	local kver=$1 suite=$2 bins=$3 res kernel qrc=0 p0=$PASS f0=$FAIL start=$SECONDS boot
+	local kver=$1 suite=$2 bins=$3 name=${4:-} res kernel qrc=0 p0=$PASS f0=$FAIL start=$SECONDS boot
 	KVER=$kver
 	MDL_SUITE=$suite
 	res=$MDL_RESULTS/vmtest/$kver
@@ -239,6 +261,9 @@ run_kernel() {
 	info "$kver: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok" \
 		"(build $((boot - start)) s, QEMU $((SECONDS - boot)) s)"
 	SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
+	if [[ -n $name && " $MDL_LOCKDOWN_KERNELS " == *" $name "* ]]; then
+		run_lockdown "$kver" "$kernel" "$res"
+	fi
 }
 
 main_test() {
@@ -250,7 +275,7 @@ main_test() {
 	load_kernels
 	build_userspace "$bins" "$res/userspace.log"
 	for i in "${!MDL_K_KVER[@]}"; do
-		run_kernel "${MDL_K_KVER[$i]}" "${MDL_K_SUITE[$i]}" "$bins"
+		run_kernel "${MDL_K_KVER[$i]}" "${MDL_K_SUITE[$i]}" "$bins" "${MDL_K_NAME[$i]}"
 	done
 	printf '%s\n' "${SUMMARY[@]}"
 	summary_line vmtest "$PASS" "$FAIL"

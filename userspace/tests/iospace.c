@@ -124,7 +124,7 @@ static int io_lockdown(const struct t_case *tc)
 	(void)tc;
 	if (!env || strcmp(env, "1"))
 		return t_skip("lockdown lasts until reboot: runs in a boot of its own "
-			      "(" LOCKDOWN_ENV "=1)");
+			      "(" LOCKDOWN_ENV "=1: make vmtest's lockdown boot)");
 	CHECK(buf);
 	if (t_iomem_free_page(t_env.page, &phys))
 		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
