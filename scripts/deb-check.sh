@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make deb-check [SUITE...]: the packages of `make deb` where they are used.
-# For each Debian suite (default: $MDL_DEB_SUITES, else bookworm):
+# For each Debian suite (default: $MDL_DEB_SUITES, else bookworm and trixie):
 #   - a root file system made with mmdebstrap, with the suite's kernel image
 #     and headers, dkms, gcc, udev and initramfs-tools (cached in
 #     $MDL_CACHE/debroot/<suite>, its package index refreshed each run);
@@ -207,7 +207,7 @@ main() {
 	local -a suites
 	((EUID == 0)) || die "run as root (mmdebstrap, chroot, mounts)"
 	command -v mmdebstrap >/dev/null || die "mmdebstrap not installed; run scripts/setup.sh"
-	if (($#)); then suites=("$@"); else read -r -a suites <<<"${MDL_DEB_SUITES:-bookworm}"; fi
+	if (($#)); then suites=("$@"); else read -r -a suites <<<"${MDL_DEB_SUITES:-bookworm trixie}"; fi
 	clone_lock deb-check
 	RES=$(results_dir deb-check)
 	check "make deb" "$MDL_ROOT/scripts/deb.sh" || {
