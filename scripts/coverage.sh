@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make coverage: line coverage of module/*.c reached by the tests, with
-# mdl.ko built for gcov (MDL_GCOV=1) in two runs:
-#   vmtest-debug  the tests of make vmtest-debug on the debug kernel
-#                 (scripts/vmtest.sh --coverage): /dev/mdl as programs
-#                 use it, as root and as uid 65534, and the example drivers
+# mdl.ko built for gcov (MDL_GCOV=1) in two runs of the same sources:
 #   kunit         mdl_kunit.ko under User-Mode Linux with kernel gcov
 #                 (scripts/uml-kunit.sh, MDL_UML_GCOV=1, the host suite's
 #                 UML kernel only): the WDK routines only drivers call
+#   vmtest-debug  the tests of make vmtest-debug on the debug kernel
+#                 (scripts/vmtest.sh --coverage): /dev/mdl as programs
+#                 use it, as root and as uid 65534, and the example drivers
 # Each guest hands the module's .gcda files out after rmmod (gcov_persist
 # keeps them in debugfs); gcov reports line coverage of module/*.c, per run
 # and merged, and the functions never reached.  Annotated sources (*.gcov)
@@ -57,10 +57,12 @@ main() {
 	local dstage kstage
 	uml=$(MDL_KERNELS='' matrix uml | awk -v host="$(host_suite)" '$3 == host { print $2; exit }')
 	[[ -n $uml ]] || die "no uml row of the host's suite in scripts/kernels.list"
-	"$MDL_ROOT/scripts/vmtest.sh" --coverage || rc=$?
-	dstage=$(take_gcda "$res")
+	# The short run first: both builds are staged from the tree minutes
+	# apart, and the report refuses builds of different sources.
 	MDL_UML_GCOV=1 MDL_KERNELS=$uml "$MDL_ROOT/scripts/uml-kunit.sh" || rc=$?
 	kstage=$(take_gcda "$kres/$uml")
+	"$MDL_ROOT/scripts/vmtest.sh" --coverage || rc=$?
+	dstage=$(take_gcda "$res")
 	annotate "$res/annotated/vmtest-debug" "$dstage"
 	annotate "$res/annotated/kunit" "$kstage"
 	info "wall time of the coverage runs: $((SECONDS - start)) s"

@@ -85,6 +85,18 @@ def main():
         if not glob.glob(os.path.join(stage, "module", "*.gcda")):
             sys.exit("no module/*.gcda in %s (%s): no coverage data" % (stage, name))
         srcs = found if srcs is None else sorted(set(srcs) | set(found))
+    # Line numbers are merged: every build must be of the same sources.
+    for src in srcs:
+        texts = {}
+        for name, stage in runs:
+            path = os.path.join(stage, src)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    texts.setdefault(f.read(), []).append(name)
+        if len(texts) > 1:
+            sys.exit("%s differs between the builds of %s: the runs are not of the "
+                     "same sources (was the tree changed during make coverage?)"
+                     % (src, " and ".join(n for ns in texts.values() for n in ns)))
     # Sources of other modules (mdl_bench.ko) have notes in no build.
     unbuilt = [s for s in srcs
                if not any(os.path.exists(os.path.join(st, gcno(s))) for _, st in runs)]
