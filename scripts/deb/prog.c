@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A program of a libmdl user, built against the installed libmdl-dev with
- * pkg-config and run in the guest: open, version, lock, query, map, write
- * through the mapping, read the buffer, close. Exit 0 only if all agree.
+ * pkg-config and run in the guest: open, version (the module's and the
+ * library's), lock, query, map, write through the mapping, read the
+ * buffer, close. Exit 0 only if all agree.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ int main(void)
 	struct mdl_mapping m;
 	struct mdl_version v;
 	struct mdl_info info;
+	const char *lib;
+	uint32_t lib_major;
 	int dev, mdl, err;
 
 	dev = mdl_open();
@@ -35,6 +38,10 @@ int main(void)
 	if (err)
 		return fail("mdl_version", err);
 	printf("prog: ABI %u.%u, page size %u\n", v.abi_major, v.abi_minor, v.page_size);
+	lib = mdl_lib_version(&lib_major, NULL);
+	printf("prog: libmdl %s, built for ABI %u\n", lib, lib_major);
+	if (lib_major != v.abi_major)
+		return fail("libmdl's ABI is not the module's", -EPROTO);
 	mdl = mdl_lock_user(dev, buf, LEN, MDL_LOCK_WRITE);
 	if (mdl < 0)
 		return fail("mdl_lock_user", mdl);

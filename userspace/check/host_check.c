@@ -41,7 +41,7 @@ static int c_version_null(void) { return mdl_version(memfd(), NULL); }
 static int c_query_badfd(void) { struct mdl_info i; return mdl_query(-1, &i); }
 static int c_query_null(void) { return mdl_query(memfd(), NULL); }
 static int c_pfns_null(void) { return mdl_get_pfns(memfd(), 0, 1, NULL); }
-static int c_translate_null(void) { uint64_t a = 0; return mdl_translate(memfd(), &a, NULL, 1); }
+static int c_translate_null(void) { uint64_t a = 0; return mdl_translate(memfd(), &a, 1, NULL); }
 static int c_lock_badfd(void) { char b[8] = ""; return mdl_lock_user(-1, b, 8, 0); }
 static int c_alloc_badfd(void) { return mdl_alloc_pages(-5, 4096, 0, MDL_CACHE_CACHED); }
 static int c_io_badfd(void) { return mdl_map_io_space(-1, 0, 4096, 0, 0); }
@@ -114,6 +114,23 @@ static void check_fd_passing(void)
 	report(mdl_recv_fd(sv[1]) == -ECONNRESET,
 	       "mdl_recv_fd after the peer closed -> ECONNRESET");
 	close(sv[1]);
+}
+
+/* The library's release and ABI; the release is run.sh's to compare. */
+static void check_lib_version(void)
+{
+	uint32_t major = ~0U, minor = ~0U;
+	const char *rel = mdl_lib_version(&major, &minor);
+	unsigned int a, b, c;
+	char end;
+
+	printf("# libmdl %s, ABI %u.%u\n", rel ? rel : "(null)", major, minor);
+	report(rel && sscanf(rel, "%u.%u.%u%c", &a, &b, &c, &end) == 3,
+	       "mdl_lib_version: a release of three numbers");
+	report(major == MDL_ABI_MAJOR && minor == MDL_ABI_MINOR,
+	       "mdl_lib_version: the ABI of the uapi header");
+	report(mdl_lib_version(NULL, NULL) == rel,
+	       "mdl_lib_version(NULL, NULL): the same string");
 }
 
 static void check_open(void)
@@ -209,6 +226,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_args();
 	check_fd_passing();
+	check_lib_version();
 	check_open();
 	check_span();
 	check_explain();

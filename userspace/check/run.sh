@@ -49,6 +49,14 @@ for line in open(sys.argv[1]):
 	result $? "$2"
 }
 
+VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../dkms.conf)
+
+# abi_of_header: MAJOR.MINOR of uapi/linux/mdl.h.
+abi_of_header() {
+	printf '%s.%s' "$(sed -n 's/^#define MDL_ABI_MAJOR[[:space:]]*\([0-9]*\).*/\1/p' ../uapi/linux/mdl.h)" \
+		"$(sed -n 's/^#define MDL_ABI_MINOR[[:space:]]*\([0-9]*\).*/\1/p' ../uapi/linux/mdl.h)"
+}
+
 host_check() {
 	local line
 	while IFS= read -r line; do
@@ -73,8 +81,9 @@ cli_help() {
 
 cli_usage_errors() {
 	expect 0 "mdlctl --version: exit 0" "$MDLCTL" --version
-	says "$TMP/out" "mdlctl $(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../dkms.conf)" \
-		"mdlctl --version prints the package version"
+	says "$TMP/out" "mdlctl $VERSION" "mdlctl --version prints the package version"
+	says "$TMP/out" "libmdl $VERSION, ABI $(abi_of_header)" \
+		"mdlctl --version prints libmdl's release and ABI"
 	expect 2 "unknown command: exit 2" "$MDLCTL" frobnicate
 	expect 2 "unknown global option: exit 2" "$MDLCTL" --frob info
 	expect 2 "unknown command option: exit 2" "$MDLCTL" lock --frob
@@ -116,7 +125,7 @@ install_and_link() {
 	expect 0 "make install DESTDIR PREFIX=/usr" \
 		make -s install DESTDIR="$root" PREFIX=/usr B="$B"
 	for f in usr/lib/libmdl.a usr/lib/libmdl.so usr/lib/libmdl.so.1 \
-		usr/include/libmdl.h usr/include/linux/mdl.h \
+		usr/include/libmdl/libmdl.h usr/include/libmdl/linux/mdl.h \
 		usr/lib/pkgconfig/libmdl.pc usr/bin/mdlctl \
 		usr/share/bash-completion/completions/mdlctl usr/share/man/man1/mdlctl.1 \
 		usr/share/man/man3/libmdl.3 usr/share/man/man4/mdl.4; do
@@ -127,16 +136,34 @@ install_and_link() {
 	result $? "libmdl.so has soname libmdl.so.1"
 	symbol_versions "$root/usr/lib/libmdl.so"
 	man_pages "$root/usr/share/man"
+	[[ ! -e $root/usr/include/linux ]]
+	result $? "nothing installed into the kernel's include/linux"
+	# <libmdl.h> through the .pc's Cflags; <libmdl/libmdl.h> from the include
+	# root alone (its ABI header found beside it).
 	cat >"$TMP/prog.c" <<'PROG'
 #include <errno.h>
+#include <stdio.h>
 #include <libmdl.h>
-int main(void) { struct mdl_info i; return mdl_query(-1, &i) == -EBADF ? 0 : 1; }
+int main(void)
+{
+	struct mdl_info i;
+	uint32_t major, minor;
+	const char *rel = mdl_lib_version(&major, &minor);
+
+	printf("libmdl %s, ABI %u.%u\n", rel, major, minor);
+	return mdl_query(-1, &i) == -EBADF ? 0 : 1;
+}
 PROG
+	expect 0 "<libmdl/libmdl.h> builds with the include root alone" \
+		gcc -fsyntax-only -I"$root/usr/include" -x c - <<<'#include <libmdl/libmdl.h>'
+
 	pc="env PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/pkgconfig pkg-config"
 	# shellcheck disable=SC2046
 	expect 0 "a program builds with pkg-config --cflags --libs libmdl" \
 		gcc -o "$TMP/prog" "$TMP/prog.c" $($pc --cflags --libs libmdl)
 	expect 0 "it runs against libmdl.so" env LD_LIBRARY_PATH="$root/usr/lib" "$TMP/prog"
+	says "$TMP/out" "libmdl $VERSION, ABI $(abi_of_header)" \
+		"mdl_lib_version() of libmdl.so: the package version and the header's ABI"
 	# shellcheck disable=SC2046
 	expect 0 "a program links libmdl.a statically" \
 		gcc -static -o "$TMP/prog-static" "$TMP/prog.c" $($pc --cflags --libs --static libmdl)
@@ -147,7 +174,7 @@ PROG
 # NAME@@LIBMDL_1, and nothing else but the version node is.
 symbol_versions() {
 	local want got
-	want=$(sed -n 's/^[a-z].*[ *]\(mdl_[a-z_]*\)(.*/\1@@LIBMDL_1/p' include/libmdl.h | sort)
+	want=$(sed -n 's/^[a-z].*[ *]\(mdl_[a-z_]*\)(.*/\1@@LIBMDL_1/p' include/libmdl/libmdl.h | sort)
 	got=$(readelf --dyn-syms -W "$1" | awk '$5 == "GLOBAL" && $7 != "UND" { print $8 }' |
 		grep -vx 'LIBMDL_1\(@@LIBMDL_1\)\?' | sort)
 	[[ -n $want && $want == "$got" ]] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * libmdl: thin wrappers over the /dev/mdl ioctls. See include/libmdl.h.
+ * libmdl: thin wrappers over the /dev/mdl ioctls. See include/libmdl/libmdl.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,11 @@
 #include "libmdl.h"
 
 #define LIBMDL_EXPORT __attribute__((visibility("default")))
+
+/* The package version (dkms.conf's PACKAGE_VERSION), given by the build. */
+#ifndef LIBMDL_RELEASE
+#error "LIBMDL_RELEASE (the package version) is not defined"
+#endif
 
 /* The result of a system call that returned -1 on error, as -errno. */
 static int neg_errno(void)
@@ -59,6 +64,16 @@ LIBMDL_EXPORT int mdl_version(int dev, struct mdl_version *v)
 	return mdl_ioctl(dev, MDL_IOC_GET_VERSION, v);
 }
 
+LIBMDL_EXPORT const char *mdl_lib_version(uint32_t *abi_major,
+					  uint32_t *abi_minor)
+{
+	if (abi_major)
+		*abi_major = MDL_ABI_MAJOR;
+	if (abi_minor)
+		*abi_minor = MDL_ABI_MINOR;
+	return LIBMDL_RELEASE;
+}
+
 LIBMDL_EXPORT int mdl_lock_user(int dev, const void *addr, size_t length,
 				uint32_t flags)
 {
@@ -90,8 +105,8 @@ LIBMDL_EXPORT int mdl_alloc_pages(int dev, size_t length, uint32_t flags,
 }
 
 LIBMDL_EXPORT int mdl_map_io_space(int dev, uint64_t phys_addr,
-				   uint64_t length, uint32_t cache_type,
-				   uint32_t flags)
+				   uint64_t length, uint32_t flags,
+				   uint32_t cache_type)
 {
 	struct mdl_io_space arg = {
 		.size = sizeof(arg),
@@ -107,7 +122,7 @@ LIBMDL_EXPORT int mdl_map_io_space(int dev, uint64_t phys_addr,
 }
 
 LIBMDL_EXPORT int mdl_translate(int dev, const uint64_t *addrs,
-				uint64_t *phys, uint32_t count)
+				uint32_t count, uint64_t *phys)
 {
 	struct mdl_translate arg = {
 		.size = sizeof(arg),

@@ -225,7 +225,7 @@ static int translate_pages(struct ctx *c, int dev, uint8_t *buf, uint64_t pages)
 		return out_fail(&c->out, OP_TRANSLATE, ENOMEM);
 	for (i = 0; i < pages; i++)
 		addrs[i] = (uintptr_t)buf + i * (uint64_t)page + (i ? 0 : 123);
-	ret = mdl_translate(dev, addrs, phys, (uint32_t)pages);
+	ret = mdl_translate(dev, addrs, (uint32_t)pages, phys);
 	if (ret)
 		return out_fail(&c->out, OP_TRANSLATE, ret);
 	out_begin(&c->out);
@@ -334,7 +334,7 @@ static int run_map_io(struct ctx *c, int argc, char **argv)
 	dev = ctx_open(c);
 	if (dev < 0)
 		return -dev;
-	fd = mdl_map_io_space(dev, o.phys, o.size, o.cache, MDL_FD_CLOEXEC);
+	fd = mdl_map_io_space(dev, o.phys, o.size, MDL_FD_CLOEXEC, o.cache);
 	close(dev);
 	if (fd < 0)
 		return out_fail(&c->out, OP_IO_SPACE, fd);

@@ -61,7 +61,11 @@ static int parse_global(struct ctx *c, int argc, char **argv)
 		} else if (!strncmp(argv[i], "--device=", 9) && argv[i][9]) {
 			c->device = argv[i] + 9;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("mdlctl %s\n", MDLCTL_VERSION);
+			uint32_t major, minor;
+			const char *lib = mdl_lib_version(&major, &minor);
+
+			printf("mdlctl %s\nlibmdl %s, ABI %u.%u\n",
+			       MDLCTL_VERSION, lib, major, minor);
 			exit(0);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			main_usage(stdout);

@@ -454,7 +454,7 @@ static void *bad_lock_mem(enum bad_mem m, int *ret)
 		*ret = t_iomem_free_page(t_env.page, &io);
 		if (*ret)
 			return NULL;
-		fd = mdl_map_io_space(t_env.dev, io, t_env.page, MDL_CACHE_NONCACHED, 0);
+		fd = mdl_map_io_space(t_env.dev, io, t_env.page, 0, MDL_CACHE_NONCACHED);
 		if (fd < 0) {
 			*ret = fd;
 			return NULL;

@@ -406,7 +406,7 @@ static int setup_io(struct fi_ctx *c)
 	if (ret)
 		return ret;
 	c->mdl = mdl_map_io_space(t_env.dev, c->io_page, t_env.page,
-				  MDL_CACHE_NONCACHED, 0);
+				  0, MDL_CACHE_NONCACHED);
 	c->mdl_len = t_env.page;
 	return c->mdl < 0 ? c->mdl : 0;
 }

@@ -23,7 +23,7 @@ static int refused(uint64_t phys, uint64_t len, const char *what)
 	int fd0 = t_next_fd();
 
 	t_diag("%s: 0x%" PRIx64 " + 0x%" PRIx64, what, phys, len);
-	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, MDL_CACHE_NONCACHED, 0), EPERM);
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, 0, MDL_CACHE_NONCACHED), EPERM);
 	CHECK_EQ(t_next_fd(), fd0);
 	return T_PASS;
 }
@@ -74,7 +74,7 @@ static int io_free_page(const struct t_case *tc)
 	if (t_iomem_free_page(t_env.page, &phys))
 		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
 	t_diag("unclaimed page 0x%" PRIx64, phys);
-	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd);
 	f.byte_count = t_env.page;
 	CHECK_STEP(t_check_facts(fd, &f));
@@ -128,7 +128,7 @@ static int io_lockdown(const struct t_case *tc)
 	CHECK(buf);
 	if (t_iomem_free_page(t_env.page, &phys))
 		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
-	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd);
 	CHECK_OK(mdl_close(fd));
 	ret = lockdown_set("integrity");
@@ -136,7 +136,7 @@ static int io_lockdown(const struct t_case *tc)
 		return t_skip("no lockdown LSM (" LOCKDOWN_FILE ")");
 	CHECK_OK(ret);
 	fd0 = t_next_fd();
-	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0),
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_NONCACHED),
 		  EPERM);
 	CHECK_EQ(t_next_fd(), fd0);
 	fd = mdl_lock_user(t_env.dev, buf, t_env.page, MDL_LOCK_WRITE);
@@ -160,7 +160,7 @@ static int io_no_split(const struct t_case *tc)
 	(void)tc;
 	if (t_iomem_free_page(len, &phys))
 		return t_skip("no two unclaimed pages in a PCI window of /proc/iomem");
-	fd = mdl_map_io_space(t_env.dev, phys, len, MDL_CACHE_NONCACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, len, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd);
 	p = t_mmap(fd, len, PROT_READ | PROT_WRITE, 0);
 	T_FAIL_IF(!p, "mmap: %s", strerror(errno));
@@ -182,7 +182,7 @@ static int type_refused(uint64_t phys, uint64_t len, uint32_t cache)
 {
 	int fd0 = t_next_fd();
 
-	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, cache, 0), EINVAL);
+	CHECK_ERR(mdl_map_io_space(t_env.dev, phys, len, 0, cache), EINVAL);
 	CHECK_EQ(t_next_fd(), fd0);
 	return T_PASS;
 }
@@ -201,21 +201,21 @@ static int io_one_type(const struct t_case *tc)
 	(void)tc;
 	if (t_iomem_free_page(t_env.page, &phys))
 		return t_skip("no unclaimed page in a PCI window of /proc/iomem");
-	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd);
 	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_WRITECOMBINED));
 	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_CACHED));
-	fd2 = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_NONCACHED, 0);
+	fd2 = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd2);
 	CHECK_OK(mdl_close(fd2));
 	CHECK_OK(mdl_close(fd));
-	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_WRITECOMBINED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_WRITECOMBINED);
 	CHECK_OK(fd);
 	/* pread maps the page in the kernel with the fd's type: no conflict. */
 	CHECK_EQ(t_pread(fd, &b, 1, 0), 1);
 	CHECK_STEP(type_refused(phys, t_env.page, MDL_CACHE_NONCACHED));
 	CHECK_OK(mdl_close(fd));
-	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, MDL_CACHE_CACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, t_env.page, 0, MDL_CACHE_CACHED);
 	CHECK_OK(fd);
 	CHECK_OK(mdl_close(fd));
 	return T_PASS;
@@ -235,12 +235,12 @@ static int io_overlap_type(const struct t_case *tc)
 	(void)tc;
 	if (t_iomem_free_page(3 * pg, &phys))
 		return t_skip("no three unclaimed pages in a PCI window of /proc/iomem");
-	fd = mdl_map_io_space(t_env.dev, phys, 2 * pg, MDL_CACHE_WRITECOMBINED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, 2 * pg, 0, MDL_CACHE_WRITECOMBINED);
 	CHECK_OK(fd);
 	CHECK_STEP(type_refused(phys + pg, pg, MDL_CACHE_NONCACHED));
 	CHECK_STEP(type_refused(phys + pg, 2 * pg, MDL_CACHE_NONCACHED));
 	CHECK_STEP(type_refused(phys, 3 * pg, MDL_CACHE_CACHED));
-	fd2 = mdl_map_io_space(t_env.dev, phys + 2 * pg, pg, MDL_CACHE_NONCACHED, 0);
+	fd2 = mdl_map_io_space(t_env.dev, phys + 2 * pg, pg, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd2);
 	/* The page beside now holds another type: a range over both fails. */
 	CHECK_STEP(type_refused(phys + pg, 2 * pg, MDL_CACHE_WRITECOMBINED));
@@ -251,7 +251,7 @@ static int io_overlap_type(const struct t_case *tc)
 	CHECK_OK(mdl_close(fd));
 	CHECK_STEP(type_refused(phys, pg, MDL_CACHE_NONCACHED));
 	CHECK_OK(munmap(p, 2 * pg));
-	fd = mdl_map_io_space(t_env.dev, phys, 3 * pg, MDL_CACHE_NONCACHED, 0);
+	fd = mdl_map_io_space(t_env.dev, phys, 3 * pg, 0, MDL_CACHE_NONCACHED);
 	CHECK_OK(fd);
 	CHECK_OK(mdl_close(fd));
 	return T_PASS;

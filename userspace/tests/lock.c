@@ -142,7 +142,7 @@ static int lock_translate(const struct t_case *tc)
 	addrs[1] = (uintptr_t)buf + t_env.page + 123;
 	addrs[2] = (uintptr_t)buf + 2 * t_env.page;	/* unmapped */
 	addrs[3] = (uintptr_t)buf + 7;
-	CHECK_OK(mdl_translate(t_env.dev, addrs, phys, 4));
+	CHECK_OK(mdl_translate(t_env.dev, addrs, 4, phys));
 	for (i = 0; i < 4; i++) {
 		if (i == 2) {
 			CHECK_EQ(phys[i], 0);

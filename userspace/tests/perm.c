@@ -32,7 +32,7 @@ static int perm_translate(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_ERR(mdl_translate(t_env.dev, &addr, &phys, 1), EPERM);
+	CHECK_ERR(mdl_translate(t_env.dev, &addr, 1, &phys), EPERM);
 	CHECK_EQ(phys, 0);
 	return T_PASS;
 }
@@ -43,7 +43,7 @@ static int perm_io_space(const struct t_case *tc)
 
 	(void)tc;
 	CHECK_ERR(mdl_map_io_space(t_env.dev, 1ULL << 30, t_env.page,
-				   MDL_CACHE_NONCACHED, 0), EPERM);
+				   0, MDL_CACHE_NONCACHED), EPERM);
 	CHECK_EQ(t_next_fd(), fd0);
 	return T_PASS;
 }

@@ -68,6 +68,20 @@ static int version_two_opens(const struct t_case *tc)
 	return T_PASS;
 }
 
+/* libmdl's own version query: the ABI it was built for is the module's. */
+static int version_lib(const struct t_case *tc)
+{
+	uint32_t major = ~0U, minor = ~0U;
+	const char *rel = mdl_lib_version(&major, &minor);
+
+	(void)tc;
+	CHECK(rel && *rel);
+	t_diag("libmdl %s, ABI %u.%u", rel, major, minor);
+	CHECK_EQ(major, t_env.ver.abi_major);
+	CHECK(minor <= t_env.ver.abi_minor);
+	return T_PASS;
+}
+
 static const struct t_case cases[] = {
 	{ "version: ABI major equals the uapi header's", version_abi, NULL, 0 },
 	{ "version: page_size equals sysconf(_SC_PAGESIZE)", version_page, NULL, 0 },
@@ -75,6 +89,7 @@ static const struct t_case cases[] = {
 	  version_features, NULL, 0 },
 	{ "version: max_pfns_per_call and max_bytes are usable", version_limits, NULL, 0 },
 	{ "version: a second open answers the same", version_two_opens, NULL, 0 },
+	{ "version: mdl_lib_version's ABI major is the module's", version_lib, NULL, 0 },
 };
 
 T_SUITE_ARRAY(suite_version, cases);

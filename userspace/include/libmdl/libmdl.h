@@ -9,6 +9,13 @@
  *
  * An MDL is a file descriptor. Close it with mdl_close() or close(); share
  * it with fork(), mdl_send_fd()/mdl_recv_fd() (SCM_RIGHTS) or pidfd_getfd().
+ *
+ * Arguments come in one order: the fd acted on, then the address, the
+ * length (or count), flags, the cache type, and out-parameters last.
+ *
+ * Installed as <libmdl/libmdl.h> with the ABI header beside it
+ * (<libmdl/linux/mdl.h>, apart from the kernel's own uapi headers);
+ * `pkg-config --cflags libmdl` makes both <libmdl.h> and <linux/mdl.h> work.
  */
 #ifndef LIBMDL_H
 #define LIBMDL_H
@@ -16,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/mdl.h>
+/* The installed copy beside this file first, then the include path. */
+#include "linux/mdl.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,8 +37,18 @@ int mdl_open(void);
 /* Close any fd of this library. Returns 0 or -errno. */
 int mdl_close(int fd);
 
-/* MDL_IOC_GET_VERSION: fill @v. Returns 0 or -errno. */
+/*
+ * MDL_IOC_GET_VERSION: fill @v with the running module's ABI version
+ * (abi_major, abi_minor), features and limits. Returns 0 or -errno.
+ */
 int mdl_version(int dev, struct mdl_version *v);
+
+/*
+ * This library's release ("0.1.0") and, where not NULL, the ABI version of
+ * the header it was built with (@abi_major, @abi_minor): a module whose
+ * mdl_version() abi_major differs is not one this library can drive.
+ */
+const char *mdl_lib_version(uint32_t *abi_major, uint32_t *abi_minor);
 
 /*
  * MDL_IOC_LOCK_USER: lock @length bytes at @addr of the caller.
@@ -47,18 +65,20 @@ int mdl_alloc_pages(int dev, size_t length, uint32_t flags,
 
 /*
  * MDL_IOC_MAP_IO_SPACE: describe a page-aligned physical I/O range
- * (CAP_SYS_RAWIO). Returns the MDL fd or -errno.
+ * (CAP_SYS_RAWIO). @flags: MDL_FD_CLOEXEC; @cache_type: MDL_CACHE_*.
+ * Returns the MDL fd or -errno.
  */
 int mdl_map_io_space(int dev, uint64_t phys_addr, uint64_t length,
-		     uint32_t cache_type, uint32_t flags);
+		     uint32_t flags, uint32_t cache_type);
 
 /*
- * MDL_IOC_TRANSLATE: physical addresses of @count virtual addresses of the
- * caller (CAP_SYS_ADMIN); 0 where a page is not resident. Batches larger
- * than max_pfns_per_call are the caller's to split. Returns 0 or -errno.
+ * MDL_IOC_TRANSLATE: into @phys, physical addresses of @count virtual
+ * addresses @addrs of the caller (CAP_SYS_ADMIN); 0 where a page is not
+ * resident. Batches larger than max_pfns_per_call are the caller's to
+ * split. Returns 0 or -errno.
  */
-int mdl_translate(int dev, const uint64_t *addrs, uint64_t *phys,
-		  uint32_t count);
+int mdl_translate(int dev, const uint64_t *addrs, uint32_t count,
+		  uint64_t *phys);
 
 /* MDL_IOC_QUERY on an MDL fd. Returns 0 or -errno. */
 int mdl_query(int mdl, struct mdl_info *info);
