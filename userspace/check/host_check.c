@@ -214,6 +214,26 @@ static void check_parsers(void)
 	report(!parse_size("1G", &v) && v == 1 << 30, "parse_size 1G");
 	report(parse_size("12x", &v) == -EINVAL && parse_size("", &v) == -EINVAL &&
 	       parse_size("K", &v) == -EINVAL, "parse_size refuses junk");
+	report(!parse_size("3t", &v) && v == 3ULL << 40 && !parse_size("2P", &v) &&
+	       v == 2ULL << 50 && !parse_size("15E", &v) && v == 15ULL << 60,
+	       "parse_size T, P, E");
+	report(!parse_size("18446744073709551615", &v) && v == ~0ULL &&
+	       !parse_size("0xffffffffffffffff", &v) && v == ~0ULL &&
+	       !parse_size("16777215T", &v) && v == 16777215ULL << 40,
+	       "parse_size: the largest sizes");
+	v = 7;
+	report(parse_size("18446744073709551616", &v) == -ERANGE &&
+	       parse_size("99999999999999999999", &v) == -ERANGE &&
+	       parse_size("16E", &v) == -ERANGE &&
+	       parse_size("17179869184G", &v) == -ERANGE &&
+	       parse_size("16777216T", &v) == -ERANGE &&
+	       parse_size("0x10000000000000000", &v) == -ERANGE && v == 7,
+	       "parse_size: overflow (suffix included) is ERANGE, the value untouched");
+	report(parse_size("-1", &v) == -EINVAL && parse_size("+1", &v) == -EINVAL &&
+	       parse_size(" 1", &v) == -EINVAL && parse_size("0x", &v) == -EINVAL &&
+	       parse_size("1k1", &v) == -EINVAL && parse_size("1KB", &v) == -EINVAL &&
+	       parse_size("1 ", &v) == -EINVAL && parse_size("1 K", &v) == -EINVAL &&
+	       v == 7, "parse_size refuses signs, spaces, a bare 0x, junk after the suffix");
 	report(!parse_cache("writecombined", &c) && c == MDL_CACHE_WRITECOMBINED &&
 	       !strcmp(cache_name(c), "writecombined") && parse_cache("wb", &c),
 	       "cache type names");

@@ -88,11 +88,33 @@ cli_usage_errors() {
 	expect 2 "unknown global option: exit 2" "$MDLCTL" --frob info
 	expect 2 "unknown command option: exit 2" "$MDLCTL" lock --frob
 	expect 2 "bad size: exit 2" "$MDLCTL" lock --size 12q
+	bad_sizes
 	expect 2 "stray argument: exit 2" "$MDLCTL" query extra
 	expect 2 "map-io without --phys: exit 2" "$MDLCTL" map-io
 	says "$TMP/err" "--phys" "map-io names the missing option"
 	expect 2 "share --serve with --connect: exit 2" "$MDLCTL" share --serve a --connect b
 	expect 2 "bad cache type: exit 2" "$MDLCTL" alloc --cache purple
+}
+
+# bad_sizes: each size is a usage error (exit 2) that says why, and opens
+# no device (a missing one would be exit 1).
+bad_sizes() {
+	local v why
+	for v in 99999999999999999999 16E 17179869184G 0x10000000000000000 \
+		-1 0x 1k1 '' ' 4K' 4KB; do
+		case $v in
+		-* | 0x | 1k1 | '' | ' 4K' | 4KB) why="not a size" ;;
+		*) why="too large" ;;
+		esac
+		expect 2 "--size '$v': exit 2" "$MDLCTL" --device "$TMP/none" lock --size "$v"
+		says "$TMP/err" "mdlctl lock: --size $v: $why" "--size '$v': says \"$why\""
+	done
+	expect 2 "--size=16E: exit 2" "$MDLCTL" --device "$TMP/none" alloc --size=16E
+	says "$TMP/err" "mdlctl alloc: --size 16E: too large" "--size=16E: says too large"
+	expect 2 "share --size overflow: exit 2" "$MDLCTL" share --size 99999999999999999999 --kernel
+	expect 2 "pfns --count overflow: exit 2" "$MDLCTL" pfns --count 16E
+	expect 2 "map-io --phys -1: exit 2" "$MDLCTL" map-io --phys -1
+	says "$TMP/err" "--phys -1: not a size" "map-io --phys -1: says not a size"
 }
 
 cli_failures() {
@@ -132,6 +154,7 @@ install_and_link() {
 		[[ -e $root/$f ]]
 		result $? "installed $f"
 	done
+	completion "$root/usr/share/bash-completion/completions/mdlctl"
 	readelf -d "$root/usr/lib/libmdl.so" | grep -q 'SONAME.*libmdl.so.1'
 	result $? "libmdl.so has soname libmdl.so.1"
 	symbol_versions "$root/usr/lib/libmdl.so"
@@ -168,6 +191,24 @@ PROG
 	expect 0 "a program links libmdl.a statically" \
 		gcc -static -o "$TMP/prog-static" "$TMP/prog.c" $($pc --cflags --libs --static libmdl)
 	expect 0 "the static program runs" "$TMP/prog-static"
+}
+
+# completion FILE: the installed bash completion registers for mdlctl and
+# completes its commands and a command's options.
+completion() {
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	expect 0 "bash completion: complete -p mdlctl after sourcing it" \
+		bash -c 'source "$1" && complete -p mdlctl' sh "$1"
+	says "$TMP/out" "-F _mdlctl mdlctl" "bash completion: mdlctl completes with _mdlctl"
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	expect 0 "bash completion: mdlctl l<TAB>, mdlctl lock --s<TAB>" bash -c '
+		source "$1"
+		COMP_WORDS=(mdlctl l) && COMP_CWORD=1 && _mdlctl && echo "cmds: ${COMPREPLY[*]}"
+		COMP_WORDS=(mdlctl lock --s) && COMP_CWORD=2 && _mdlctl &&
+			echo "opts: ${COMPREPLY[*]}"' \
+		sh "$1"
+	says "$TMP/out" "cmds: lock" "bash completion: l completes to lock"
+	says "$TMP/out" "opts: --size" "bash completion: lock --s completes to --size"
 }
 
 # symbol_versions LIB: every function the header declares is exported as

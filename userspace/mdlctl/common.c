@@ -3,6 +3,7 @@
  * What mdlctl's subcommands share: option parsing, making an MDL,
  * printing its facts and PFNs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,33 +15,46 @@
 
 #include "mdlctl.h"
 
+/* Why the last parse_size() failed, for parse_common()'s message. */
+static const char *size_error;
+
+/*
+ * A byte count: decimal, 0x hex or 0 octal, optionally K, M, G, T, P or E
+ * (powers of 1024, either case). -EINVAL if it is not one (signs, spaces,
+ * junk), -ERANGE if it does not fit in 64 bits, suffix applied.
+ */
 int parse_size(const char *s, uint64_t *v)
 {
+	static const char suffixes[] = "KMGTPE";
 	unsigned long long n;
+	const char *sfx;
+	unsigned int shift = 0;
 	char *end;
 
+	size_error = "not a size: a number (decimal, 0x hex) with an optional K, M, G, T, P or E suffix";
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
 	errno = 0;
 	n = strtoull(s, &end, 0);
-	if (errno || end == s)
+	if (errno == ERANGE)
+		goto range;
+	/* "0x" alone: strtoull takes the 0 and leaves the x. */
+	if (errno || end == s || *end == 'x' || *end == 'X')
 		return -EINVAL;
-	switch (*end) {
-	case 'G': case 'g':
-		n <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		n <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		n <<= 10;
-		end++;
-		break;
-	default:
-		break;
+	if (*end) {
+		sfx = strchr(suffixes, toupper((unsigned char)end[0]));
+		if (!sfx || !*sfx || end[1])
+			return -EINVAL;
+		shift = 10 * (unsigned int)(sfx - suffixes + 1);
+		if (n > (~0ULL >> shift))
+			goto range;
 	}
-	if (*end)
-		return -EINVAL;
-	*v = n;
+	*v = (uint64_t)n << shift;
+	size_error = NULL;
 	return 0;
+range:
+	size_error = "too large: sizes go up to 16E - 1 (18446744073709551615) bytes";
+	return -ERANGE;
 }
 
 static const char *const cache_names[] = {
@@ -171,20 +185,28 @@ int parse_common(struct ctx *c, const struct command *cmd, int argc,
 		 int (*take)(void *arg, int opt, const char *val), void *arg)
 {
 	const struct option *opts = all_options(extra);
-	int opt;
+	int opt, idx = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+", opts, &idx)) != -1) {
 		if (opt == OPT_JSON) {
 			c->out.json = true;
-		} else if (opt == OPT_HELP) {
+			continue;
+		}
+		if (opt == OPT_HELP)
 			return usage(cmd, false);
-		} else if (opt == '?' || !take || take(arg, opt, optarg) <= 0) {
+		size_error = NULL;
+		if (opt != '?' && take && take(arg, opt, optarg) > 0)
+			continue;
+		/* A size's own reason, else the option as given. */
+		if (opt != '?' && optarg && size_error)
+			fprintf(stderr, "mdlctl %s: --%s %s: %s\n", cmd->name,
+				opts[idx].name, optarg, size_error);
+		else
 			fprintf(stderr, "mdlctl %s: bad option or value: %s\n",
 				cmd->name, argv[optind - 1]);
-			return usage(cmd, true);
-		}
+		return usage(cmd, true);
 	}
 	if (optind < argc) {
 		fprintf(stderr, "mdlctl %s: unexpected argument: %s\n", cmd->name,
