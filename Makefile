@@ -14,6 +14,7 @@
 #   make clean
 #   make check                  set-up + lint + kunit + vmtest + vmtest-debug + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
+#   make readme-demo            README.md's quick start from the last demo's log
 #   make bench                  mdl against its Linux peers (scripts/bench.sh)
 #   make vmtest-debug           the QEMU tests on the debug kernel (KASAN, lockdep, ...)
 #   make fuzz [DURATION=600]    only mdlfuzz on the debug kernel (MDL_FUZZ_ARGS=)
@@ -29,7 +30,7 @@ KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all kdir-check modules install install-lib install-tools install-man uninstall \
 	clean distclean check setup lint kunit vmtest dkms-check demo bench vmtest-debug fuzz \
-	coverage deb deb-check
+	coverage deb deb-check readme-demo
 
 all: modules
 
@@ -87,6 +88,9 @@ dkms-check:
 
 demo:
 	scripts/demo.sh
+
+readme-demo:
+	scripts/readme-demo.sh
 
 bench:
 	scripts/bench.sh

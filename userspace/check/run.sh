@@ -3,10 +3,13 @@
 #
 # make -C userspace check: host tests that need no module.
 #   - build/host_check: libmdl argument checks, fd passing, errno table
-#   - mdlctl's command line: --help, usage errors (exit 2), failures (exit 1)
+#   - mdlctl's command line: --help, usage errors (exit 2; sizes that are
+#     not one or overflow), failures (exit 1)
 #   - make install into a scratch DESTDIR; a program built with pkg-config
 #     against the shared and the static library; every exported symbol
-#     versioned LIBMDL_1; every installed man page renders without warning
+#     versioned LIBMDL_1; every installed man page renders without warning;
+#     the installed bash completion registers and completes
+#   - README.md's quick start is the demo's (scripts/readme-demo.sh --check)
 # Prints "userspace: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -238,11 +241,21 @@ man_pages() {
 	result $? "at least 8 man pages installed ($n)"
 }
 
+# readme_quickstart: README.md's quick start is the demo's (its commands, in
+# order, each with output): scripts/readme-demo.sh --check.
+readme_quickstart() {
+	local rc=0
+	../scripts/readme-demo.sh --check >"$TMP/out" 2>&1 || rc=$?
+	((rc == 0)) || sed 's/^/# /' "$TMP/out"
+	result "$rc" "README.md's quick start holds the demo's commands, each with output"
+}
+
 host_check
 cli_help
 cli_usage_errors
 cli_failures
 cli_stats
 install_and_link
+readme_quickstart
 echo "userspace: $PASS passed, $FAIL failed"
 ((FAIL == 0))
