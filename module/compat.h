@@ -141,7 +141,6 @@ static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
  */
 #ifdef CONFIG_X86
 #include <asm/set_memory.h>
-#define MDL_HAVE_CACHE_CONTROL	1
 static inline int mdl_pages_set_uc(struct page **pages, int n)
 {
 	return set_pages_array_uc(pages, n);
@@ -157,7 +156,6 @@ static inline int mdl_pages_set_wb(struct page **pages, int n)
 	return set_pages_array_wb(pages, n);
 }
 #else
-#define MDL_HAVE_CACHE_CONTROL	0
 static inline int mdl_pages_set_uc(struct page **pages, int n)
 {
 	return 0;

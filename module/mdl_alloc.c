@@ -46,7 +46,7 @@ void mdl_release_all(struct mdl_ext *ext)
 {
 	PMDL mdl = ext->mdl;
 	bool held = (ext->hold != MDL_HOLD_NONE && ext->hold != MDL_HOLD_IO) ||
-		    ext->priv ||
+		    ext->umaps ||
 		    (ext->sys_va && !(mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED));
 
 	if (held)
@@ -96,7 +96,7 @@ EXPORT_SYMBOL_GPL(MmCreateMdl);
 #define MDL_PARTIAL_INHERITED	(MDL_IO_PAGE_READ | MDL_SOURCE_IS_NONPAGED_POOL | \
 				 MDL_MAPPED_TO_SYSTEM_VA | MDL_IO_SPACE)
 
-static bool mdl_partial_ok(PMDL src, PMDL dst, PVOID va, ULONG *length)
+static bool mdl_partial_ok(PMDL src, PMDL dst, void *va, u32 *length)
 {
 	const char *src_va = MmGetMdlVirtualAddress(src);
 	struct mdl_ext *src_ext = mdl_ext_find(src);
@@ -117,7 +117,7 @@ static bool mdl_partial_ok(PMDL src, PMDL dst, PVOID va, ULONG *length)
 	if (dst->MdlFlags & (MDL_PAGES_LOCKED | MDL_PARTIAL_HAS_BEEN_MAPPED))
 		return false;
 	if (dst_ext && (dst_ext->hold != MDL_HOLD_NONE || dst_ext->sys_va ||
-			dst_ext->priv))
+			dst_ext->umaps))
 		return false;
 	return mdl_has_room(dst, dst_ext, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, *length));
 }

@@ -133,7 +133,7 @@ static int mdl_bench_mdl_once(struct mdl_bench_args *a, PMDL *mdls,
 	unsigned long i, j;
 	u64 base, start, len;
 	NTSTATUS status;
-	ULONG npages;
+	u32 npages;
 	int ret = 0;
 	ktime_t t;
 
@@ -143,7 +143,7 @@ static int mdl_bench_mdl_once(struct mdl_bench_args *a, PMDL *mdls,
 		base = ALIGN_DOWN(a->addr, MDL_BENCH_CHUNK) + i * MDL_BENCH_CHUNK;
 		start = max_t(u64, a->addr, base);
 		len = min_t(u64, a->addr + a->length, base + MDL_BENCH_CHUNK) - start;
-		mdls[i] = IoAllocateMdl((PVOID)start, len, FALSE, FALSE, NULL);
+		mdls[i] = IoAllocateMdl((void *)start, len, FALSE, FALSE, NULL);
 		if (!mdls[i]) {
 			ret = -ENOMEM;
 			nmdl = i;

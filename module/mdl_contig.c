@@ -50,7 +50,7 @@
 struct mdl_contig {
 	struct list_head node;
 	void *va;
-	ULONG npages;
+	u32 npages;
 	MEMORY_CACHING_TYPE cache;
 	struct page *first;
 	struct page **pages;
@@ -89,7 +89,7 @@ static bool mdl_cached(MEMORY_CACHING_TYPE cache)
 
 static bool mdl_contig_has(const struct mdl_contig *c, PFN_NUMBER pfn)
 {
-	ULONG i;
+	u32 i;
 
 	if (!c->pages)
 		return pfn >= page_to_pfn(c->first) &&
@@ -130,11 +130,11 @@ bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache)
 }
 
 /* Give a contiguous run the memory type of @cache, through a page array. */
-static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cache,
+static int mdl_block_cache(struct page *first, u32 n, MEMORY_CACHING_TYPE cache,
 			   bool restore)
 {
 	struct page **pages;
-	ULONG i;
+	u32 i;
 	int ret;
 
 	if (mdl_cached(cache))
@@ -149,16 +149,16 @@ static int mdl_block_cache(struct page *first, ULONG n, MEMORY_CACHING_TYPE cach
 	return ret;
 }
 
-static void mdl_free_block(struct page *first, ULONG n)
+static void mdl_free_block(struct page *first, u32 n)
 {
-	ULONG i;
+	u32 i;
 
 	for (i = 0; i < n; i++)
 		__free_page(first + i);
 }
 
 /* One block of @n pages on @nid, split, with the tail beyond @n freed. */
-static struct page *mdl_alloc_block_exact(gfp_t gfp, ULONG n, int nid)
+static struct page *mdl_alloc_block_exact(gfp_t gfp, u32 n, int nid)
 {
 	unsigned int order = get_order((size_t)n << PAGE_SHIFT);
 	struct page *page = alloc_pages_node(nid, gfp, order);
@@ -170,7 +170,7 @@ static struct page *mdl_alloc_block_exact(gfp_t gfp, ULONG n, int nid)
 	return page;
 }
 
-static bool mdl_block_fits(struct page *page, ULONG n, u64 low, u64 high,
+static bool mdl_block_fits(struct page *page, u32 n, u64 low, u64 high,
 			   u64 boundary)
 {
 	u64 pa = page_to_phys(page), last = pa + ((u64)n << PAGE_SHIFT) - 1;
@@ -180,7 +180,7 @@ static bool mdl_block_fits(struct page *page, ULONG n, u64 low, u64 high,
 	return !boundary || div64_u64(pa, boundary) == div64_u64(last, boundary);
 }
 
-static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary,
+static struct page *mdl_alloc_contig(u32 n, u64 low, u64 high, u64 boundary,
 				     int nid)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO | __GFP_NORETRY |
@@ -215,7 +215,7 @@ static struct page *mdl_alloc_contig(ULONG n, u64 low, u64 high, u64 boundary,
  * Context: may sleep.
  * Return: the direct-map address, or NULL.
  */
-PVOID mdl_contig_alloc_node(SIZE_T NumberOfBytes,
+void *mdl_contig_alloc_node(size_t NumberOfBytes,
 			    PHYSICAL_ADDRESS LowestAcceptableAddress,
 			    PHYSICAL_ADDRESS HighestAcceptableAddress,
 			    PHYSICAL_ADDRESS BoundaryAddressMultiple,
@@ -226,7 +226,7 @@ PVOID mdl_contig_alloc_node(SIZE_T NumberOfBytes,
 	u64 boundary = BoundaryAddressMultiple.QuadPart;
 	struct mdl_contig *c;
 	struct page *page;
-	ULONG n;
+	u32 n;
 
 	/* Unsigned, as Windows reads them: Highest -1 means "anywhere". */
 	if (!NumberOfBytes || get_order(NumberOfBytes) > MDL_MAX_ORDER || high < low ||

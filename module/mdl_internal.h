@@ -41,8 +41,8 @@ enum mdl_hold {
  * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
  * @process: the process of a lock (MDL_HOLD_PINNED, the MDL's Process),
  *           referenced for as long as the lock lasts, or NULL
- * @priv: per-feature state (user mappings, allocations), owned by the
- *        feature that set it
+ * @umaps: the user mappings of the MDL (struct mdl_umap, mdl_user.c), or
+ *         NULL before the first; under mdl_user.c's lock
  *
  * Operations on one MDL are serialised by its caller, as on Windows; the
  * table itself is safe for concurrent use.
@@ -53,16 +53,16 @@ struct mdl_ext {
 	struct rcu_head rcu;
 	bool owned;
 	enum mdl_hold hold;
-	ULONG nheld;
-	ULONG capacity;
+	u32 nheld;
+	u32 capacity;
 	void *sys_va;
-	ULONG sys_pages;
+	u32 sys_pages;
 	bool sys_reserved;
 	bool sys_iomem;
 	MEMORY_CACHING_TYPE cache;
 	bool sys_readonly;
 	PEPROCESS process;
-	void *priv;
+	struct list_head *umaps;
 };
 
 /* Log a refused call once per call site, without a backtrace. */
@@ -73,21 +73,21 @@ struct mdl_ext {
 struct mdl_ext *mdl_ext_find(PMDL mdl);
 struct mdl_ext *mdl_ext_get(PMDL mdl);
 void mdl_ext_release_if_idle(struct mdl_ext *ext);
-PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp);
+PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
 void mdl_free_owned(struct mdl_ext *ext);
 
 /* Number of PFN entries an MDL describes. */
-static inline ULONG mdl_page_count(PMDL mdl)
+static inline u32 mdl_page_count(PMDL mdl)
 {
 	return ADDRESS_AND_SIZE_TO_SPAN_PAGES(mdl->StartVa + mdl->ByteOffset,
 					      mdl->ByteCount);
 }
 
 /* Validate a buffer range: non-zero, not above the MDL limit, no wrap. */
-bool mdl_range_ok(const void *va, SIZE_T length);
+bool mdl_range_ok(const void *va, size_t length);
 
 /* Can @mdl hold @pages PFN entries? */
-bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages);
+bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, u32 pages);
 
 /* mdl_alloc.c */
 void mdl_release_all(struct mdl_ext *ext);
@@ -99,35 +99,35 @@ bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn);
 bool mdl_is_kernel_address(const void *va);
 NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 			struct mdl_ext **extp);
-void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
+void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 		   LOCK_OPERATION op, PEPROCESS process);
-void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty);
+void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty);
 
 /* mdl_pages.c: pages of MmAllocatePagesForMdl* (MDL_HOLD_ALLOCATED). */
 PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
-			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra);
+			PHYSICAL_ADDRESS SkipBytes, size_t TotalBytes,
+			MEMORY_CACHING_TYPE CacheType, u32 Flags, gfp_t extra);
 PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 			     PHYSICAL_ADDRESS HighAddress,
-			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			     MEMORY_CACHING_TYPE CacheType, ULONG Flags, int node,
+			     PHYSICAL_ADDRESS SkipBytes, size_t TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, u32 Flags, int node,
 			     gfp_t extra);
 void mdl_free_allocated(struct mdl_ext *ext, bool zero);
 gfp_t mdl_zone_for(u64 high);
-int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache);
+int mdl_pages_set_cache(struct page **pages, u32 n, MEMORY_CACHING_TYPE cache);
 
 /* mdl_contig.c: contiguous memory, preferably from node @nid. */
-PVOID mdl_contig_alloc_node(SIZE_T NumberOfBytes,
+void *mdl_contig_alloc_node(size_t NumberOfBytes,
 			    PHYSICAL_ADDRESS LowestAcceptableAddress,
 			    PHYSICAL_ADDRESS HighestAcceptableAddress,
 			    PHYSICAL_ADDRESS BoundaryAddressMultiple,
 			    MEMORY_CACHING_TYPE CacheType, int nid);
 
 /* mdl_io.c: MDLs of device memory (MmAllocateMdlForIoSpace). */
-int mdl_range_is_ram(phys_addr_t pa, SIZE_T size);
+int mdl_range_is_ram(phys_addr_t pa, size_t size);
 bool mdl_iomap_active(phys_addr_t pa, u64 size);
 NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
-			      SIZE_T NumberOfEntries, PMDL *NewMdl, gfp_t gfp);
+			      size_t NumberOfEntries, PMDL *NewMdl, gfp_t gfp);
 
 /*
  * mdl_reserve.c: unmap an MDL mapped for its reserved range
@@ -143,8 +143,8 @@ void mdl_secure_exit(void);
 bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache);
 
 /* mdl_io.c */
-void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache);
-int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, ULONG count,
+void *mdl_ioremap(phys_addr_t pa, size_t size, MEMORY_CACHING_TYPE cache);
+int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, u32 count,
 		     MEMORY_CACHING_TYPE cache, gfp_t gfp);
 int mdl_io_type_hold_range(const void *owner, phys_addr_t pa, u64 size,
 			   MEMORY_CACHING_TYPE cache, gfp_t gfp);
@@ -161,11 +161,11 @@ NTSTATUS mdl_map_type(PMDL mdl, struct mdl_ext *ext, MEMORY_CACHING_TYPE *cache,
 		      pgprot_t *prot);
 MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 				  MEMORY_CACHING_TYPE asked);
-bool mdl_priority_ok(ULONG priority);
+bool mdl_priority_ok(u32 priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
 MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache);
-NTSTATUS mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
-		       ULONG priority, pgprot_t prot, bool *iomem, void **mapped);
+NTSTATUS mdl_map_pages(PMDL mdl, u32 npages, MEMORY_CACHING_TYPE cache,
+		       u32 priority, pgprot_t prot, bool *iomem, void **mapped);
 void mdl_unmap_pages(void *va, bool iomem);
 void mdl_unmap_system(struct mdl_ext *ext);
 

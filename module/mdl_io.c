@@ -52,7 +52,7 @@ enum mdl_iomap_kind {
 struct mdl_iomap {
 	struct list_head node;
 	void *va;
-	SIZE_T size;
+	size_t size;
 	phys_addr_t pa;
 	enum mdl_iomap_kind kind;
 };
@@ -72,7 +72,7 @@ struct mdl_iotype {
 	struct list_head node;
 	const void *owner;
 	MEMORY_CACHING_TYPE type;
-	ULONG nruns;
+	u32 nruns;
 	struct {
 		u64 pfn;
 		u64 n;
@@ -82,7 +82,7 @@ struct mdl_iotype {
 /* Memory types of device memory mdl.ko maps, under mdl_iomap_lock. */
 static LIST_HEAD(mdl_iotypes);
 
-static struct mdl_iotype *mdl_iotype_new(const void *owner, ULONG nruns,
+static struct mdl_iotype *mdl_iotype_new(const void *owner, u32 nruns,
 					 MEMORY_CACHING_TYPE cache, gfp_t gfp)
 {
 	struct mdl_iotype *t = kvmalloc(struct_size(t, runs, nruns), gfp);
@@ -99,7 +99,7 @@ static struct mdl_iotype *mdl_iotype_new(const void *owner, ULONG nruns,
 static bool mdl_iotype_conflict(const struct mdl_iotype *a,
 				const struct mdl_iotype *b)
 {
-	ULONG i, j;
+	u32 i, j;
 
 	if (a->type == b->type)
 		return false;
@@ -146,11 +146,11 @@ static int mdl_iotype_add(struct mdl_iotype *t)
  * Context: may sleep.
  * Return: 0, -EINVAL for a conflicting type, -ENOMEM.
  */
-int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, ULONG count,
+int mdl_io_type_hold(const void *owner, const PFN_NUMBER *pfns, u32 count,
 		     MEMORY_CACHING_TYPE cache, gfp_t gfp)
 {
 	struct mdl_iotype *t;
-	ULONG i, r, nruns = 0;
+	u32 i, r, nruns = 0;
 
 	for (i = 0; i < count; i++)
 		if (!i || pfns[i] != pfns[i - 1] + 1)
@@ -214,7 +214,7 @@ void mdl_io_type_drop(const void *owner)
 }
 
 /* RAM without an iomem resource (User-Mode Linux registers none). */
-static bool mdl_unlisted_ram(phys_addr_t pa, SIZE_T size)
+static bool mdl_unlisted_ram(phys_addr_t pa, size_t size)
 {
 	unsigned long pfn = PHYS_PFN(pa), last = PHYS_PFN(pa + size - 1);
 
@@ -227,7 +227,7 @@ static bool mdl_unlisted_ram(phys_addr_t pa, SIZE_T size)
 }
 
 /* 1: System RAM, 0: device memory, -1: a mix (refused). */
-int mdl_range_is_ram(phys_addr_t pa, SIZE_T size)
+int mdl_range_is_ram(phys_addr_t pa, size_t size)
 {
 	switch (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
 				  IORES_DESC_NONE)) {
@@ -241,7 +241,7 @@ int mdl_range_is_ram(phys_addr_t pa, SIZE_T size)
 }
 
 /* Read-only mapping: vmap of RAM pages or vmap_pfn of device PFNs. */
-static void *mdl_map_ro(phys_addr_t pa, SIZE_T size, bool ram, pgprot_t prot)
+static void *mdl_map_ro(phys_addr_t pa, size_t size, bool ram, pgprot_t prot)
 {
 	unsigned long first = PHYS_PFN(pa);
 	unsigned int i, n = PHYS_PFN(pa + size - 1) - first + 1;
@@ -277,7 +277,7 @@ static void *mdl_map_ro(phys_addr_t pa, SIZE_T size, bool ram, pgprot_t prot)
  *
  * Return: the mapping, or NULL.
  */
-void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
+void *mdl_ioremap(phys_addr_t pa, size_t size, MEMORY_CACHING_TYPE cache)
 {
 	switch (cache) {
 	case MmNonCached:
@@ -294,7 +294,7 @@ void *mdl_ioremap(phys_addr_t pa, SIZE_T size, MEMORY_CACHING_TYPE cache)
 	}
 }
 
-static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T size,
+static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, size_t size,
 			  MEMORY_CACHING_TYPE cache, bool readonly)
 {
 	phys_addr_t pa = PhysicalAddress.QuadPart, end;
@@ -464,10 +464,10 @@ static bool mdl_any_pfn_valid(u64 pfn, u64 n)
  * page (RAM the resource tree does not list, hot-plugged or device-managed
  * memory), checked page by page.
  */
-static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
+static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, size_t n,
 				 u64 *total)
 {
-	SIZE_T i;
+	size_t i;
 	u64 pa, len, end;
 
 	*total = 0;
@@ -501,13 +501,13 @@ static NTSTATUS mdl_io_ranges_ok(PMM_PHYSICAL_ADDRESS_LIST list, SIZE_T n,
  * Return: as MmAllocateMdlForIoSpace.
  */
 NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
-			      SIZE_T NumberOfEntries, PMDL *NewMdl, gfp_t gfp)
+			      size_t NumberOfEntries, PMDL *NewMdl, gfp_t gfp)
 {
 	struct mdl_ext *ext;
 	PPFN_NUMBER pfns;
 	NTSTATUS status;
 	u64 total, pfn, last;
-	SIZE_T i;
+	size_t i;
 	PMDL mdl;
 
 	if (!NewMdl)

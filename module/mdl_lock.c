@@ -61,11 +61,11 @@ bool mdl_is_kernel_address(const void *va)
 	return mdl_is_vmalloc_or_module(va) || virt_addr_valid(va);
 }
 
-static NTSTATUS mdl_fill_kernel_pfns(PMDL mdl, ULONG npages)
+static NTSTATUS mdl_fill_kernel_pfns(PMDL mdl, u32 npages)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	const char *va = mdl->StartVa;
-	ULONG i;
+	u32 i;
 
 	for (i = 0; i < npages; i++, va += PAGE_SIZE)
 		if (!mdl_kernel_pfn(va, &pfns[i]))
@@ -87,17 +87,17 @@ static NTSTATUS mdl_fill_kernel_pfns(PMDL mdl, ULONG npages)
  *
  * Return: 0 or a negative errno; nothing stays pinned on failure.
  */
-static int mdl_pin_user_pages(PMDL mdl, ULONG npages, bool write)
+static int mdl_pin_user_pages(PMDL mdl, u32 npages, bool write)
 {
 	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	unsigned long start = (unsigned long)mdl->StartVa;
 	unsigned int gup = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
-	ULONG done = 0, i, n;
+	u32 done = 0, i, n;
 	int ret;
 
 	while (done < npages) {
-		n = min_t(ULONG, npages - done, MDL_PIN_BATCH);
+		n = min_t(u32, npages - done, MDL_PIN_BATCH);
 		ret = pin_user_pages_fast(start + (unsigned long)done * PAGE_SIZE,
 					  n, gup, pages + done);
 		if (ret <= 0) {
@@ -115,10 +115,10 @@ static int mdl_pin_user_pages(PMDL mdl, ULONG npages, bool write)
  * Unpin by runs of physically contiguous PFNs: one call per run (a whole
  * huge page at a time), which walks folios and only reads the PFN array.
  */
-void mdl_unpin_user_pages(PMDL mdl, ULONG npages, bool dirty)
+void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
-	ULONG i = 0, j;
+	u32 i = 0, j;
 
 	while (i < npages) {
 		for (j = i + 1; j < npages && pfns[j] == pfns[j - 1] + 1; j++)
@@ -185,7 +185,7 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
  * lock is released: the MDL may outlive the process (an MDL fd, a driver's
  * MmProbeAndLockProcessPages of a process that exits).
  */
-void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, ULONG npages,
+void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 		   LOCK_OPERATION op, PEPROCESS process)
 {
 	PMDL mdl = ext->mdl;

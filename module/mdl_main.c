@@ -65,13 +65,13 @@ struct mdl_ext *mdl_ext_get(PMDL mdl)
 /* Forget the state of a caller-allocated MDL once it holds nothing. */
 void mdl_ext_release_if_idle(struct mdl_ext *ext)
 {
-	if (ext->owned || ext->hold != MDL_HOLD_NONE || ext->sys_va || ext->priv)
+	if (ext->owned || ext->hold != MDL_HOLD_NONE || ext->sys_va || ext->umaps)
 		return;
 	mdl_ext_remove(ext);
 	kfree_rcu(ext, rcu);
 }
 
-bool mdl_range_ok(const void *va, SIZE_T length)
+bool mdl_range_ok(const void *va, size_t length)
 {
 	unsigned long end;
 
@@ -80,7 +80,7 @@ bool mdl_range_ok(const void *va, SIZE_T length)
 	return !check_add_overflow((unsigned long)va, length, &end);
 }
 
-bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages)
+bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, u32 pages)
 {
 	size_t need = sizeof(MDL) + (size_t)pages * sizeof(PFN_NUMBER);
 
@@ -93,7 +93,7 @@ bool mdl_has_room(PMDL mdl, struct mdl_ext *ext, ULONG pages)
 }
 
 /* Bytes of an owned MDL's allocation: [struct mdl_ext][MDL][PFN array]. */
-static size_t mdl_owned_size(ULONG pages)
+static size_t mdl_owned_size(u32 pages)
 {
 	return sizeof(struct mdl_ext) + sizeof(MDL) + (size_t)pages * sizeof(PFN_NUMBER);
 }
@@ -159,10 +159,10 @@ static void mdl_ext_free_rcu(struct rcu_head *rcu)
  *
  * Return: the MDL, or NULL.
  */
-PMDL mdl_alloc_owned(PVOID va, SIZE_T length, gfp_t gfp)
+PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp)
 {
 	struct mdl_ext *ext;
-	ULONG pages;
+	u32 pages;
 	PMDL mdl;
 
 	if (!mdl_range_ok(va, length))

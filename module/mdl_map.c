@@ -41,9 +41,9 @@ int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot)
 }
 
 /* An MM_PAGE_PRIORITY with only the documented flag bits. */
-bool mdl_priority_ok(ULONG priority)
+bool mdl_priority_ok(u32 priority)
 {
-	ULONG prio = priority & ~(MdlMappingNoWrite | MdlMappingNoExecute);
+	u32 prio = priority & ~(MdlMappingNoWrite | MdlMappingNoExecute);
 
 	return prio == LowPagePriority || prio == NormalPagePriority ||
 	       prio == HighPagePriority;
@@ -71,12 +71,12 @@ bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext)
  *
  * Return: the page-aligned mapping, or NULL.
  */
-static void *mdl_vmap_pfns(PMDL mdl, ULONG count, pgprot_t prot)
+static void *mdl_vmap_pfns(PMDL mdl, u32 count, pgprot_t prot)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	struct page **pages;
 	void *va = NULL;
-	ULONG i;
+	u32 i;
 
 	if (mdl->MdlFlags & MDL_IO_SPACE)
 		return mdl_vmap_io(pfns, count, prot);
@@ -95,10 +95,10 @@ out:
 }
 
 /* Are the first @count entries of an I/O-space MDL one physical run? */
-static bool mdl_io_run(PMDL mdl, ULONG count)
+static bool mdl_io_run(PMDL mdl, u32 count)
 {
 	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
-	ULONG i;
+	u32 i;
 
 	if (!(mdl->MdlFlags & MDL_IO_SPACE))
 		return false;
@@ -115,8 +115,8 @@ static bool mdl_io_run(PMDL mdl, ULONG count)
  * I/O-space MDLs of several runs fall back to vmap_pfn(). The ioremap
  * family maps writable only: MdlMappingNoWrite of one run is refused.
  */
-static void *mdl_ioremap_mdl(PMDL mdl, ULONG count, MEMORY_CACHING_TYPE cache,
-			     ULONG priority)
+static void *mdl_ioremap_mdl(PMDL mdl, u32 count, MEMORY_CACHING_TYPE cache,
+			     u32 priority)
 {
 	if (!mdl_io_run(mdl, count))
 		return NULL;
@@ -125,7 +125,7 @@ static void *mdl_ioremap_mdl(PMDL mdl, ULONG count, MEMORY_CACHING_TYPE cache,
 		return NULL;
 	}
 	return mdl_ioremap(PFN_PHYS(MmGetMdlPfnArray(mdl)[0]),
-			   (SIZE_T)count << PAGE_SHIFT, cache);
+			   (size_t)count << PAGE_SHIFT, cache);
 }
 
 /**
@@ -189,8 +189,8 @@ static MEMORY_CACHING_TYPE mdl_pfn_cache(PFN_NUMBER pfn, MEMORY_CACHING_TYPE ask
  * Return: STATUS_SUCCESS; STATUS_CONFLICTING_ADDRESSES when device pages of
  * the MDL are mapped with another memory type; STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS mdl_map_pages(PMDL mdl, ULONG npages, MEMORY_CACHING_TYPE cache,
-		       ULONG priority, pgprot_t prot, bool *iomem, void **mapped)
+NTSTATUS mdl_map_pages(PMDL mdl, u32 npages, MEMORY_CACHING_TYPE cache,
+		       u32 priority, pgprot_t prot, bool *iomem, void **mapped)
 {
 	bool io = mdl->MdlFlags & MDL_IO_SPACE;
 	void *va;
@@ -255,7 +255,7 @@ MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 {
 	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
 	MEMORY_CACHING_TYPE type = MmMaximumCacheType, t;
-	ULONG i, n = mdl_page_count(mdl);
+	u32 i, n = mdl_page_count(mdl);
 
 	if (asked < MmNonCached || asked >= MmMaximumCacheType)
 		return asked;
@@ -296,11 +296,12 @@ NTSTATUS mdl_map_type(PMDL mdl, struct mdl_ext *ext, MEMORY_CACHING_TYPE *cache,
 }
 
 static NTSTATUS mdl_map_kernel(PMDL mdl, MEMORY_CACHING_TYPE cache,
-			       ULONG priority, PVOID *mapped)
+			       u32 priority, void **mapped)
 {
 	struct mdl_ext *ext = mdl_ext_find(mdl);
-	pgprot_t prot = (priority & MdlMappingNoWrite) ? PAGE_KERNEL_RO : PAGE_KERNEL;
-	ULONG npages = mdl_page_count(mdl);
+	pgprot_t prot = (priority & MdlMappingNoWrite) ?
+			MDL_PAGE_KERNEL_RO : PAGE_KERNEL;
+	u32 npages = mdl_page_count(mdl);
 	NTSTATUS status;
 	void *va;
 

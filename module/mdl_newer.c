@@ -48,8 +48,8 @@
  */
 struct mdl_ranges {
 	PPHYSICAL_MEMORY_RANGE r;
-	ULONG n;
-	ULONG cap;
+	u32 n;
+	u32 cap;
 };
 
 static void mdl_ranges_add(struct mdl_ranges *rs, u64 start, u64 len)
@@ -81,7 +81,7 @@ static void mdl_ranges_nodes(struct mdl_ranges *rs)
 
 static void mdl_ranges_walk(struct mdl_ranges *rs, bool pmem)
 {
-	ULONG before = rs->n;
+	u32 before = rs->n;
 
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
 			    0, -1, rs, mdl_ranges_res);
@@ -105,9 +105,9 @@ static int mdl_range_cmp(const void *a, const void *b)
 }
 
 /* Sort, merge overlapping and adjacent ranges; returns the count kept. */
-static ULONG mdl_ranges_merge(PPHYSICAL_MEMORY_RANGE r, ULONG n)
+static u32 mdl_ranges_merge(PPHYSICAL_MEMORY_RANGE r, u32 n)
 {
-	ULONG i, out = 0;
+	u32 i, out = 0;
 
 	sort(r, n, sizeof(*r), mdl_range_cmp, NULL);
 	for (i = 0; i < n; i++) {
@@ -254,7 +254,7 @@ EXPORT_SYMBOL_GPL(MmCopyMemory);
 /* ------------------------------------------------------------------ */
 
 /* A node number or MM_ANY_NODE_OK as a Linux node; false: no such node. */
-static bool mdl_node(ULONG node, int *nid)
+static bool mdl_node(u32 node, int *nid)
 {
 	if (node == MM_ANY_NODE_OK) {
 		*nid = NUMA_NO_NODE;
@@ -322,7 +322,7 @@ PVOID MmAllocateContiguousMemorySpecifyCacheNode(SIZE_T NumberOfBytes,
 EXPORT_SYMBOL_GPL(MmAllocateContiguousMemorySpecifyCacheNode);
 
 /* PAGE_READWRITE, optionally with PAGE_NOCACHE or PAGE_WRITECOMBINE. */
-static bool mdl_protect_cache(ULONG protect, MEMORY_CACHING_TYPE *cache)
+static bool mdl_protect_cache(u32 protect, MEMORY_CACHING_TYPE *cache)
 {
 	switch (protect) {
 	case PAGE_READWRITE:

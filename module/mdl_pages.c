@@ -59,7 +59,7 @@ struct mdl_alloc_req {
 	int order;
 	bool prefer;
 	struct list_head rejects;
-	ULONG nrej;
+	u32 nrej;
 };
 
 /* Does [pa, pa + len) lie in one of the acceptable ranges? */
@@ -93,10 +93,10 @@ static void mdl_free_rejects(struct mdl_alloc_req *r)
 }
 
 /* Order-0 pages in one bulk call; returns the number of acceptable ones. */
-static ULONG mdl_alloc_bulk(struct mdl_alloc_req *r, struct page **pages,
-			    ULONG want)
+static u32 mdl_alloc_bulk(struct mdl_alloc_req *r, struct page **pages,
+			  u32 want)
 {
-	ULONG got, i, kept = 0;
+	u32 got, i, kept = 0;
 
 	got = mdl_alloc_pages_bulk_node(r->gfp, r->nid, want, pages);
 	for (i = 0; i < got; i++) {
@@ -112,10 +112,10 @@ static ULONG mdl_alloc_bulk(struct mdl_alloc_req *r, struct page **pages,
 }
 
 /* One block of 2^order pages, split; returns the pages used (0: none). */
-static ULONG mdl_alloc_block(struct mdl_alloc_req *r, struct page **pages,
-			     ULONG want, unsigned int order)
+static u32 mdl_alloc_block(struct mdl_alloc_req *r, struct page **pages,
+			   u32 want, unsigned int order)
 {
-	ULONG n = 1UL << order, i;
+	u32 n = 1UL << order, i;
 	struct page *page;
 
 	page = alloc_pages_node(r->nid, r->gfp | (order ? __GFP_NORETRY : 0),
@@ -137,11 +137,11 @@ static ULONG mdl_alloc_block(struct mdl_alloc_req *r, struct page **pages,
 	return min(n, want);
 }
 
-static ULONG mdl_alloc_step(struct mdl_alloc_req *r, struct page **pages,
-			    ULONG want)
+static u32 mdl_alloc_step(struct mdl_alloc_req *r, struct page **pages,
+			  u32 want)
 {
 	int order;
-	ULONG got;
+	u32 got;
 
 	if (r->order >= 0)
 		return mdl_alloc_block(r, pages, want, r->order);
@@ -157,10 +157,10 @@ static ULONG mdl_alloc_step(struct mdl_alloc_req *r, struct page **pages,
 }
 
 /* Fill @pages with up to @want acceptable pages; returns how many. */
-static ULONG mdl_alloc_fill(struct mdl_alloc_req *r, struct page **pages,
-			    ULONG want)
+static u32 mdl_alloc_fill(struct mdl_alloc_req *r, struct page **pages,
+			  u32 want)
 {
-	ULONG got = 0, limit = max_t(ULONG, want, 256) * 2, n;
+	u32 got = 0, limit = max_t(u32, want, 256) * 2, n;
 	unsigned int tries = 0;
 
 	while (got < want && r->nrej <= limit) {
@@ -177,9 +177,9 @@ static ULONG mdl_alloc_fill(struct mdl_alloc_req *r, struct page **pages,
 	return got;
 }
 
-static void mdl_free_page_array(struct page **pages, ULONG n)
+static void mdl_free_page_array(struct page **pages, u32 n)
 {
-	ULONG i;
+	u32 i;
 
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
@@ -203,7 +203,7 @@ gfp_t mdl_zone_for(u64 high)
  *
  * Return: 0, -EINVAL for an unknown type, or the error of the change.
  */
-int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
+int mdl_pages_set_cache(struct page **pages, u32 n, MEMORY_CACHING_TYPE cache)
 {
 	switch (cache) {
 	case MmCached:
@@ -222,7 +222,7 @@ int mdl_pages_set_cache(struct page **pages, ULONG n, MEMORY_CACHING_TYPE cache)
 
 static bool mdl_alloc_args_ok(struct mdl_alloc_req *r, PHYSICAL_ADDRESS low,
 			      PHYSICAL_ADDRESS high, PHYSICAL_ADDRESS skip,
-			      MEMORY_CACHING_TYPE cache, ULONG flags)
+			      MEMORY_CACHING_TYPE cache, u32 flags)
 {
 	u64 chunk = skip.QuadPart;
 
@@ -251,7 +251,7 @@ static bool mdl_alloc_args_ok(struct mdl_alloc_req *r, PHYSICAL_ADDRESS low,
 	return true;
 }
 
-static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
+static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, u32 flags)
 {
 	gfp_t gfp = (flags & MM_ALLOCATE_NO_WAIT) ? GFP_NOWAIT : GFP_KERNEL;
 
@@ -288,14 +288,14 @@ static gfp_t mdl_alloc_gfp(const struct mdl_alloc_req *r, ULONG flags)
  */
 PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 			     PHYSICAL_ADDRESS HighAddress,
-			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			     MEMORY_CACHING_TYPE CacheType, ULONG Flags, int node,
+			     PHYSICAL_ADDRESS SkipBytes, size_t TotalBytes,
+			     MEMORY_CACHING_TYPE CacheType, u32 Flags, int node,
 			     gfp_t extra)
 {
 	struct mdl_alloc_req r = { .rejects = LIST_HEAD_INIT(r.rejects) };
 	struct mdl_ext *ext;
 	struct page **pages;
-	ULONG want, got, i;
+	u32 want, got, i;
 	PMDL mdl;
 
 	if (!mdl_alloc_args_ok(&r, LowAddress, HighAddress, SkipBytes, CacheType,
@@ -305,7 +305,7 @@ PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 			   TotalBytes, CacheType, Flags);
 		return NULL;
 	}
-	TotalBytes = min_t(SIZE_T, TotalBytes, MDL_MAX_BYTE_COUNT);
+	TotalBytes = min_t(size_t, TotalBytes, MDL_MAX_BYTE_COUNT);
 	r.gfp = mdl_alloc_gfp(&r, Flags) | extra;
 	r.nid = node;
 	if (node == NUMA_NO_NODE && (Flags & MM_ALLOCATE_FROM_LOCAL_NODE_ONLY))
@@ -340,8 +340,8 @@ PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 
 /* mdl_allocate_pages_node() on the local node. */
 PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddress,
-			PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
-			MEMORY_CACHING_TYPE CacheType, ULONG Flags, gfp_t extra)
+			PHYSICAL_ADDRESS SkipBytes, size_t TotalBytes,
+			MEMORY_CACHING_TYPE CacheType, u32 Flags, gfp_t extra)
 {
 	return mdl_allocate_pages_node(LowAddress, HighAddress, SkipBytes,
 				       TotalBytes, CacheType, Flags, NUMA_NO_NODE,
@@ -372,7 +372,7 @@ void mdl_free_allocated(struct mdl_ext *ext, bool zero)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(ext->mdl);
 	struct page **pages = (struct page **)pfns;
-	ULONG i, n = ext->nheld;
+	u32 i, n = ext->nheld;
 
 	for (i = 0; i < n; i++) {
 		pages[i] = pfn_to_page(pfns[i]);

@@ -103,7 +103,7 @@ struct mdl_pool_page {
 	unsigned int used;
 	bool vmalloc;
 	DECLARE_BITMAP(map, MDL_POOL_MAX_CHUNKS);
-	ULONG tags[];
+	u32 tags[];
 };
 
 /**
@@ -215,7 +215,7 @@ static void mdl_pool_forget(struct mdl_pool_page *pg)
 	xa_erase(&mdl_pool_pages, mdl_pool_first_pfn(pg->addr, pg->vmalloc));
 }
 
-static void *mdl_pool_alloc_chunk(int class, ULONG tag)
+static void *mdl_pool_alloc_chunk(int class, u32 tag)
 {
 	struct mdl_pool_class *cls = &mdl_pool_classes[class];
 	unsigned int n = mdl_pool_chunks(class), i;
@@ -256,7 +256,7 @@ static void *mdl_pool_alloc_chunk(int class, ULONG tag)
 	return p;
 }
 
-static void *mdl_pool_alloc_block(SIZE_T size, ULONG tag, bool zero)
+static void *mdl_pool_alloc_block(size_t size, u32 tag, bool zero)
 {
 	unsigned int npages = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct mdl_pool_page *pg = NULL;
@@ -286,15 +286,15 @@ static void *mdl_pool_alloc_block(SIZE_T size, ULONG tag, bool zero)
 	return pg->addr;
 }
 
-static void *mdl_pool_alloc(SIZE_T size, ULONG tag, bool zero, bool cache_aligned)
+static void *mdl_pool_alloc(size_t size, u32 tag, bool zero, bool cache_aligned)
 {
 	unsigned int shift;
 	void *p;
 
-	if (!size || size > ((SIZE_T)UINT_MAX << PAGE_SHIFT))
+	if (!size || size > ((size_t)UINT_MAX << PAGE_SHIFT))
 		return NULL;
 	if (cache_aligned)
-		size = max_t(SIZE_T, size, L1_CACHE_BYTES);
+		size = max_t(size_t, size, L1_CACHE_BYTES);
 	if (size > PAGE_SIZE / 2)
 		return mdl_pool_alloc_block(size, tag, zero);
 	shift = max_t(unsigned int, order_base_2(size), MDL_POOL_MIN_SHIFT);
@@ -386,7 +386,7 @@ static struct mdl_pool_page *mdl_pool_find(const void *p)
  * -ENOENT when @p is not the start of a pool allocation in use, -EPERM for
  * a wrong tag: nothing is changed then.
  */
-static int mdl_pool_free(void *p, bool check, ULONG tag)
+static int mdl_pool_free(void *p, bool check, u32 tag)
 {
 	struct mdl_pool_page *pg, *gone = NULL;
 	struct mdl_pool_class *cls;
@@ -455,7 +455,7 @@ out:
 }
 
 /* Free @P: an MDL mdl.ko owns, or pool memory (maybe holding an MDL). */
-static void mdl_pool_free_any(PVOID P, bool check, ULONG tag)
+static void mdl_pool_free_any(void *P, bool check, u32 tag)
 {
 	struct mdl_ext *ext;
 	int ret;

@@ -57,9 +57,9 @@ EXPORT_SYMBOL_GPL(ObDereferenceObject);
 
 /* Pin @npages pages of @mm from @start into @pages; nothing stays on failure. */
 static int mdl_pin_remote(struct mm_struct *mm, unsigned long start,
-			  ULONG npages, unsigned int gup, struct page **pages)
+			  u32 npages, unsigned int gup, struct page **pages)
 {
-	ULONG done = 0;
+	u32 done = 0;
 	long ret = 0;
 
 	if (mmap_read_lock_killable(mm))
@@ -79,11 +79,11 @@ static int mdl_pin_remote(struct mm_struct *mm, unsigned long start,
 }
 
 /* Turn the struct page pointers pinned into the PFN array into PFNs. */
-static void mdl_pages_to_pfns(PMDL mdl, ULONG npages)
+static void mdl_pages_to_pfns(PMDL mdl, u32 npages)
 {
 	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
-	ULONG i;
+	u32 i;
 
 	for (i = 0; i < npages; i++)
 		pfns[i] = page_to_pfn(pages[i]);
@@ -163,10 +163,10 @@ EXPORT_SYMBOL_GPL(MmProbeAndLockProcessPages);
  * Pin one page per segment of the current process, a run of consecutive
  * segments per call.
  */
-static int mdl_pin_segments(PFILE_SEGMENT_ELEMENT seg, ULONG npages,
+static int mdl_pin_segments(PFILE_SEGMENT_ELEMENT seg, u32 npages,
 			    unsigned int gup, struct page **pages)
 {
-	ULONG done = 0, run;
+	u32 done = 0, run;
 	unsigned long start;
 	int ret;
 
@@ -189,9 +189,9 @@ static int mdl_pin_segments(PFILE_SEGMENT_ELEMENT seg, ULONG npages,
 }
 
 /* Every segment a page-aligned user address of the current process. */
-static bool mdl_segments_ok(PFILE_SEGMENT_ELEMENT seg, ULONG npages)
+static bool mdl_segments_ok(PFILE_SEGMENT_ELEMENT seg, u32 npages)
 {
-	ULONG i;
+	u32 i;
 
 	for (i = 0; i < npages; i++) {
 		if (seg[i].Alignment & (PAGE_SIZE - 1) ||

@@ -46,7 +46,7 @@ static bool mdl_advance_ok(PMDL mdl, struct mdl_ext *ext)
 {
 	if (mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED))
 		return false;
-	if (ext && (ext->sys_va || ext->priv))
+	if (ext && (ext->sys_va || ext->umaps))
 		return false;
 	return (mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
 				 MDL_PARTIAL | MDL_IO_SPACE)) ||
@@ -54,10 +54,10 @@ static bool mdl_advance_ok(PMDL mdl, struct mdl_ext *ext)
 }
 
 /* Release what is held on the first @skip pages of the MDL. */
-static void mdl_advance_release(struct mdl_ext *ext, ULONG skip)
+static void mdl_advance_release(struct mdl_ext *ext, u32 skip)
 {
 	PMDL mdl = ext->mdl;
-	ULONG held = ext->nheld;
+	u32 held = ext->nheld;
 
 	if (!skip || !held)
 		return;

@@ -46,8 +46,8 @@
 struct mdl_resv_slot {
 	struct list_head node;
 	PMDL mdl;
-	ULONG first;
-	ULONG npages;
+	u32 first;
+	u32 npages;
 };
 
 /**
@@ -62,8 +62,8 @@ struct mdl_resv_slot {
 struct mdl_resv {
 	struct list_head node;
 	void *va;
-	ULONG npages;
-	ULONG tag;
+	u32 npages;
+	u32 tag;
 	bool divisible;
 	struct list_head slots;
 };
@@ -87,7 +87,7 @@ static struct mdl_resv *mdl_resv_find(const void *va)
  * range that is not divisible), and the page's offset in it in *@first.
  * Caller holds mdl_resv_lock.
  */
-static struct mdl_resv *mdl_resv_find_in(const void *va, ULONG *first)
+static struct mdl_resv *mdl_resv_find_in(const void *va, u32 *first)
 {
 	unsigned long a = (unsigned long)va;
 	struct mdl_resv *r;
@@ -107,7 +107,7 @@ static struct mdl_resv *mdl_resv_find_in(const void *va, ULONG *first)
 }
 
 /* Can [@first, @first + @n) of @r take an MDL? Caller holds the lock. */
-static bool mdl_resv_slot_free(struct mdl_resv *r, ULONG first, ULONG n)
+static bool mdl_resv_slot_free(struct mdl_resv *r, u32 first, u32 n)
 {
 	struct mdl_resv_slot *sl;
 
@@ -119,11 +119,11 @@ static bool mdl_resv_slot_free(struct mdl_resv *r, ULONG first, ULONG n)
 	return true;
 }
 
-static PVOID mdl_reserve(SIZE_T NumberOfBytes, ULONG PoolTag, bool divisible)
+static void *mdl_reserve(size_t NumberOfBytes, u32 PoolTag, bool divisible)
 {
 	struct page **pages;
 	struct mdl_resv *r;
-	ULONG n, i;
+	u32 n, i;
 
 	if (!PoolTag || !NumberOfBytes || NumberOfBytes > MDL_MAX_BYTE_COUNT) {
 		mdl_refuse("bad size %zu or zero tag", NumberOfBytes);

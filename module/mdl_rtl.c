@@ -78,7 +78,7 @@ EXPORT_SYMBOL_GPL(RtlInitUnicodeString);
 
 struct mdl_routine {
 	const char *name;
-	PVOID address;
+	void *address;
 };
 
 #define MDL_ROUTINE(fn)	{ #fn, (PVOID)fn },
@@ -90,12 +90,12 @@ static const struct mdl_routine mdl_routines[] = {
 #undef MDL_ROUTINE
 
 /* Does the counted string @s (@n characters) spell the ASCII @name? */
-static bool mdl_name_is(const WCHAR *s, SIZE_T n, const char *name)
+static bool mdl_name_is(const WCHAR *s, size_t n, const char *name)
 {
-	SIZE_T i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!name[i] || s[i] != (UCHAR)name[i])
+		if (!name[i] || s[i] != (u8)name[i])
 			return false;
 	return !name[n];
 }
@@ -189,10 +189,10 @@ void mdl_rtl_exit(void)
 /* ProbeForRead / ProbeForWrite                                       */
 /* ------------------------------------------------------------------ */
 
-static NTSTATUS mdl_probe_range(const VOID *Address, SIZE_T Length,
-				ULONG Alignment)
+static NTSTATUS mdl_probe_range(const VOID *Address, size_t Length,
+				u32 Alignment)
 {
-	ULONG_PTR va = (ULONG_PTR)Address;
+	unsigned long va = (unsigned long)Address;
 
 	if (Alignment != 1 && Alignment != 2 && Alignment != 4 &&
 	    Alignment != 8 && Alignment != 16)

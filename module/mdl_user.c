@@ -241,7 +241,7 @@ EXPORT_SYMBOL_GPL(mdl_populate_vma);
 
 /**
  * struct mdl_umap - one user mapping of an MDL
- * @node: entry in the MDL's list (ext->priv), under mdl_user_lock
+ * @node: entry in the MDL's list (ext->umaps), under mdl_user_lock
  * @ext: state of the MDL, or NULL once the MDL was freed (under the lock)
  * @mdl: the MDL (used by the mmap handler only)
  * @mm: address space of the mapping (compared, never dereferenced)
@@ -266,7 +266,7 @@ struct mdl_umap {
 	unsigned int vmas;
 };
 
-/* Protects every mdl_umap's @node, @ext and @vmas, and ext->priv lists. */
+/* Protects every mdl_umap's @node, @ext and @vmas, and ext->umaps lists. */
 static DEFINE_SPINLOCK(mdl_user_lock);
 
 static void mdl_umap_put_pages(struct mdl_umap *um)
@@ -322,9 +322,9 @@ static void mdl_umap_vm_close(struct vm_area_struct *vma)
 	}
 	if (um->ext) {
 		list_del_init(&um->node);
-		head = um->ext->priv;
+		head = um->ext->umaps;
 		if (list_empty(head))
-			um->ext->priv = NULL;
+			um->ext->umaps = NULL;
 		else
 			head = NULL;
 		um->ext = NULL;
@@ -360,7 +360,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	pgprot_t prot = vma->vm_page_prot;
 	int ret;
 
-	if (um->vmas || um->mm || !ext || !ext->priv || vma->vm_pgoff ||
+	if (um->vmas || um->mm || !ext || !ext->umaps || vma->vm_pgoff ||
 	    vma_pages(vma) != um->npages || !(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (um->readonly) {
@@ -384,7 +384,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	spin_lock(&mdl_user_lock);
 	um->vmas = 1;
 	um->ext = ext;
-	list_add_tail(&um->node, ext->priv);
+	list_add_tail(&um->node, ext->umaps);
 	spin_unlock(&mdl_user_lock);
 	return 0;
 }
@@ -407,19 +407,19 @@ static int mdl_umap_list(struct mdl_ext *ext)
 {
 	struct list_head *head;
 
-	if (ext->priv)
+	if (ext->umaps)
 		return 0;
 	head = kmalloc(sizeof(*head), GFP_KERNEL);
 	if (!head)
 		return -ENOMEM;
 	INIT_LIST_HEAD(head);
 	spin_lock(&mdl_user_lock);
-	if (ext->priv) {
+	if (ext->umaps) {
 		spin_unlock(&mdl_user_lock);
 		kfree(head);
 		return 0;
 	}
-	ext->priv = head;
+	ext->umaps = head;
 	spin_unlock(&mdl_user_lock);
 	return 0;
 }
@@ -430,9 +430,9 @@ static void mdl_umap_list_put(struct mdl_ext *ext)
 	struct list_head *head = NULL;
 
 	spin_lock(&mdl_user_lock);
-	if (ext->priv && list_empty(ext->priv)) {
-		head = ext->priv;
-		ext->priv = NULL;
+	if (ext->umaps && list_empty(ext->umaps)) {
+		head = ext->umaps;
+		ext->umaps = NULL;
 	}
 	spin_unlock(&mdl_user_lock);
 	kfree(head);
@@ -534,8 +534,8 @@ void mdl_unmap_user(struct mdl_ext *ext, PVOID base)
 	unsigned long start = 0, len = 0;
 
 	spin_lock(&mdl_user_lock);
-	if (ext->priv) {
-		list_for_each_entry(um, (struct list_head *)ext->priv, node) {
+	if (ext->umaps) {
+		list_for_each_entry(um, ext->umaps, node) {
 			if (um->start + ext->mdl->ByteOffset == (unsigned long)base) {
 				found = um;
 				break;
@@ -570,8 +570,8 @@ void mdl_user_release_all(struct mdl_ext *ext)
 	struct list_head *head;
 
 	spin_lock(&mdl_user_lock);
-	head = ext->priv;
-	ext->priv = NULL;
+	head = ext->umaps;
+	ext->umaps = NULL;
 	if (head) {
 		list_for_each_entry_safe(um, tmp, head, node) {
 			list_del_init(&um->node);

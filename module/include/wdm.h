@@ -521,8 +521,8 @@ void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
  * Return: STATUS_SUCCESS; STATUS_ACCESS_VIOLATION for an address that is not
  * mapped with the requested access; STATUS_INVALID_PARAMETER for an MDL that
  * is already locked or built, too small for its range, or a bad argument;
- * STATUS_WORKING_SET_QUOTA or STATUS_INSUFFICIENT_RESOURCES when memory is
- * short. On failure the MDL is unchanged and MDL_PAGES_LOCKED stays clear.
+ * STATUS_INSUFFICIENT_RESOURCES when memory is short. On failure the MDL is
+ * unchanged and MDL_PAGES_LOCKED stays clear.
  */
 NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation);
