@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "mdl_kunit.h"
 
 u8 mdl_kunit_module_buf[3 * PAGE_SIZE] __aligned(PAGE_SIZE);
@@ -205,4 +206,6 @@ void mdl_kunit_expect_user(struct kunit *test, unsigned long uaddr,
 }
 
 MODULE_DESCRIPTION("KUnit tests for mdl");
+/* mdl.ko exports what only the tests call to this namespace alone. */
+MDL_IMPORT_KUNIT_NS();
 MODULE_LICENSE("GPL");

@@ -272,6 +272,16 @@ static inline void mdl_memunmap(void *va)
 }
 
 /*
+ * The namespace EXPORT_SYMBOL_IF_KUNIT() exports to (kunit/visibility.h):
+ * an identifier before 6.13, a string literal from 6.13.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MDL_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define MDL_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+/*
  * user_struct->locked_vm, the per-user RLIMIT_MEMLOCK counter that
  * mdl_obj_charge() uses, exists only in kernels with one of its users
  * (every kernel mdl.ko supports has CONFIG_NET or CONFIG_IO_URING).

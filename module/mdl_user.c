@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -237,7 +238,7 @@ int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
 		return mdl_remap_pfns(vma, addr, pfns, npages);
 	return mdl_insert_pages(vma, addr, pfns, npages);
 }
-EXPORT_SYMBOL_GPL(mdl_populate_vma);
+EXPORT_SYMBOL_IF_KUNIT(mdl_populate_vma);
 
 /**
  * struct mdl_umap - one user mapping of an MDL
