@@ -2,9 +2,11 @@
 /*
  * KUnit suite "mdl_unload": what a driver leaves behind when it is unloaded
  * before mdl.ko: an MDL of allocated pages, an MDL with pinned user pages,
- * a pool allocation and an IRP, none of them freed.  mdl.ko releases them
- * when it is unloaded (kunit/uml-init.sh unloads it after this module) and
- * logs each kind; scripts/uml-kunit.sh checks those lines, that the pins
+ * a pool allocation, an IRP, a contiguous and a non-cached allocation and an
+ * I/O-space mapping, none of them freed (mdl_newer leaves a secured range,
+ * mdl_reserve a reserved one).  mdl.ko releases
+ * them when it is unloaded (kunit/uml-init.sh unloads it after this module)
+ * and logs each kind; scripts/uml-kunit.sh checks those lines, that the pins
  * balance after the unload and that no vmalloc area of mdl.ko is left.
  */
 #include <kunit/test.h>
@@ -36,9 +38,26 @@ static void unload_left_pool_and_irp(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, IoAllocateIrp(1, FALSE));
 }
 
+/*
+ * A contiguous allocation mapped again by MmMapIoSpace and a non-cached
+ * allocation, never released.
+ */
+static void unload_left_ranges(struct kunit *test)
+{
+	PVOID contig, nc;
+
+	contig = MmAllocateContiguousMemory(PAGE_SIZE, wdk_pa(~0ULL));
+	KUNIT_ASSERT_NOT_NULL(test, contig);
+	KUNIT_EXPECT_NOT_NULL(test, MmMapIoSpace(MmGetPhysicalAddress(contig),
+						 PAGE_SIZE, MmCached));
+	nc = MmAllocateNonCachedMemory(PAGE_SIZE);
+	KUNIT_EXPECT_NOT_NULL(test, nc);
+}
+
 static struct kunit_case mdl_unload_cases[] = {
 	KUNIT_CASE(unload_left_mdls),
 	KUNIT_CASE(unload_left_pool_and_irp),
+	KUNIT_CASE(unload_left_ranges),
 	{}
 };
 

@@ -40,7 +40,7 @@
 
 /**
  * struct mdl_contig - one contiguous or non-cached allocation
- * @node: entry in mdl_contigs
+ * @node: entry in the registry (MDL_KIND_CONTIG)
  * @va: the address returned
  * @npages: number of pages
  * @cache: cache type the pages were given
@@ -56,30 +56,18 @@ struct mdl_contig {
 	struct page **pages;
 };
 
-static LIST_HEAD(mdl_contigs);
-static DEFINE_MUTEX(mdl_contig_lock);
-
-static void mdl_contig_add(struct mdl_contig *c)
-{
-	mutex_lock(&mdl_contig_lock);
-	list_add(&c->node, &mdl_contigs);
-	mutex_unlock(&mdl_contig_lock);
-}
-
 static struct mdl_contig *mdl_contig_take(void *va, bool noncached)
 {
-	struct mdl_contig *c, *found = NULL;
+	struct mdl_contig *c;
 
-	mutex_lock(&mdl_contig_lock);
-	list_for_each_entry(c, &mdl_contigs, node) {
+	guard(mutex)(&mdl_reg_lock);
+	mdl_reg_for_each(c, MDL_KIND_CONTIG, node) {
 		if (c->va == va && !!c->pages == noncached) {
-			found = c;
 			list_del(&c->node);
-			break;
+			return c;
 		}
 	}
-	mutex_unlock(&mdl_contig_lock);
-	return found;
+	return NULL;
 }
 
 static bool mdl_cached(MEMORY_CACHING_TYPE cache)
@@ -113,20 +101,17 @@ static bool mdl_contig_has(const struct mdl_contig *c, PFN_NUMBER pfn)
 bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache)
 {
 	struct mdl_contig *c;
-	bool found = false;
 
-	if (list_empty_careful(&mdl_contigs))
+	if (mdl_reg_empty(MDL_KIND_CONTIG))
 		return false;
-	mutex_lock(&mdl_contig_lock);
-	list_for_each_entry(c, &mdl_contigs, node) {
+	guard(mutex)(&mdl_reg_lock);
+	mdl_reg_for_each(c, MDL_KIND_CONTIG, node) {
 		if (mdl_contig_has(c, pfn)) {
 			*cache = c->cache;
-			found = true;
-			break;
+			return true;
 		}
 	}
-	mutex_unlock(&mdl_contig_lock);
-	return found;
+	return false;
 }
 
 /* Give a contiguous run the memory type of @cache, through a page array. */
@@ -253,7 +238,7 @@ void *mdl_contig_alloc_node(size_t NumberOfBytes,
 	c->npages = n;
 	c->cache = CacheType;
 	c->first = page;
-	mdl_contig_add(c);
+	mdl_reg_add(MDL_KIND_CONTIG, &c->node);
 	return c->va;
 
 err_pages:
@@ -296,9 +281,7 @@ void MmFreeContiguousMemory(PVOID BaseAddress)
 			   BaseAddress);
 		return;
 	}
-	mdl_block_cache(c->first, c->npages, c->cache, true);
-	mdl_free_block(c->first, c->npages);
-	kfree(c);
+	mdl_contig_release(&c->node);
 }
 EXPORT_SYMBOL_GPL(MmFreeContiguousMemory);
 
@@ -332,7 +315,7 @@ PVOID MmAllocateNonCachedMemory(SIZE_T NumberOfBytes)
 	if (!c->va)
 		goto err_wb;
 	c->cache = MmNonCached;
-	mdl_contig_add(c);
+	mdl_reg_add(MDL_KIND_CONTIG, &c->node);
 	return c->va;
 
 err_wb:
@@ -350,18 +333,31 @@ EXPORT_SYMBOL_GPL(MmAllocateNonCachedMemory);
 void MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, true) : NULL;
-	ULONG i;
 
 	if (!c) {
 		mdl_refuse("%p was not allocated by MmAllocateNonCachedMemory",
 			   BaseAddress);
 		return;
 	}
-	vunmap(c->va);
-	mdl_pages_set_wb(c->pages, c->npages);
-	for (i = 0; i < c->npages; i++)
-		__free_page(c->pages[i]);
-	kvfree(c->pages);
-	kfree(c);
+	mdl_contig_release(&c->node);
 }
 EXPORT_SYMBOL_GPL(MmFreeNonCachedMemory);
+
+/* Free a contiguous or non-cached allocation (taken off the registry). */
+void mdl_contig_release(struct list_head *node)
+{
+	struct mdl_contig *c = list_entry(node, struct mdl_contig, node);
+	u32 i;
+
+	if (c->pages) {
+		vunmap(c->va);
+		mdl_pages_set_wb(c->pages, c->npages);
+		for (i = 0; i < c->npages; i++)
+			__free_page(c->pages[i]);
+		kvfree(c->pages);
+	} else {
+		mdl_block_cache(c->first, c->npages, c->cache, true);
+		mdl_free_block(c->first, c->npages);
+	}
+	kfree(c);
+}

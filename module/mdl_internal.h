@@ -5,6 +5,9 @@
 #ifndef _MDL_INTERNAL_H
 #define _MDL_INTERNAL_H
 
+#include <linux/cleanup.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/rcupdate.h>
 #include <linux/printk.h>
@@ -76,6 +79,40 @@ void mdl_ext_release_if_idle(struct mdl_ext *ext);
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
 void mdl_free_owned(struct mdl_ext *ext);
 
+/*
+ * mdl_main.c: the registry of what mdl.ko owns. MDLs are in a hash table
+ * keyed by address; the other kinds each have a list, all under
+ * mdl_reg_lock. The order of the kinds is the order in which unload
+ * releases what callers left of each.
+ */
+enum mdl_kind {
+	MDL_KIND_SECURE,	/* MmSecureVirtualMemory: unlocks and frees MDLs */
+	MDL_KIND_IRP,		/* IoAllocateIrp (their MDLs are not touched) */
+	MDL_KIND_MDL,		/* the MDL table: unmaps, unpins, frees */
+	MDL_KIND_RESV,		/* MmAllocateMappingAddress, once its MDLs are gone */
+	MDL_KIND_IOMAP,		/* MmMapIoSpace(Ex) */
+	MDL_KIND_CONTIG,	/* MmAllocateContiguousMemory*, MmAllocateNonCachedMemory */
+	MDL_KIND_IOTYPE,	/* memory types of device pages, once their holders are gone */
+	MDL_KIND_COUNT
+};
+
+extern struct mutex mdl_reg_lock;
+struct list_head *mdl_reg_list(enum mdl_kind kind);
+void mdl_reg_add(enum mdl_kind kind, struct list_head *node);
+bool mdl_reg_empty(enum mdl_kind kind);
+
+/* Each object of @kind (not MDL_KIND_MDL); caller holds mdl_reg_lock. */
+#define mdl_reg_for_each(pos, kind, member) \
+	list_for_each_entry(pos, mdl_reg_list(kind), member)
+
+/* Release one object of a kind left at unload (without mdl_reg_lock). */
+void mdl_secure_release(struct list_head *node);
+void mdl_irp_release(struct list_head *node);
+void mdl_resv_release(struct list_head *node);
+void mdl_iomap_release(struct list_head *node);
+void mdl_contig_release(struct list_head *node);
+void mdl_iotype_release(struct list_head *node);
+
 /* Number of PFN entries an MDL describes. */
 static inline u32 mdl_page_count(PMDL mdl)
 {
@@ -129,15 +166,8 @@ bool mdl_iomap_active(phys_addr_t pa, u64 size);
 NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 			      size_t NumberOfEntries, PMDL *NewMdl, gfp_t gfp);
 
-/*
- * mdl_reserve.c: unmap an MDL mapped for its reserved range
- * (mdl_unmap_system); release the ranges left at unload.
- */
+/* mdl_reserve.c: unmap an MDL mapped for its reserved range (mdl_unmap_system). */
 void mdl_reserve_unmap(struct mdl_ext *ext);
-void mdl_reserve_exit(void);
-
-/* mdl_newer.c: release the ranges of MmSecureVirtualMemory left at unload. */
-void mdl_secure_exit(void);
 
 /* mdl_contig.c */
 bool mdl_contig_cache_of(PFN_NUMBER pfn, MEMORY_CACHING_TYPE *cache);
@@ -168,9 +198,6 @@ NTSTATUS mdl_map_pages(PMDL mdl, u32 npages, MEMORY_CACHING_TYPE cache,
 		       u32 priority, pgprot_t prot, bool *iomem, void **mapped);
 void mdl_unmap_pages(void *va, bool iomem);
 void mdl_unmap_system(struct mdl_ext *ext);
-
-/* mdl_rtl.c: IRPs left at unload. */
-void mdl_rtl_exit(void);
 
 /* mdl_user.c: user-space mappings. */
 struct vm_area_struct;

@@ -43,7 +43,7 @@ enum mdl_iomap_kind {
 
 /**
  * struct mdl_iomap - one mapping of MmMapIoSpace*
- * @node: entry in mdl_iomaps
+ * @node: entry in the registry (MDL_KIND_IOMAP)
  * @va: the address returned to the caller
  * @size: NumberOfBytes
  * @pa: the physical address mapped
@@ -57,12 +57,9 @@ struct mdl_iomap {
 	enum mdl_iomap_kind kind;
 };
 
-static LIST_HEAD(mdl_iomaps);
-static DEFINE_MUTEX(mdl_iomap_lock);
-
 /**
  * struct mdl_iotype - the memory type a holder gives runs of device pages
- * @node: entry in mdl_iotypes
+ * @node: entry in the registry (MDL_KIND_IOTYPE)
  * @owner: the holder: an MDL fd's object, a system or user mapping
  * @type: the memory type (mdl_cache_class() of the cache type)
  * @nruns: entries of @runs
@@ -78,9 +75,6 @@ struct mdl_iotype {
 		u64 n;
 	} runs[];
 };
-
-/* Memory types of device memory mdl.ko maps, under mdl_iomap_lock. */
-static LIST_HEAD(mdl_iotypes);
 
 static struct mdl_iotype *mdl_iotype_new(const void *owner, u32 nruns,
 					 MEMORY_CACHING_TYPE cache, gfp_t gfp)
@@ -116,17 +110,17 @@ static int mdl_iotype_add(struct mdl_iotype *t)
 {
 	struct mdl_iotype *o;
 
-	mutex_lock(&mdl_iomap_lock);
-	list_for_each_entry(o, &mdl_iotypes, node) {
-		if (mdl_iotype_conflict(t, o)) {
-			mutex_unlock(&mdl_iomap_lock);
-			kvfree(t);
-			return -EINVAL;
+	scoped_guard(mutex, &mdl_reg_lock) {
+		mdl_reg_for_each(o, MDL_KIND_IOTYPE, node) {
+			if (mdl_iotype_conflict(t, o))
+				goto conflict;
 		}
+		list_add(&t->node, mdl_reg_list(MDL_KIND_IOTYPE));
+		return 0;
 	}
-	list_add(&t->node, &mdl_iotypes);
-	mutex_unlock(&mdl_iomap_lock);
-	return 0;
+conflict:
+	kvfree(t);
+	return -EINVAL;
 }
 
 /**
@@ -201,16 +195,22 @@ void mdl_io_type_drop(const void *owner)
 {
 	struct mdl_iotype *t, *found = NULL;
 
-	mutex_lock(&mdl_iomap_lock);
-	list_for_each_entry(t, &mdl_iotypes, node) {
-		if (t->owner == owner) {
-			found = t;
-			list_del(&t->node);
-			break;
+	scoped_guard(mutex, &mdl_reg_lock) {
+		mdl_reg_for_each(t, MDL_KIND_IOTYPE, node) {
+			if (t->owner == owner) {
+				found = t;
+				list_del(&t->node);
+				break;
+			}
 		}
 	}
-	mutex_unlock(&mdl_iomap_lock);
 	kvfree(found);
+}
+
+/* Free a memory-type record whose holder is gone (unload). */
+void mdl_iotype_release(struct list_head *node)
+{
+	kvfree(list_entry(node, struct mdl_iotype, node));
 }
 
 /* RAM without an iomem resource (User-Mode Linux registers none). */
@@ -348,9 +348,7 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, size_t size,
 	map->size = size;
 	map->pa = pa;
 	map->kind = kind;
-	mutex_lock(&mdl_iomap_lock);
-	list_add(&map->node, &mdl_iomaps);
-	mutex_unlock(&mdl_iomap_lock);
+	mdl_reg_add(MDL_KIND_IOMAP, &map->node);
 	return va;
 }
 
@@ -398,20 +396,29 @@ void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_iomap *map, *found = NULL;
 
-	mutex_lock(&mdl_iomap_lock);
-	list_for_each_entry(map, &mdl_iomaps, node) {
-		if (map->va == BaseAddress && map->size == NumberOfBytes) {
-			found = map;
-			list_del(&map->node);
-			break;
+	scoped_guard(mutex, &mdl_reg_lock) {
+		mdl_reg_for_each(map, MDL_KIND_IOMAP, node) {
+			if (map->va == BaseAddress && map->size == NumberOfBytes) {
+				found = map;
+				list_del(&map->node);
+				break;
+			}
 		}
 	}
-	mutex_unlock(&mdl_iomap_lock);
 	if (!found) {
 		mdl_refuse("%p (%zu bytes) was not mapped by MmMapIoSpace",
 			   BaseAddress, NumberOfBytes);
 		return;
 	}
+	mdl_iomap_release(&found->node);
+}
+EXPORT_SYMBOL_GPL(MmUnmapIoSpace);
+
+/* Unmap a mapping of MmMapIoSpace* (taken off the registry). */
+void mdl_iomap_release(struct list_head *node)
+{
+	struct mdl_iomap *found = list_entry(node, struct mdl_iomap, node);
+
 	switch (found->kind) {
 	case MDL_IOMAP_IOREMAP:
 		iounmap((void __iomem *)found->va);
@@ -428,23 +435,18 @@ void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 	mdl_io_type_drop(found);
 	kfree(found);
 }
-EXPORT_SYMBOL_GPL(MmUnmapIoSpace);
 
 /* Does a mapping of MmMapIoSpace* cover a byte of [@pa, @pa + @size)? */
 bool mdl_iomap_active(phys_addr_t pa, u64 size)
 {
 	struct mdl_iomap *map;
-	bool found = false;
 
-	mutex_lock(&mdl_iomap_lock);
-	list_for_each_entry(map, &mdl_iomaps, node) {
-		if (map->pa < pa + size && pa < map->pa + map->size) {
-			found = true;
-			break;
-		}
+	guard(mutex)(&mdl_reg_lock);
+	mdl_reg_for_each(map, MDL_KIND_IOMAP, node) {
+		if (map->pa < pa + size && pa < map->pa + map->size)
+			return true;
 	}
-	mutex_unlock(&mdl_iomap_lock);
-	return found;
+	return false;
 }
 
 /* Does any page of [@pfn, @pfn + @n) have a struct page? */

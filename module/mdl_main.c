@@ -9,7 +9,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cleanup.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/rhashtable.h>
 #include <linux/sizes.h>
@@ -192,7 +194,7 @@ void mdl_free_owned(struct mdl_ext *ext)
 	call_rcu(&ext->rcu, mdl_ext_free_rcu);
 }
 
-/* At unload, release whatever callers left behind. */
+/* At unload, release an MDL its caller left behind. */
 static void mdl_ext_destroy(void *ptr, void *arg)
 {
 	struct mdl_ext *ext = ptr;
@@ -203,11 +205,102 @@ static void mdl_ext_destroy(void *ptr, void *arg)
 	mdl_ext_free(ext);
 }
 
+/**
+ * struct mdl_kind_ops - one kind of what mdl.ko owns, besides MDLs
+ * @list: the live objects of the kind, under mdl_reg_lock
+ * @what: what those left at unload are, in the line logged for them
+ * @done: what unload did with them
+ * @release: release one left at unload
+ */
+struct mdl_kind_ops {
+	struct list_head list;
+	const char *what;
+	const char *done;
+	void (*release)(struct list_head *node);
+};
+
+static struct mdl_kind_ops mdl_kinds[MDL_KIND_COUNT] = {
+	[MDL_KIND_SECURE] = {
+		.what = "range(s) of MmSecureVirtualMemory still secured",
+		.done = "released", .release = mdl_secure_release,
+	},
+	[MDL_KIND_IRP] = {
+		.what = "IRPs were not freed with IoFreeIrp",
+		.done = "freed", .release = mdl_irp_release,
+	},
+	[MDL_KIND_RESV] = {
+		.what = "range(s) of MmAllocateMappingAddress still reserved",
+		.done = "released", .release = mdl_resv_release,
+	},
+	[MDL_KIND_IOMAP] = {
+		.what = "mapping(s) of MmMapIoSpace still mapped",
+		.done = "unmapped", .release = mdl_iomap_release,
+	},
+	[MDL_KIND_CONTIG] = {
+		.what = "contiguous or non-cached allocation(s) still allocated",
+		.done = "freed", .release = mdl_contig_release,
+	},
+	[MDL_KIND_IOTYPE] = {
+		.what = "memory type record(s) of device pages still held",
+		.done = "released", .release = mdl_iotype_release,
+	},
+};
+
+/* Protects the lists of every kind but MDL_KIND_MDL. */
+DEFINE_MUTEX(mdl_reg_lock);
+
+/* The list of @kind; caller holds mdl_reg_lock. */
+struct list_head *mdl_reg_list(enum mdl_kind kind)
+{
+	lockdep_assert_held(&mdl_reg_lock);
+	return &mdl_kinds[kind].list;
+}
+
+/* Has @kind no object? Read without mdl_reg_lock: a hint. */
+bool mdl_reg_empty(enum mdl_kind kind)
+{
+	return list_empty_careful(&mdl_kinds[kind].list);
+}
+
+/* Record a new object of @kind. */
+void mdl_reg_add(enum mdl_kind kind, struct list_head *node)
+{
+	guard(mutex)(&mdl_reg_lock);
+	list_add(node, &mdl_kinds[kind].list);
+}
+
+/* Release what callers left of @kind, and say so once. */
+static void mdl_reg_release(enum mdl_kind kind)
+{
+	struct mdl_kind_ops *k = &mdl_kinds[kind];
+	struct list_head *node, *tmp;
+	unsigned int n = 0;
+	LIST_HEAD(left);
+
+	if (kind == MDL_KIND_MDL) {
+		rcu_barrier();
+		rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
+		return;
+	}
+	scoped_guard(mutex, &mdl_reg_lock)
+		list_splice_init(&k->list, &left);
+	list_for_each_safe(node, tmp, &left) {
+		list_del(node);
+		k->release(node);
+		n++;
+	}
+	if (n)
+		pr_warn("%u %s at unload: %s\n", n, k->what, k->done);
+}
+
 static int __init mdl_init(void)
 {
+	enum mdl_kind kind;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct page *) != sizeof(PFN_NUMBER));
+	for (kind = 0; kind < MDL_KIND_COUNT; kind++)
+		INIT_LIST_HEAD(&mdl_kinds[kind].list);
 	ret = rhashtable_init(&mdl_exts, &mdl_ext_params);
 	if (ret)
 		return ret;
@@ -228,13 +321,12 @@ err_stats:
 
 static void __exit mdl_exit(void)
 {
+	enum mdl_kind kind;
+
 	mdl_dev_exit();
 	mdl_stats_exit();
-	mdl_secure_exit();
-	mdl_rtl_exit();
-	rcu_barrier();
-	rhashtable_free_and_destroy(&mdl_exts, mdl_ext_destroy, NULL);
-	mdl_reserve_exit();
+	for (kind = 0; kind < MDL_KIND_COUNT; kind++)
+		mdl_reg_release(kind);
 	mdl_pool_exit();
 	pr_info("unloaded\n");
 }

@@ -457,16 +457,13 @@ EXPORT_SYMBOL_GPL(MmIsNonPagedSystemAddressValid);
 
 /**
  * struct mdl_secure - one secured range
- * @node: entry in mdl_secures
+ * @node: entry in the registry (MDL_KIND_SECURE)
  * @mdl: the MDL that holds the range's pages pinned; also the handle
  */
 struct mdl_secure {
 	struct list_head node;
 	PMDL mdl;
 };
-
-static LIST_HEAD(mdl_secures);
-static DEFINE_MUTEX(mdl_secure_lock);
 
 HANDLE MmSecureVirtualMemoryEx(PVOID Address, SIZE_T Size, ULONG ProbeMode,
 			       ULONG Flags)
@@ -493,9 +490,7 @@ HANDLE MmSecureVirtualMemoryEx(PVOID Address, SIZE_T Size, ULONG ProbeMode,
 	status = MmTryProbeAndLockPages(s->mdl, UserMode, op);
 	if (!NT_SUCCESS(status))
 		goto err_mdl;
-	mutex_lock(&mdl_secure_lock);
-	list_add(&s->node, &mdl_secures);
-	mutex_unlock(&mdl_secure_lock);
+	mdl_reg_add(MDL_KIND_SECURE, &s->node);
 	return s->mdl;
 
 err_mdl:
@@ -516,46 +511,29 @@ void MmUnsecureVirtualMemory(HANDLE SecureHandle)
 {
 	struct mdl_secure *s, *found = NULL;
 
-	mutex_lock(&mdl_secure_lock);
-	list_for_each_entry(s, &mdl_secures, node) {
-		if (SecureHandle && s->mdl == SecureHandle) {
-			found = s;
-			list_del(&s->node);
-			break;
+	scoped_guard(mutex, &mdl_reg_lock) {
+		mdl_reg_for_each(s, MDL_KIND_SECURE, node) {
+			if (SecureHandle && s->mdl == SecureHandle) {
+				found = s;
+				list_del(&s->node);
+				break;
+			}
 		}
 	}
-	mutex_unlock(&mdl_secure_lock);
 	if (!found) {
 		mdl_refuse("%p is not a handle of MmSecureVirtualMemory", SecureHandle);
 		return;
 	}
-	MmUnlockPages(found->mdl);
-	IoFreeMdl(found->mdl);
-	kfree(found);
+	mdl_secure_release(&found->node);
 }
 EXPORT_SYMBOL_GPL(MmUnsecureVirtualMemory);
 
-/**
- * mdl_secure_exit() - release the ranges still secured at unload
- *
- * Called before the MDLs left behind are released. Logs one line if
- * anything was left.
- */
-void mdl_secure_exit(void)
+/* Unlock and free a secured range (taken off the registry). */
+void mdl_secure_release(struct list_head *node)
 {
-	struct mdl_secure *s, *tmp;
-	unsigned int n = 0;
+	struct mdl_secure *s = list_entry(node, struct mdl_secure, node);
 
-	mutex_lock(&mdl_secure_lock);
-	list_for_each_entry_safe(s, tmp, &mdl_secures, node) {
-		list_del(&s->node);
-		MmUnlockPages(s->mdl);
-		IoFreeMdl(s->mdl);
-		kfree(s);
-		n++;
-	}
-	mutex_unlock(&mdl_secure_lock);
-	if (n)
-		pr_warn("%u range(s) of MmSecureVirtualMemory still secured at unload: released\n",
-			n);
+	MmUnlockPages(s->mdl);
+	IoFreeMdl(s->mdl);
+	kfree(s);
 }

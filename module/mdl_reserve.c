@@ -52,7 +52,7 @@ struct mdl_resv_slot {
 
 /**
  * struct mdl_resv - one range of MmAllocateMappingAddress(Ex)
- * @node: entry in mdl_resvs
+ * @node: entry in the registry (MDL_KIND_RESV)
  * @va: page-aligned base of the range
  * @npages: size of the range in pages
  * @tag: the pool tag given at reservation
@@ -68,15 +68,12 @@ struct mdl_resv {
 	struct list_head slots;
 };
 
-static LIST_HEAD(mdl_resvs);
-static DEFINE_MUTEX(mdl_resv_lock);
-
-/* Caller holds mdl_resv_lock. */
+/* Caller holds mdl_reg_lock. */
 static struct mdl_resv *mdl_resv_find(const void *va)
 {
 	struct mdl_resv *r;
 
-	list_for_each_entry(r, &mdl_resvs, node)
+	mdl_reg_for_each(r, MDL_KIND_RESV, node)
 		if (r->va == va)
 			return r;
 	return NULL;
@@ -85,7 +82,7 @@ static struct mdl_resv *mdl_resv_find(const void *va)
 /*
  * The reservation that @va, a page of it, lies in (only its base for a
  * range that is not divisible), and the page's offset in it in *@first.
- * Caller holds mdl_resv_lock.
+ * Caller holds mdl_reg_lock.
  */
 static struct mdl_resv *mdl_resv_find_in(const void *va, u32 *first)
 {
@@ -94,7 +91,7 @@ static struct mdl_resv *mdl_resv_find_in(const void *va, u32 *first)
 
 	if (!PAGE_ALIGNED(a))
 		return NULL;
-	list_for_each_entry(r, &mdl_resvs, node) {
+	mdl_reg_for_each(r, MDL_KIND_RESV, node) {
 		unsigned long base = (unsigned long)r->va;
 
 		if (a == base || (r->divisible && a > base &&
@@ -144,9 +141,7 @@ static void *mdl_reserve(size_t NumberOfBytes, u32 PoolTag, bool divisible)
 	r->tag = PoolTag;
 	r->divisible = divisible;
 	INIT_LIST_HEAD(&r->slots);
-	mutex_lock(&mdl_resv_lock);
-	list_add(&r->node, &mdl_resvs);
-	mutex_unlock(&mdl_resv_lock);
+	mdl_reg_add(MDL_KIND_RESV, &r->node);
 	return r->va;
 err:
 	kvfree(pages);
@@ -176,22 +171,49 @@ void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 {
 	struct mdl_resv *r;
 
-	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find(BaseAddress);
-	if (r && r->tag == PoolTag && list_empty(&r->slots))
-		list_del(&r->node);
-	else
-		r = NULL;
-	mutex_unlock(&mdl_resv_lock);
+	scoped_guard(mutex, &mdl_reg_lock) {
+		r = mdl_resv_find(BaseAddress);
+		if (r && r->tag == PoolTag && list_empty(&r->slots))
+			list_del(&r->node);
+		else
+			r = NULL;
+	}
 	if (!r) {
 		mdl_refuse("%p is not a reservation with tag %#x, or still holds a mapping",
 			   BaseAddress, PoolTag);
 		return;
 	}
+	mdl_resv_release(&r->node);
+}
+EXPORT_SYMBOL_GPL(MmFreeMappingAddress);
+
+/* Unmap a reservation (taken off the registry); its MDLs are gone. */
+void mdl_resv_release(struct list_head *node)
+{
+	struct mdl_resv *r = list_entry(node, struct mdl_resv, node);
+
 	vunmap(r->va);
 	kfree(r);
 }
-EXPORT_SYMBOL_GPL(MmFreeMappingAddress);
+
+/*
+ * Give @sl (its MDL and size set) the pages of reservation @va at which it
+ * maps, if the reservation has @tag and those pages are free. The slot is
+ * claimed before the MDL is mapped, outside mdl_reg_lock.
+ */
+static bool mdl_resv_claim(const void *va, u32 tag, struct mdl_resv_slot *sl)
+{
+	struct mdl_resv *r;
+	u32 first = 0;
+
+	guard(mutex)(&mdl_reg_lock);
+	r = mdl_resv_find_in(va, &first);
+	if (!r || r->tag != tag || !mdl_resv_slot_free(r, first, sl->npages))
+		return false;
+	sl->first = first;
+	list_add(&sl->node, &r->slots);
+	return true;
+}
 
 PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 					  PMDL MemoryDescriptorList,
@@ -203,8 +225,6 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 	pgprot_t prot = PAGE_KERNEL;
 	MEMORY_CACHING_TYPE cache;
 	struct mdl_resv_slot *sl;
-	struct mdl_resv *r;
-	ULONG first = 0;
 	void *va;
 
 	if (!mdl || !mdl_is_mappable(mdl, ext) ||
@@ -219,26 +239,21 @@ PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 		kfree(sl);
 		return NULL;
 	}
-	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find_in(MappingAddress, &first);
-	if (!r || r->tag != PoolTag || !mdl_resv_slot_free(r, first, npages)) {
-		mutex_unlock(&mdl_resv_lock);
+	sl->mdl = mdl;
+	sl->npages = npages;
+	if (!mdl_resv_claim(MappingAddress, PoolTag, sl)) {
 		mdl_ext_release_if_idle(ext);
 		kfree(sl);
 		goto refuse;
 	}
 	if (!NT_SUCCESS(mdl_map_pages(mdl, npages, cache, 0, prot,
 				      &ext->sys_iomem, &va))) {
-		mutex_unlock(&mdl_resv_lock);
+		scoped_guard(mutex, &mdl_reg_lock)
+			list_del(&sl->node);
 		mdl_ext_release_if_idle(ext);
 		kfree(sl);
 		return NULL;
 	}
-	sl->mdl = mdl;
-	sl->first = first;
-	sl->npages = npages;
-	list_add(&sl->node, &r->slots);
-	mutex_unlock(&mdl_resv_lock);
 	ext->sys_va = va;
 	ext->sys_pages = npages;
 	ext->sys_reserved = true;
@@ -256,7 +271,7 @@ refuse:
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPagesWithReservedMapping);
 
-/* The slot of @mdl in @r. Caller holds mdl_resv_lock. */
+/* The slot of @mdl in @r. Caller holds mdl_reg_lock. */
 static struct mdl_resv_slot *mdl_resv_slot_in(struct mdl_resv *r, PMDL mdl)
 {
 	struct mdl_resv_slot *sl;
@@ -267,13 +282,13 @@ static struct mdl_resv_slot *mdl_resv_slot_in(struct mdl_resv *r, PMDL mdl)
 	return NULL;
 }
 
-/* The slot of @mdl in any reservation. Caller holds mdl_resv_lock. */
+/* The slot of @mdl in any reservation. Caller holds mdl_reg_lock. */
 static struct mdl_resv_slot *mdl_resv_slot_of(PMDL mdl)
 {
 	struct mdl_resv_slot *sl;
 	struct mdl_resv *r;
 
-	list_for_each_entry(r, &mdl_resvs, node) {
+	mdl_reg_for_each(r, MDL_KIND_RESV, node) {
 		sl = mdl_resv_slot_in(r, mdl);
 		if (sl)
 			return sl;
@@ -286,11 +301,11 @@ void mdl_reserve_unmap(struct mdl_ext *ext)
 {
 	struct mdl_resv_slot *sl;
 
-	mutex_lock(&mdl_resv_lock);
-	sl = mdl_resv_slot_of(ext->mdl);
-	if (sl)
-		list_del(&sl->node);
-	mutex_unlock(&mdl_resv_lock);
+	scoped_guard(mutex, &mdl_reg_lock) {
+		sl = mdl_resv_slot_of(ext->mdl);
+		if (sl)
+			list_del(&sl->node);
+	}
 	kfree(sl);
 	mdl_unmap_pages(ext->sys_va, ext->sys_iomem);
 	ext->sys_reserved = false;
@@ -306,12 +321,12 @@ void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 	ULONG first = 0;
 	bool ok;
 
-	mutex_lock(&mdl_resv_lock);
-	r = mdl_resv_find_in(BaseAddress, &first);
-	sl = r && mdl ? mdl_resv_slot_in(r, mdl) : NULL;
-	ok = r && r->tag == PoolTag && sl && sl->first == first && ext &&
-	     ext->sys_reserved;
-	mutex_unlock(&mdl_resv_lock);
+	scoped_guard(mutex, &mdl_reg_lock) {
+		r = mdl_resv_find_in(BaseAddress, &first);
+		sl = r && mdl ? mdl_resv_slot_in(r, mdl) : NULL;
+		ok = r && r->tag == PoolTag && sl && sl->first == first && ext &&
+		     ext->sys_reserved;
+	}
 	if (!ok) {
 		mdl_refuse("MDL %p is not mapped at reservation %p with tag %#x",
 			   mdl, BaseAddress, PoolTag);
@@ -321,27 +336,3 @@ void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 	mdl_ext_release_if_idle(ext);
 }
 EXPORT_SYMBOL_GPL(MmUnmapReservedMapping);
-
-/**
- * mdl_reserve_exit() - release the reservations left at unload
- *
- * Called after the MDLs left behind were released, which unmapped those
- * mapped for a reservation. Logs one line if anything was left.
- */
-void mdl_reserve_exit(void)
-{
-	struct mdl_resv *r, *tmp;
-	unsigned int n = 0;
-
-	mutex_lock(&mdl_resv_lock);
-	list_for_each_entry_safe(r, tmp, &mdl_resvs, node) {
-		list_del(&r->node);
-		vunmap(r->va);
-		kfree(r);
-		n++;
-	}
-	mutex_unlock(&mdl_resv_lock);
-	if (n)
-		pr_warn("%u range(s) of MmAllocateMappingAddress still reserved at unload: released\n",
-			n);
-}

@@ -127,9 +127,6 @@ struct mdl_irp {
 	IRP irp;
 };
 
-static LIST_HEAD(mdl_irps);
-static DEFINE_SPINLOCK(mdl_irps_lock);
-
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
 	struct mdl_irp *mi;
@@ -142,9 +139,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 	mi->irp.Type = MDL_IO_TYPE_IRP;
 	mi->irp.Size = sizeof(IRP);
 	mi->irp.RequestorMode = KernelMode;
-	spin_lock(&mdl_irps_lock);
-	list_add(&mi->node, &mdl_irps);
-	spin_unlock(&mdl_irps_lock);
+	mdl_reg_add(MDL_KIND_IRP, &mi->node);
 	return &mi->irp;
 }
 EXPORT_SYMBOL_GPL(IoAllocateIrp);
@@ -153,15 +148,15 @@ void IoFreeIrp(PIRP Irp)
 {
 	struct mdl_irp *mi, *found = NULL;
 
-	spin_lock(&mdl_irps_lock);
-	list_for_each_entry(mi, &mdl_irps, node) {
-		if (&mi->irp == Irp) {
-			found = mi;
-			list_del(&mi->node);
-			break;
+	scoped_guard(mutex, &mdl_reg_lock) {
+		mdl_reg_for_each(mi, MDL_KIND_IRP, node) {
+			if (&mi->irp == Irp) {
+				found = mi;
+				list_del(&mi->node);
+				break;
+			}
 		}
 	}
-	spin_unlock(&mdl_irps_lock);
 	if (!found) {
 		mdl_refuse("%p is not an IRP of IoAllocateIrp: not freed", Irp);
 		return;
@@ -170,19 +165,10 @@ void IoFreeIrp(PIRP Irp)
 }
 EXPORT_SYMBOL_GPL(IoFreeIrp);
 
-/* Unload: free the IRPs drivers did not free (their MDLs are not touched). */
-void mdl_rtl_exit(void)
+/* Free an IRP a driver left at unload (its MDLs are not touched). */
+void mdl_irp_release(struct list_head *node)
 {
-	struct mdl_irp *mi, *tmp;
-	unsigned int n = 0;
-
-	list_for_each_entry_safe(mi, tmp, &mdl_irps, node) {
-		list_del(&mi->node);
-		kfree(mi);
-		n++;
-	}
-	if (n)
-		pr_warn("%u IRPs were not freed with IoFreeIrp: freed at unload\n", n);
+	kfree(list_entry(node, struct mdl_irp, node));
 }
 
 /* ------------------------------------------------------------------ */

@@ -151,7 +151,6 @@ run_uml() {
 }
 
 main() {
-	local line
 	local -a row
 	mapfile -t UML_ROWS < <(matrix uml)
 	((${#UML_ROWS[@]} > 0)) || die "no uml kernel of scripts/kernels.list selected"
@@ -187,7 +186,7 @@ UML_ROWS=()
 # evaluate LOG PARSED: apply all checks to one kernel's run, add its counts
 # to PASS / FAIL / SKIPPED (a failed check counts as one failure).
 evaluate() {
-	local log=$1 parsed=$2 passed failed skipped bad=0
+	local log=$1 parsed=$2 passed failed skipped bad=0 line
 	passed=$(kunit_count "$parsed" passed)
 	failed=$(($(kunit_count "$parsed" failed) + $(kunit_count "$parsed" crashed) +
 		$(kunit_count "$parsed" errors)))
@@ -200,13 +199,20 @@ evaluate() {
 		{ warn "vmalloc areas of mdl.ko left after unload"; bad=1; }
 	[[ $(grep -c 'still reserved at unload: released' "$log") == 1 ]] ||
 		{ warn "mdl.ko did not release (and log once) the range left reserved"; bad=1; }
-	# What kunit/mdl_unload_kunit.c leaves: 2 MDLs, a pool allocation, an IRP.
+	# What kunit/mdl_unload_kunit.c leaves: 2 MDLs, a pool allocation, an
+	# IRP, two contiguous / non-cached allocations and an I/O-space mapping;
+	# kunit/mdl_newer_kunit.c a secured range (one line per kind left).
 	[[ $(grep -c 'still held at unload: releasing it' "$log") == 2 ]] ||
 		{ warn "mdl.ko did not release (and log once each) the 2 MDLs left"; bad=1; }
 	[[ $(grep -c ' 1 pool allocations still in use at unload: freed' "$log") == 1 ]] ||
 		{ warn "mdl.ko did not free (and log once) the pool allocation left"; bad=1; }
-	[[ $(grep -c ' 1 IRPs were not freed with IoFreeIrp: freed at unload' "$log") == 1 ]] ||
-		{ warn "mdl.ko did not free (and log once) the IRP left"; bad=1; }
+	for line in ' 1 IRPs were not freed with IoFreeIrp at unload: freed' \
+		' 1 range(s) of MmSecureVirtualMemory still secured at unload: released' \
+		' 2 contiguous or non-cached allocation(s) still allocated at unload: freed' \
+		' 1 mapping(s) of MmMapIoSpace still mapped at unload: unmapped'; do
+		[[ $(grep -cF "$line" "$log") == 1 ]] ||
+			{ warn "mdl.ko did not log once:$line"; bad=1; }
+	done
 	check_marker "$log" "end" || { warn "init did not reach its end (crash? see $log)"; bad=1; }
 	check_log "$log" || { warn "kernel log has KASAN/lockdep/WARNING/BUG reports (above)"; bad=1; }
 	check_pins "$log" || { warn "unbalanced page pins"; bad=1; }
