@@ -76,9 +76,8 @@ static int mdl_dmabuf_attach(struct dma_buf *dmabuf,
 		return -ENOMEM;
 	a->dev = attach->dev;
 	attach->priv = a;
-	mutex_lock(&mb->lock);
+	guard(mutex)(&mb->lock);
 	list_add(&a->node, &mb->attachments);
-	mutex_unlock(&mb->lock);
 	return 0;
 }
 
@@ -88,9 +87,8 @@ static void mdl_dmabuf_detach(struct dma_buf *dmabuf,
 	struct mdl_dmabuf *mb = dmabuf->priv;
 	struct mdl_dmabuf_attach *a = attach->priv;
 
-	mutex_lock(&mb->lock);
-	list_del(&a->node);
-	mutex_unlock(&mb->lock);
+	scoped_guard(mutex, &mb->lock)
+		list_del(&a->node);
 	kfree(a);
 }
 
@@ -117,10 +115,9 @@ static struct sg_table *mdl_dmabuf_map(struct dma_buf_attachment *attach,
 	ret = dma_map_sgtable(attach->dev, sgt, dir, 0);
 	if (ret)
 		goto err_table;
-	mutex_lock(&mb->lock);
+	guard(mutex)(&mb->lock);
 	a->sgt = sgt;
 	a->dir = dir;
-	mutex_unlock(&mb->lock);
 	return sgt;
 
 err_table:
@@ -136,10 +133,10 @@ static void mdl_dmabuf_unmap(struct dma_buf_attachment *attach,
 	struct mdl_dmabuf *mb = attach->dmabuf->priv;
 	struct mdl_dmabuf_attach *a = attach->priv;
 
-	mutex_lock(&mb->lock);
-	if (a->sgt == sgt)
-		a->sgt = NULL;
-	mutex_unlock(&mb->lock);
+	scoped_guard(mutex, &mb->lock) {
+		if (a->sgt == sgt)
+			a->sgt = NULL;
+	}
 	dma_unmap_sgtable(attach->dev, sgt, dir, 0);
 	sg_free_table(sgt);
 	kfree(sgt);
@@ -149,7 +146,7 @@ static void mdl_dmabuf_sync(struct mdl_dmabuf *mb, bool for_cpu)
 {
 	struct mdl_dmabuf_attach *a;
 
-	mutex_lock(&mb->lock);
+	guard(mutex)(&mb->lock);
 	list_for_each_entry(a, &mb->attachments, node) {
 		if (!a->sgt)
 			continue;
@@ -158,7 +155,6 @@ static void mdl_dmabuf_sync(struct mdl_dmabuf *mb, bool for_cpu)
 		else
 			dma_sync_sgtable_for_device(a->dev, a->sgt, a->dir);
 	}
-	mutex_unlock(&mb->lock);
 }
 
 static int mdl_dmabuf_begin_cpu(struct dma_buf *dmabuf,

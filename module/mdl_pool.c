@@ -256,23 +256,32 @@ static void *mdl_pool_alloc_chunk(int class, u32 tag)
 	return p;
 }
 
+/* A cached block of @npages pages, taken for an allocation tagged @tag. */
+static struct mdl_pool_page *mdl_pool_cache_take(unsigned int npages, u32 tag)
+{
+	struct mdl_pool_page *pg;
+
+	spin_lock(&mdl_pool_lock);
+	pg = list_first_entry_or_null(&mdl_pool_cache[npages],
+				      struct mdl_pool_page, link);
+	if (pg) {
+		list_del_init(&pg->link);
+		mdl_pool_cached -= npages;
+		atomic_long_add((long)npages << PAGE_SHIFT, &mdl_pool_footprint);
+		pg->kind = MDL_POOL_BLOCK;
+		pg->tags[0] = tag;
+	}
+	spin_unlock(&mdl_pool_lock);
+	return pg;
+}
+
 static void *mdl_pool_alloc_block(size_t size, u32 tag, bool zero)
 {
 	unsigned int npages = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct mdl_pool_page *pg = NULL;
 
 	if (npages <= MDL_POOL_CACHE_MAX_PAGES) {
-		spin_lock(&mdl_pool_lock);
-		pg = list_first_entry_or_null(&mdl_pool_cache[npages],
-					      struct mdl_pool_page, link);
-		if (pg) {
-			list_del_init(&pg->link);
-			mdl_pool_cached -= npages;
-			atomic_long_add((long)npages << PAGE_SHIFT, &mdl_pool_footprint);
-			pg->kind = MDL_POOL_BLOCK;
-			pg->tags[0] = tag;
-		}
-		spin_unlock(&mdl_pool_lock);
+		pg = mdl_pool_cache_take(npages, tag);
 		if (pg) {
 			if (zero)
 				memset(pg->addr, 0, size);
@@ -382,33 +391,25 @@ static struct mdl_pool_page *mdl_pool_find(const void *p)
 }
 
 /*
- * Free the pool allocation at @p; with @check, only if its tag is @tag.
- * -ENOENT when @p is not the start of a pool allocation in use, -EPERM for
- * a wrong tag: nothing is changed then.
+ * Take the pool allocation at @p (see mdl_pool_free()) off the arena; a
+ * page of the arena left unused goes to *@gone. Caller holds mdl_pool_lock.
  */
-static int mdl_pool_free(void *p, bool check, u32 tag)
+static int mdl_pool_free_locked(void *p, bool check, u32 tag,
+				struct mdl_pool_page **gone)
 {
-	struct mdl_pool_page *pg, *gone = NULL;
+	struct mdl_pool_page *pg;
 	struct mdl_pool_class *cls;
 	unsigned int i, n;
 	size_t off;
-	int ret = 0;
 
-	spin_lock(&mdl_pool_lock);
 	pg = mdl_pool_find(p);
-	if (!pg || pg->kind == MDL_POOL_CACHED) {
-		ret = -ENOENT;
-		goto out;
-	}
+	if (!pg || pg->kind == MDL_POOL_CACHED)
+		return -ENOENT;
 	if (pg->kind == MDL_POOL_BLOCK) {
-		if (p != pg->addr) {
-			ret = -ENOENT;
-			goto out;
-		}
-		if (check && pg->tags[0] != tag) {
-			ret = -EPERM;
-			goto out;
-		}
+		if (p != pg->addr)
+			return -ENOENT;
+		if (check && pg->tags[0] != tag)
+			return -EPERM;
 		if (!pg->vmalloc && pg->npages <= MDL_POOL_CACHE_MAX_PAGES &&
 		    mdl_pool_cached + pg->npages <= MDL_POOL_CACHE_PAGES &&
 		    !mdl_pool_shared(pg)) {
@@ -418,22 +419,18 @@ static int mdl_pool_free(void *p, bool check, u32 tag)
 			atomic_long_sub((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
 		} else {
 			mdl_pool_forget(pg);
-			gone = pg;
+			*gone = pg;
 		}
-		goto out;
+		return 0;
 	}
 	off = p - pg->addr;
 	i = off >> (pg->kind + MDL_POOL_MIN_SHIFT);
 	n = mdl_pool_chunks(pg->kind);
 	if (off & ((1UL << (pg->kind + MDL_POOL_MIN_SHIFT)) - 1) ||
-	    !test_bit(i, pg->map)) {
-		ret = -ENOENT;
-		goto out;
-	}
-	if (check && pg->tags[i] != tag) {
-		ret = -EPERM;
-		goto out;
-	}
+	    !test_bit(i, pg->map))
+		return -ENOENT;
+	if (check && pg->tags[i] != tag)
+		return -EPERM;
 	cls = &mdl_pool_classes[pg->kind];
 	__clear_bit(i, pg->map);
 	if (pg->used-- == n)
@@ -441,14 +438,28 @@ static int mdl_pool_free(void *p, bool check, u32 tag)
 	if (!pg->used) {
 		if (cls->empty >= MDL_POOL_SPARE_PAGES || mdl_pool_shared(pg)) {
 			mdl_pool_forget(pg);
-			gone = pg;
+			*gone = pg;
 		} else {
 			/* Pages in use come first: they fill before spares. */
 			list_move_tail(&pg->link, &cls->partial);
 			cls->empty++;
 		}
 	}
-out:
+	return 0;
+}
+
+/*
+ * Free the pool allocation at @p; with @check, only if its tag is @tag.
+ * -ENOENT when @p is not the start of a pool allocation in use, -EPERM for
+ * a wrong tag: nothing is changed then.
+ */
+static int mdl_pool_free(void *p, bool check, u32 tag)
+{
+	struct mdl_pool_page *gone = NULL;
+	int ret;
+
+	spin_lock(&mdl_pool_lock);
+	ret = mdl_pool_free_locked(p, check, tag, &gone);
 	spin_unlock(&mdl_pool_lock);
 	mdl_pool_destroy(gone);
 	return ret;
