@@ -10,6 +10,22 @@
 
 #include "mdl_internal.h"
 
+/**
+ * IoAllocateMdl() - allocate and initialise an MDL for a buffer
+ * @VirtualAddress: start of the buffer (user or kernel address)
+ * @Length: length in bytes, 1 to MDL_MAX_BYTE_COUNT
+ * @SecondaryBuffer: with @Irp: FALSE sets Irp->MdlAddress, TRUE appends the
+ *                   MDL to the end of the Irp's MDL chain
+ * @ChargeQuota: ignored, as on current Windows
+ * @Irp: optional I/O request packet to attach the MDL to
+ *
+ * The MDL describes the buffer but locks nothing: call MmProbeAndLockPages or
+ * MmBuildMdlForNonPagedPool next. Free it with IoFreeMdl.
+ *
+ * Context: may sleep.
+ * Return: the MDL, or NULL for a zero, too large or wrapping range, or when
+ * memory is short.
+ */
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
 		   BOOLEAN ChargeQuota, PIRP Irp)
 {
@@ -56,6 +72,17 @@ void mdl_release_all(struct mdl_ext *ext)
 	mdl_release_hold(ext);
 }
 
+/**
+ * IoFreeMdl() - free one MDL (not its chain)
+ * @Mdl: an MDL from IoAllocateMdl or MmCreateMdl
+ *
+ * A mapped partial MDL is unmapped first. An MDL that is still locked or
+ * mapped is a caller error: it is logged once, and the lock and mapping are
+ * released so that nothing leaks. Pointers that mdl.ko did not allocate are
+ * refused (logged once, nothing freed).
+ *
+ * Context: may sleep.
+ */
 void IoFreeMdl(PMDL Mdl)
 {
 	struct mdl_ext *ext;
@@ -72,6 +99,14 @@ void IoFreeMdl(PMDL Mdl)
 }
 EXPORT_SYMBOL_GPL(IoFreeMdl);
 
+/**
+ * MmSizeOfMdl() - bytes needed for an MDL describing a buffer
+ * @Base: start of the buffer
+ * @Length: length of the buffer in bytes
+ *
+ * Context: any; atomic context allowed.
+ * Return: sizeof(MDL) + pages spanned * sizeof(PFN_NUMBER).
+ */
 SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
 {
 	return sizeof(MDL) +
@@ -79,6 +114,15 @@ SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length)
 }
 EXPORT_SYMBOL_GPL(MmSizeOfMdl);
 
+/**
+ * MmCreateMdl() - the old MDL allocator
+ * @MemoryDescriptorList: caller memory to initialise, or NULL to allocate
+ * @Base: start of the buffer
+ * @Length: length of the buffer in bytes
+ *
+ * Context: may sleep.
+ * Return: the initialised MDL, or NULL on a bad range or when memory is short.
+ */
 PMDL MmCreateMdl(PMDL MemoryDescriptorList, PVOID Base, SIZE_T Length)
 {
 	if (!mdl_range_ok(Base, Length)) {
@@ -122,6 +166,22 @@ static bool mdl_partial_ok(PMDL src, PMDL dst, void *va, u32 *length)
 	return mdl_has_room(dst, dst_ext, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, *length));
 }
 
+/**
+ * IoBuildPartialMdl() - describe a sub-range of a locked or built MDL
+ * @SourceMdl: locked, non-paged, I/O-space or partial MDL
+ * @TargetMdl: MDL large enough for the sub-range (for example IoAllocateMdl
+ *             of the same range)
+ * @VirtualAddress: start of the sub-range, inside the source's buffer
+ * @Length: length of the sub-range; 0 means "to the end of the source"
+ *
+ * Copies the PFNs of the sub-range, sets MDL_PARTIAL and inherits the
+ * source's MDL_SOURCE_IS_NONPAGED_POOL, MDL_MAPPED_TO_SYSTEM_VA, MDL_IO_SPACE
+ * and MDL_IO_PAGE_READ flags, Process and (offset) MappedSystemVa. A range
+ * outside the source, or a target too small, is refused (logged once, target
+ * unchanged). The source must stay locked while the target is used.
+ *
+ * Context: any; atomic context allowed.
+ */
 void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
 		       ULONG Length)
 {

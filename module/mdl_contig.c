@@ -248,6 +248,23 @@ err_free:
 	return NULL;
 }
 
+/**
+ * MmAllocateContiguousMemorySpecifyCache() - physically contiguous memory
+ * @NumberOfBytes: size
+ * @LowestAcceptableAddress: lowest acceptable physical address
+ * @HighestAcceptableAddress: highest acceptable physical address
+ * @BoundaryAddressMultiple: 0, or a power of two the block must not cross
+ * @CacheType: cache type of the returned mapping
+ *
+ * One block of the page allocator (at most its largest order, 4 MiB on
+ * x86-64), zeroed, returned at its direct-map address. Non-cached and
+ * write-combined types change the direct map's attribute of the pages (x86
+ * PAT allows no cached alias) until they are freed. Addresses are unsigned:
+ * HighestAcceptableAddress -1 means any.
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
 PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
 					     PHYSICAL_ADDRESS LowestAcceptableAddress,
 					     PHYSICAL_ADDRESS HighestAcceptableAddress,
@@ -261,6 +278,14 @@ PVOID MmAllocateContiguousMemorySpecifyCache(SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmAllocateContiguousMemorySpecifyCache);
 
+/**
+ * MmAllocateContiguousMemory() - physically contiguous, cached memory
+ * @NumberOfBytes: size
+ * @HighestAcceptableAddress: highest acceptable physical address
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
 PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
 				 PHYSICAL_ADDRESS HighestAcceptableAddress)
 {
@@ -272,6 +297,12 @@ PVOID MmAllocateContiguousMemory(SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmAllocateContiguousMemory);
 
+/**
+ * MmFreeContiguousMemory() - free MmAllocateContiguousMemory memory
+ * @BaseAddress: the address returned by the allocator
+ *
+ * Context: may sleep.
+ */
 void MmFreeContiguousMemory(PVOID BaseAddress)
 {
 	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, false) : NULL;
@@ -285,6 +316,14 @@ void MmFreeContiguousMemory(PVOID BaseAddress)
 }
 EXPORT_SYMBOL_GPL(MmFreeContiguousMemory);
 
+/**
+ * MmFreeContiguousMemorySpecifyCache() - free contiguous memory
+ * @BaseAddress: the address returned by the allocator
+ * @NumberOfBytes: the size given to the allocator
+ * @CacheType: the cache type given to the allocator
+ *
+ * Context: may sleep.
+ */
 void MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
 					MEMORY_CACHING_TYPE CacheType)
 {
@@ -292,6 +331,13 @@ void MmFreeContiguousMemorySpecifyCache(PVOID BaseAddress, SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmFreeContiguousMemorySpecifyCache);
 
+/**
+ * MmAllocateNonCachedMemory() - uncached, virtually contiguous memory
+ * @NumberOfBytes: size
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
 PVOID MmAllocateNonCachedMemory(SIZE_T NumberOfBytes)
 {
 	struct mdl_contig *c;
@@ -330,6 +376,13 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(MmAllocateNonCachedMemory);
 
+/**
+ * MmFreeNonCachedMemory() - free MmAllocateNonCachedMemory memory
+ * @BaseAddress: the address returned by the allocator
+ * @NumberOfBytes: the size given to the allocator
+ *
+ * Context: may sleep.
+ */
 void MmFreeNonCachedMemory(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_contig *c = BaseAddress ? mdl_contig_take(BaseAddress, true) : NULL;

@@ -352,6 +352,25 @@ static void *mdl_map_phys(PHYSICAL_ADDRESS PhysicalAddress, size_t size,
 	return va;
 }
 
+/**
+ * MmMapIoSpace() - map a physical range into system space
+ * @PhysicalAddress: start of the range
+ * @NumberOfBytes: length of the range
+ * @CacheType: MmNonCached (ioremap), MmWriteCombined (ioremap_wc) or
+ *             MmCached (ioremap_cache); System RAM is mapped with memremap
+ *             and stays cached whatever the type (x86 PAT forbids an
+ *             uncached alias of the direct map)
+ *
+ * A range that is partly RAM, or beyond the CPU's physical address width,
+ * is refused. Each mapping is recorded so that MmUnmapIoSpace undoes it
+ * with the matching call. Device memory has one memory type: a range of it
+ * that a live mapping of mdl.ko (MmMapIoSpace*, a mapping of an I/O-space
+ * MDL, an MDL fd of MDL_IOC_MAP_IO_SPACE) gives another type is refused
+ * before anything is mapped, without a log line (NULL).
+ *
+ * Context: may sleep.
+ * Return: the address of @PhysicalAddress, or NULL.
+ */
 PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 		   MEMORY_CACHING_TYPE CacheType)
 {
@@ -366,6 +385,19 @@ PVOID MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmMapIoSpace);
 
+/**
+ * MmMapIoSpaceEx() - map a physical range with a page protection
+ * @PhysicalAddress: start of the range
+ * @NumberOfBytes: length of the range
+ * @Protect: PAGE_READWRITE or PAGE_READONLY, ORed with PAGE_NOCACHE or
+ *           PAGE_WRITECOMBINE (neither: cached)
+ *
+ * As MmMapIoSpace(): device memory another live mapping gives another
+ * memory type is refused (NULL).
+ *
+ * Context: may sleep.
+ * Return: the address of @PhysicalAddress, or NULL.
+ */
 PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 		     ULONG Protect)
 {
@@ -392,6 +424,13 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
 }
 EXPORT_SYMBOL_GPL(MmMapIoSpaceEx);
 
+/**
+ * MmUnmapIoSpace() - unmap a range from MmMapIoSpace / MmMapIoSpaceEx
+ * @BaseAddress: the address returned by the map call
+ * @NumberOfBytes: the length given to the map call
+ *
+ * Context: may sleep.
+ */
 void MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct mdl_iomap *map, *found = NULL;
@@ -542,6 +581,21 @@ NTSTATUS mdl_alloc_mdl_for_io(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 	return STATUS_SUCCESS;
 }
 
+/**
+ * MmAllocateMdlForIoSpace() - MDL describing device memory
+ * @PhysicalAddressList: page-aligned physical ranges
+ * @NumberOfEntries: number of ranges
+ * @NewMdl: receives the MDL (MDL_IO_SPACE; free with ExFreePool)
+ *
+ * No struct page is assumed for the ranges. The MDL has no memory type of
+ * its own: each mapping of it takes the one it asks for, and is refused
+ * when a live mapping gives one of its pages another (see
+ * MmMapLockedPagesSpecifyCache()).
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_1/_2 for bad ranges,
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
 NTSTATUS MmAllocateMdlForIoSpace(PMM_PHYSICAL_ADDRESS_LIST PhysicalAddressList,
 				 SIZE_T NumberOfEntries, PMDL *NewMdl)
 {

@@ -201,6 +201,26 @@ void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 		mdl->MdlFlags |= MDL_WRITE_OPERATION;
 }
 
+/**
+ * MmTryProbeAndLockPages() - lock an MDL's pages and fill its PFN array
+ * @Mdl: an MDL not yet locked
+ * @AccessMode: UserMode checks that the buffer is the current process's
+ *              user memory; KernelMode also accepts kernel addresses
+ *              (direct map, vmalloc and module memory)
+ * @Operation: IoReadAccess, or IoWriteAccess / IoModifyAccess (the pages are
+ *             made writable, copy-on-write broken, and marked dirty on unlock)
+ *
+ * User memory is pinned with pin_user_pages_fast(FOLL_LONGTERM): the pages
+ * stay resident and in place until MmUnlockPages. This is MmProbeAndLockPages
+ * without the structured exception: it returns the status Windows would raise.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_ACCESS_VIOLATION for an address that is not
+ * mapped with the requested access; STATUS_INVALID_PARAMETER for an MDL that
+ * is already locked or built, too small for its range, or a bad argument;
+ * STATUS_INSUFFICIENT_RESOURCES when memory is short. On failure the MDL is
+ * unchanged and MDL_PAGES_LOCKED stays clear.
+ */
 NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation)
 {
@@ -234,6 +254,19 @@ NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockPages);
 
+/**
+ * MmProbeAndLockPages() - lock an MDL's pages (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockPages(). Windows raises an exception on failure; here
+ * the failure is logged once and the MDL stays unlocked: test
+ * (Mdl->MdlFlags & MDL_PAGES_LOCKED) afterwards, or call the Try form where
+ * the Windows code had __try / __except.
+ *
+ * Context: may sleep.
+ */
 void MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 			 LOCK_OPERATION Operation)
 {
@@ -245,6 +278,16 @@ void MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 }
 EXPORT_SYMBOL_GPL(MmProbeAndLockPages);
 
+/**
+ * MmUnlockPages() - unlock the pages of a locked MDL
+ * @Mdl: an MDL locked by one of the MmProbeAndLock routines
+ *
+ * Releases a system mapping made on the MDL (MmGetSystemAddressForMdlSafe),
+ * unpins the pages, and marks them dirty when the lock was for writing.
+ * An MDL that is not locked is refused (logged once, nothing changes).
+ *
+ * Context: may sleep.
+ */
 void MmUnlockPages(PMDL Mdl)
 {
 	struct mdl_ext *ext = Mdl ? mdl_ext_find(Mdl) : NULL;
@@ -260,6 +303,18 @@ void MmUnlockPages(PMDL Mdl)
 }
 EXPORT_SYMBOL_GPL(MmUnlockPages);
 
+/**
+ * MmTryBuildMdlForNonPagedPool() - describe non-paged kernel memory
+ * @Mdl: an MDL over kmalloc, page allocator, vmalloc or module memory
+ *
+ * Fills the PFN array, sets MDL_SOURCE_IS_NONPAGED_POOL and MappedSystemVa
+ * (StartVa + ByteOffset). Such an MDL is never locked, unlocked, or unmapped.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a stack buffer, a
+ * user address, an address that is not mapped, an MDL too small, or one
+ * already locked or built. On failure the MDL is unchanged.
+ */
 NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl)
 {
 	const void *va;
@@ -287,6 +342,15 @@ NTSTATUS MmTryBuildMdlForNonPagedPool(PMDL Mdl)
 }
 EXPORT_SYMBOL_GPL(MmTryBuildMdlForNonPagedPool);
 
+/**
+ * MmBuildMdlForNonPagedPool() - describe non-paged kernel memory (Windows form)
+ * @Mdl: an MDL over non-paged kernel memory
+ *
+ * As MmTryBuildMdlForNonPagedPool(); failure is logged once and leaves
+ * MDL_SOURCE_IS_NONPAGED_POOL clear.
+ *
+ * Context: any; atomic context allowed.
+ */
 void MmBuildMdlForNonPagedPool(PMDL Mdl)
 {
 	if (!NT_SUCCESS(MmTryBuildMdlForNonPagedPool(Mdl)))
@@ -294,6 +358,14 @@ void MmBuildMdlForNonPagedPool(PMDL Mdl)
 }
 EXPORT_SYMBOL_GPL(MmBuildMdlForNonPagedPool);
 
+/**
+ * PsGetCurrentProcess() - the current process
+ *
+ * No reference is taken, as on Windows.
+ *
+ * Context: process context.
+ * Return: the current process.
+ */
 PEPROCESS PsGetCurrentProcess(void)
 {
 	return (PEPROCESS)current->group_leader;

@@ -359,6 +359,35 @@ void mdl_unmap_system(struct mdl_ext *ext)
 	ext->sys_pages = 0;
 }
 
+/**
+ * MmTryMapLockedPagesSpecifyCache() - map an MDL's pages, with a status
+ * @MemoryDescriptorList: a locked, non-paged, partial, allocated or
+ *                        I/O-space MDL
+ * @AccessMode: KernelMode (system space) or UserMode (the current process)
+ * @CacheType: as MmMapLockedPagesSpecifyCache()
+ * @RequestedAddress: NULL for KernelMode; a user address hint for UserMode
+ * @Priority: an MM_PAGE_PRIORITY, optionally ORed with MdlMappingNoWrite,
+ *            MdlMappingNoExecute and, for KernelMode, MdlMappingWithGuardPtes
+ *            (a vmap area always ends in a guard page)
+ * @MappedAddress: receives the mapping of the buffer's first byte, or NULL
+ *
+ * MmMapLockedPagesSpecifyCache(UserMode) raises on Windows when the pages
+ * cannot be mapped; this is its status-returning form, for both modes, and
+ * makes the same mapping (released the same ways).
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_1 for a NULL MDL or one
+ * that is not locked or (KernelMode) already mapped; _2 for a bad
+ * AccessMode or UserMode without a process; _3 for a bad cache type; _4 for
+ * a RequestedAddress with KernelMode; _5 for unknown priority bits; _6 for
+ * a NULL @MappedAddress; STATUS_ACCESS_DENIED for a writable user mapping
+ * of pages that may only be read; STATUS_NOT_SUPPORTED for pages never
+ * mapped into a process (slab memory) or without one memory type to map
+ * them with; STATUS_CONFLICTING_ADDRESSES for device memory (an I/O-space
+ * MDL) that a live mapping of mdl.ko gives another memory type (refused
+ * before anything is mapped, nothing logged); STATUS_INSUFFICIENT_RESOURCES
+ * when address space or memory is short. Nothing is mapped on failure.
+ */
 NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 					 KPROCESSOR_MODE AccessMode,
 					 MEMORY_CACHING_TYPE CacheType,
@@ -389,6 +418,44 @@ NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 }
 EXPORT_SYMBOL_GPL(MmTryMapLockedPagesSpecifyCache);
 
+/**
+ * MmMapLockedPagesSpecifyCache() - map an MDL's pages
+ * @MemoryDescriptorList: a locked, non-paged, partial, allocated or
+ *                        I/O-space MDL
+ * @AccessMode: KernelMode maps into system space (vmap); UserMode maps into
+ *              the current process
+ * @CacheType: MmCached, MmNonCached, MmWriteCombined, ...; pages from
+ *             MmAllocatePagesForMdlEx are always mapped with the cache type
+ *             they were allocated with (x86 forbids two types for one page)
+ * @RequestedAddress: must be NULL for KernelMode; a user address hint for
+ *                    UserMode
+ * @BugCheckOnFailure: never obeyed: a failure returns NULL. A TRUE value is
+ *                     logged once.
+ * @Priority: an MM_PAGE_PRIORITY, optionally ORed with MdlMappingNoWrite
+ *            (read-only mapping) and MdlMappingNoExecute (mappings are always
+ *            non-executable on Linux)
+ *
+ * A kernel mapping sets MDL_MAPPED_TO_SYSTEM_VA (and, for a partial MDL,
+ * MDL_PARTIAL_HAS_BEEN_MAPPED) and MappedSystemVa; MmUnmapLockedPages,
+ * MmUnlockPages, MmPrepareMdlForReuse or IoFreeMdl release it. A user mapping
+ * keeps the pages alive while it exists and is removed by
+ * MmUnmapLockedPages in the same process or when the process exits. It is
+ * one shared VMA that cannot be split, moved, inherited by fork or made
+ * executable. kmalloc (slab) memory is never mapped into a process (pool
+ * memory of ExAllocatePool* is, whatever its size: it is page-backed), and
+ * user pages locked for IoReadAccess are mapped only with MdlMappingNoWrite.
+ *
+ * Context: may sleep.
+ * Device memory has one memory type: while MmMapIoSpace*, a mapping of
+ * an I/O-space MDL or an MDL fd of MDL_IOC_MAP_IO_SPACE gives a device page
+ * a type (cached, uncached or write-combined), a mapping of it with another
+ * type is refused.
+ *
+ * Return: the mapping of the buffer's first byte (base + ByteOffset), or
+ * NULL for an MDL that is not locked, already mapped, unknown priority bits,
+ * device memory mapped with another memory type, or when address space or
+ * memory is short.
+ */
 PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 				   KPROCESSOR_MODE AccessMode,
 				   MEMORY_CACHING_TYPE CacheType,
@@ -410,6 +477,17 @@ PVOID MmMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPagesSpecifyCache);
 
+/**
+ * MmMapLockedPages() - map an MDL's pages, cached (old form)
+ * @MemoryDescriptorList: a locked MDL
+ * @AccessMode: KernelMode or UserMode
+ *
+ * MmMapLockedPagesSpecifyCache(Mdl, AccessMode, MmCached, NULL, FALSE,
+ * HighPagePriority). Windows bugchecks on failure; here it returns NULL.
+ *
+ * Context: may sleep.
+ * Return: the mapped address of the buffer, or NULL.
+ */
 PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode)
 {
 	PVOID va = MmMapLockedPagesSpecifyCache(MemoryDescriptorList, AccessMode,
@@ -423,6 +501,16 @@ PVOID MmMapLockedPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode)
 }
 EXPORT_SYMBOL_GPL(MmMapLockedPages);
 
+/**
+ * MmUnmapLockedPages() - remove a mapping made by MmMapLockedPages*
+ * @BaseAddress: the address the map call returned
+ * @MemoryDescriptorList: the MDL that was mapped
+ *
+ * A user mapping is removed only in the process that made it; anything else
+ * is refused (logged once, no address space touched).
+ *
+ * Context: may sleep.
+ */
 void MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 {
 	PMDL mdl = MemoryDescriptorList;
@@ -441,6 +529,15 @@ void MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 }
 EXPORT_SYMBOL_GPL(MmUnmapLockedPages);
 
+/**
+ * MmPrepareMdlForReuse() - release what a partial MDL holds before reuse
+ * @Mdl: an MDL about to be rebuilt by IoBuildPartialMdl
+ *
+ * Unmaps a partial MDL that has MDL_PARTIAL_HAS_BEEN_MAPPED; anything else
+ * is left as it is. A macro in the WDK; a function here.
+ *
+ * Context: may sleep.
+ */
 void MmPrepareMdlForReuse(PMDL Mdl)
 {
 	if (Mdl && (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED))

@@ -158,18 +158,48 @@ static PPHYSICAL_MEMORY_RANGE mdl_physical_ranges(bool pmem)
 	return NULL;
 }
 
+/**
+ * MmGetPhysicalMemoryRanges() - the physical memory of the system
+ *
+ * System RAM as the kernel's resource tree lists it ("System RAM" in
+ * /proc/iomem), sorted, adjacent ranges merged; a kernel that lists no RAM
+ * there (User-Mode Linux) gives the spans of its memory nodes.
+ *
+ * Context: may sleep.
+ * Return: a pool array ending with an all-zero entry (free it with
+ * ExFreePool), or NULL when memory is short.
+ */
 PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRanges(void)
 {
 	return mdl_physical_ranges(false);
 }
 EXPORT_SYMBOL_GPL(MmGetPhysicalMemoryRanges);
 
+/**
+ * MmGetPhysicalMemoryRangesEx() - the physical memory of a partition
+ * @PartitionObject: NULL (the system; no other partition exists)
+ *
+ * Context: may sleep.
+ * Return: as MmGetPhysicalMemoryRanges(); NULL for a partition object.
+ */
 PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx(PVOID PartitionObject)
 {
 	return MmGetPhysicalMemoryRangesEx2(PartitionObject, 0);
 }
 EXPORT_SYMBOL_GPL(MmGetPhysicalMemoryRangesEx);
 
+/**
+ * MmGetPhysicalMemoryRangesEx2() - the physical memory, persistent memory too
+ * @PartitionObject: NULL (the system)
+ * @Flags: MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_FILE_ONLY adds persistent
+ *         memory ("Persistent Memory" and "Persistent Memory (legacy)"
+ *         resources); MM_GET_PHYSICAL_MEMORY_RANGES_INCLUDE_ALL_PARTITIONS
+ *         changes nothing (one partition)
+ *
+ * Context: may sleep.
+ * Return: as MmGetPhysicalMemoryRanges(); NULL for a partition object or
+ * unknown flags.
+ */
 PPHYSICAL_MEMORY_RANGE MmGetPhysicalMemoryRangesEx2(PVOID PartitionObject,
 						    ULONG Flags)
 {
@@ -213,6 +243,25 @@ static bool mdl_copy_physical(void *dst, u64 pa, size_t len)
 	return !ret;
 }
 
+/**
+ * MmCopyMemory() - copy memory that may not be valid, without faulting
+ * @TargetAddress: kernel buffer of @NumberOfBytes bytes
+ * @SourceAddress: the source, virtual or physical as @Flags says
+ * @NumberOfBytes: bytes to copy
+ * @Flags: MM_COPY_MEMORY_VIRTUAL (a kernel address: direct map, kernel
+ *         image, vmalloc or module memory that is mapped) or
+ *         MM_COPY_MEMORY_PHYSICAL (System RAM only; device memory and holes
+ *         are refused, as by MmMapIoSpace)
+ * @NumberOfBytesTransferred: receives the bytes copied
+ *
+ * Copies page by page and stops at the first page that cannot be read; a
+ * bad address is a status, never a fault.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS; STATUS_ACCESS_VIOLATION when a page could not be
+ * read (*@NumberOfBytesTransferred says how far the copy got);
+ * STATUS_INVALID_PARAMETER(_4) for bad arguments.
+ */
 NTSTATUS MmCopyMemory(PVOID TargetAddress, MM_COPY_ADDRESS SourceAddress,
 		      SIZE_T NumberOfBytes, ULONG Flags,
 		      PSIZE_T NumberOfBytesTransferred)
@@ -267,6 +316,22 @@ static bool mdl_node(u32 node, int *nid)
 	return true;
 }
 
+/**
+ * MmAllocateNodePagesForMdlEx() - MmAllocatePagesForMdlEx from a node
+ * @LowAddress: as MmAllocatePagesForMdlEx
+ * @HighAddress: as MmAllocatePagesForMdlEx
+ * @SkipBytes: as MmAllocatePagesForMdlEx
+ * @TotalBytes: as MmAllocatePagesForMdlEx
+ * @CacheType: as MmAllocatePagesForMdlEx
+ * @IdealNode: node to take the pages from first (MM_ANY_NODE_OK: the
+ *             local node)
+ * @Flags: as MmAllocatePagesForMdlEx; MM_ALLOCATE_FROM_LOCAL_NODE_ONLY
+ *         takes pages from @IdealNode only
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL, or NULL (also for a node that does not exist or has no
+ * memory).
+ */
 PMDL MmAllocateNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 				 PHYSICAL_ADDRESS HighAddress,
 				 PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
@@ -284,6 +349,20 @@ PMDL MmAllocateNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 }
 EXPORT_SYMBOL_GPL(MmAllocateNodePagesForMdlEx);
 
+/**
+ * MmAllocatePartitionNodePagesForMdlEx() - the same, in a partition
+ * @LowAddress: as MmAllocateNodePagesForMdlEx
+ * @HighAddress: as MmAllocateNodePagesForMdlEx
+ * @SkipBytes: as MmAllocateNodePagesForMdlEx
+ * @TotalBytes: as MmAllocateNodePagesForMdlEx
+ * @CacheType: as MmAllocateNodePagesForMdlEx
+ * @IdealNode: as MmAllocateNodePagesForMdlEx
+ * @Flags: as MmAllocateNodePagesForMdlEx
+ * @PartitionObject: NULL (the system; no other partition exists)
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL, or NULL (also for a partition object).
+ */
 PMDL MmAllocatePartitionNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 					  PHYSICAL_ADDRESS HighAddress,
 					  PHYSICAL_ADDRESS SkipBytes,
@@ -302,6 +381,21 @@ PMDL MmAllocatePartitionNodePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 }
 EXPORT_SYMBOL_GPL(MmAllocatePartitionNodePagesForMdlEx);
 
+/**
+ * MmAllocateContiguousMemorySpecifyCacheNode() - contiguous memory on a node
+ * @NumberOfBytes: as MmAllocateContiguousMemorySpecifyCache
+ * @LowestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @HighestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @BoundaryAddressMultiple: as MmAllocateContiguousMemorySpecifyCache
+ * @CacheType: as MmAllocateContiguousMemorySpecifyCache
+ * @PreferredNode: node tried first (then any node), or MM_ANY_NODE_OK
+ *
+ * Free with MmFreeContiguousMemory.
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL (also for a node that does not exist
+ * or has no memory).
+ */
 PVOID MmAllocateContiguousMemorySpecifyCacheNode(SIZE_T NumberOfBytes,
 						 PHYSICAL_ADDRESS LowestAcceptableAddress,
 						 PHYSICAL_ADDRESS HighestAcceptableAddress,
@@ -339,6 +433,22 @@ static bool mdl_protect_cache(u32 protect, MEMORY_CACHING_TYPE *cache)
 	}
 }
 
+/**
+ * MmAllocateContiguousNodeMemory() - contiguous memory on a node, by protection
+ * @NumberOfBytes: as MmAllocateContiguousMemorySpecifyCache
+ * @LowestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @HighestAcceptableAddress: as MmAllocateContiguousMemorySpecifyCache
+ * @BoundaryAddressMultiple: as MmAllocateContiguousMemorySpecifyCache
+ * @Protect: PAGE_READWRITE, optionally ORed with PAGE_NOCACHE or
+ *           PAGE_WRITECOMBINE; executable protections are refused (kernel
+ *           memory is never executable)
+ * @PreferredNode: node tried first (then any node), or MM_ANY_NODE_OK
+ *
+ * Free with MmFreeContiguousMemory.
+ *
+ * Context: may sleep.
+ * Return: the system address, or NULL.
+ */
 PVOID MmAllocateContiguousNodeMemory(SIZE_T NumberOfBytes,
 				     PHYSICAL_ADDRESS LowestAcceptableAddress,
 				     PHYSICAL_ADDRESS HighestAcceptableAddress,
@@ -364,6 +474,23 @@ EXPORT_SYMBOL_GPL(MmAllocateContiguousNodeMemory);
 /* MmMapMdl and MDL queries                                           */
 /* ------------------------------------------------------------------ */
 
+/**
+ * MmMapMdl() - map an MDL, call a routine with the mapping, unmap
+ * @MemoryDescriptorList: a locked, allocated, partial or I/O-space MDL
+ * @Protection: PAGE_READWRITE or PAGE_READONLY
+ * @DriverRoutine: called with @DriverContext and the buffer's system address
+ * @DriverContext: passed to @DriverRoutine
+ *
+ * An MDL without a system mapping is mapped for the call only and unmapped
+ * when @DriverRoutine returns; one already mapped (or non-paged pool) is
+ * passed its mapping, which stays.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS once @DriverRoutine ran; STATUS_INVALID_PARAMETER_1
+ * (no MDL, or not locked), STATUS_INVALID_PAGE_PROTECTION,
+ * STATUS_INVALID_PARAMETER_3 (no routine) or STATUS_INSUFFICIENT_RESOURCES
+ * (mapping failed) without calling it.
+ */
 NTSTATUS MmMapMdl(PMDL MemoryDescriptorList, ULONG Protection,
 		  PMM_MDL_ROUTINE DriverRoutine, PVOID DriverContext)
 {
@@ -398,6 +525,15 @@ NTSTATUS MmMapMdl(PMDL MemoryDescriptorList, ULONG Protection,
 }
 EXPORT_SYMBOL_GPL(MmMapMdl);
 
+/**
+ * MmAreMdlPagesCached() - are an MDL's pages mapped cached
+ * @MemoryDescriptorList: a locked, allocated, non-paged or I/O-space MDL
+ *
+ * Context: may sleep (the memory types mdl.ko gave are looked up).
+ * Return: TRUE when mappings of the pages are write-back; FALSE for pages
+ * given another memory type (non-cached and write-combined allocations),
+ * for I/O space and for an unlocked MDL.
+ */
 BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList)
 {
 	PMDL mdl = MemoryDescriptorList;
@@ -411,6 +547,16 @@ BOOLEAN MmAreMdlPagesCached(PMDL MemoryDescriptorList)
 }
 EXPORT_SYMBOL_GPL(MmAreMdlPagesCached);
 
+/**
+ * MmMdlPageContentsState() - mark an MDL's contents invariant, or query
+ * @MemoryDescriptorList: the MDL
+ * @State: MmMdlPageContentsInvariant sets MDL_PAGE_CONTENTS_INVARIANT,
+ *         MmMdlPageContentsDynamic clears it, MmMdlPageContentsQuery
+ *         changes nothing
+ *
+ * Context: any; atomic context allowed.
+ * Return: the state before the call (MmMdlPageContentsQuery for no MDL).
+ */
 MM_MDL_PAGE_CONTENTS_STATE MmMdlPageContentsState(PMDL MemoryDescriptorList,
 						  MM_MDL_PAGE_CONTENTS_STATE State)
 {
@@ -429,6 +575,15 @@ MM_MDL_PAGE_CONTENTS_STATE MmMdlPageContentsState(PMDL MemoryDescriptorList,
 }
 EXPORT_SYMBOL_GPL(MmMdlPageContentsState);
 
+/**
+ * MmIsIoSpaceActive() - is part of a physical range mapped by MmMapIoSpace
+ * @StartAddress: first physical address
+ * @NumberOfBytes: length of the range
+ *
+ * Context: may sleep.
+ * Return: TRUE when a mapping of MmMapIoSpace or MmMapIoSpaceEx that is
+ * still in place covers a byte of the range.
+ */
 LOGICAL MmIsIoSpaceActive(PHYSICAL_ADDRESS StartAddress, SIZE_T NumberOfBytes)
 {
 	u64 pa = StartAddress.QuadPart, end;
@@ -440,6 +595,17 @@ LOGICAL MmIsIoSpaceActive(PHYSICAL_ADDRESS StartAddress, SIZE_T NumberOfBytes)
 }
 EXPORT_SYMBOL_GPL(MmIsIoSpaceActive);
 
+/**
+ * MmIsNonPagedSystemAddressValid() - is a system address mapped
+ * @VirtualAddress: a kernel address
+ *
+ * Kernel memory is never paged on Linux: TRUE for every mapped kernel
+ * address (direct map, kernel image, vmalloc, module memory).
+ *
+ * Context: any; atomic context allowed.
+ * Return: TRUE when the address is a mapped kernel address; FALSE for user
+ * addresses.
+ */
 BOOLEAN MmIsNonPagedSystemAddressValid(PVOID VirtualAddress)
 {
 	PFN_NUMBER pfn;
@@ -465,6 +631,27 @@ struct mdl_secure {
 	PMDL mdl;
 };
 
+/**
+ * MmSecureVirtualMemoryEx() - keep a user range's pages, as probed
+ * @Address: start of the range in the current process
+ * @Size: bytes, 1 to MDL_MAX_BYTE_COUNT
+ * @ProbeMode: PAGE_READONLY or PAGE_READWRITE: the access checked (and, for
+ *             PAGE_READWRITE, the pages made writable)
+ * @Flags: 0, MM_SECURE_USER_MODE_ONLY, MM_SECURE_NO_INHERIT; the range's
+ *         protection cannot be frozen (MM_SECURE_NO_CHANGE,
+ *         MM_SECURE_EXCLUSIVE: NULL)
+ *
+ * The range's pages are pinned (as MmProbeAndLockPages) until
+ * MmUnsecureVirtualMemory: they stay resident and are the pages the range
+ * had. Unlike Windows, the process may still munmap or mprotect the range
+ * (the pinned pages stay valid and keep their contents, but the user
+ * addresses may no longer reach them), and the range is not released when
+ * the process exits: the driver calls MmUnsecureVirtualMemory (from any
+ * process), or unloading mdl.ko does.
+ *
+ * Context: may sleep; process context.
+ * Return: a handle for MmUnsecureVirtualMemory, or NULL.
+ */
 HANDLE MmSecureVirtualMemoryEx(PVOID Address, SIZE_T Size, ULONG ProbeMode,
 			       ULONG Flags)
 {
@@ -501,12 +688,27 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(MmSecureVirtualMemoryEx);
 
+/**
+ * MmSecureVirtualMemory() - MmSecureVirtualMemoryEx without flags
+ * @Address: start of the range in the current process
+ * @Size: bytes
+ * @ProbeMode: PAGE_READONLY or PAGE_READWRITE
+ *
+ * Context: may sleep; process context.
+ * Return: a handle for MmUnsecureVirtualMemory, or NULL.
+ */
 HANDLE MmSecureVirtualMemory(PVOID Address, SIZE_T Size, ULONG ProbeMode)
 {
 	return MmSecureVirtualMemoryEx(Address, Size, ProbeMode, 0);
 }
 EXPORT_SYMBOL_GPL(MmSecureVirtualMemory);
 
+/**
+ * MmUnsecureVirtualMemory() - release a range of MmSecureVirtualMemory
+ * @SecureHandle: the handle; an unknown handle is refused (logged once)
+ *
+ * Context: may sleep.
+ */
 void MmUnsecureVirtualMemory(HANDLE SecureHandle)
 {
 	struct mdl_secure *s, *found = NULL;

@@ -348,6 +348,33 @@ PMDL mdl_allocate_pages(PHYSICAL_ADDRESS LowAddress, PHYSICAL_ADDRESS HighAddres
 				       extra);
 }
 
+/**
+ * MmAllocatePagesForMdlEx() - allocate physical pages, with options
+ * @LowAddress: lowest acceptable physical address
+ * @HighAddress: highest acceptable physical address
+ * @SkipBytes: 0, or the stride between acceptable ranges; with
+ *             MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, the chunk size (a power
+ *             of two of pages, at most the page allocator's largest block)
+ * @TotalBytes: bytes to allocate
+ * @CacheType: cache type later mappings of the pages use (x86: the pages'
+ *             direct-map attribute is set to it until they are freed)
+ * @Flags: MM_DONT_ZERO_ALLOCATION, MM_ALLOCATE_FULLY_REQUIRED,
+ *         MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, MM_ALLOCATE_PREFER_CONTIGUOUS,
+ *         MM_ALLOCATE_NO_WAIT, MM_ALLOCATE_FROM_LOCAL_NODE_ONLY,
+ *         MM_ALLOCATE_FAST_LARGE_PAGES (as PREFER_CONTIGUOUS),
+ *         MM_ALLOCATE_TRIM_IF_NECESSARY; MM_ALLOCATE_AND_HOT_REMOVE is refused
+ *
+ * Addresses are unsigned: HighAddress -1 means any. Linux cannot allocate
+ * from an arbitrary physical range: the zone below HighAddress is used
+ * (DMA, DMA32) and pages outside the acceptable ranges are set aside while
+ * others are taken, a bounded number of times, so a narrow range may give
+ * a shorter MDL. The PFN array doubles as the page array; pages come from
+ * the bulk allocator or split high-order blocks, never one kmalloc per page.
+ *
+ * Context: may sleep (unless MM_ALLOCATE_NO_WAIT).
+ * Return: the MDL (shorter than asked unless MM_ALLOCATE_FULLY_REQUIRED), or
+ * NULL; unknown flags are refused.
+ */
 PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 			     PHYSICAL_ADDRESS HighAddress,
 			     PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes,
@@ -358,6 +385,21 @@ PMDL MmAllocatePagesForMdlEx(PHYSICAL_ADDRESS LowAddress,
 }
 EXPORT_SYMBOL_GPL(MmAllocatePagesForMdlEx);
 
+/**
+ * MmAllocatePagesForMdl() - allocate physical pages described by a new MDL
+ * @LowAddress: lowest acceptable physical address
+ * @HighAddress: highest acceptable physical address
+ * @SkipBytes: 0, or the stride between acceptable ranges (a multiple of
+ *             PAGE_SIZE)
+ * @TotalBytes: bytes to allocate
+ *
+ * The pages are zeroed and not mapped. Free them with MmFreePagesFromMdl and
+ * the MDL with ExFreePool.
+ *
+ * Context: may sleep.
+ * Return: the MDL, possibly describing fewer bytes than asked (check
+ * MmGetMdlByteCount), or NULL.
+ */
 PMDL MmAllocatePagesForMdl(PHYSICAL_ADDRESS LowAddress,
 			   PHYSICAL_ADDRESS HighAddress,
 			   PHYSICAL_ADDRESS SkipBytes, SIZE_T TotalBytes)
@@ -389,6 +431,13 @@ void mdl_free_allocated(struct mdl_ext *ext, bool zero)
 	}
 }
 
+/**
+ * MmFreePagesFromMdlEx() - free the pages of MmAllocatePagesForMdl*, with options
+ * @MemoryDescriptorList: the MDL; free it afterwards with ExFreePool
+ * @Flags: 0 or MM_FREE_MDL_PAGES_ZERO (zero the pages before freeing)
+ *
+ * Context: may sleep.
+ */
 void MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags)
 {
 	PMDL mdl = MemoryDescriptorList;
@@ -408,6 +457,14 @@ void MmFreePagesFromMdlEx(PMDL MemoryDescriptorList, ULONG Flags)
 }
 EXPORT_SYMBOL_GPL(MmFreePagesFromMdlEx);
 
+/**
+ * MmFreePagesFromMdl() - free the pages of MmAllocatePagesForMdl*
+ * @MemoryDescriptorList: the MDL; free it afterwards with ExFreePool
+ *
+ * A system mapping of the MDL is released first.
+ *
+ * Context: may sleep.
+ */
 void MmFreePagesFromMdl(PMDL MemoryDescriptorList)
 {
 	MmFreePagesFromMdlEx(MemoryDescriptorList, 0);

@@ -37,6 +37,15 @@ static bool mdl_any_pfn(const void *va, PFN_NUMBER *pfn)
 	return mdl_kernel_pfn(va, pfn) || mdl_user_pfn(va, pfn);
 }
 
+/**
+ * MmGetPhysicalAddress() - physical address of a resident virtual address
+ * @BaseAddress: a kernel address (direct map, vmalloc, module memory) or a
+ *               user address of the current process
+ *
+ * Context: any for kernel addresses; may sleep for user addresses.
+ * Return: the physical address, or 0 when the address is not mapped or the
+ * user page is not resident (as Windows).
+ */
 PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
 {
 	PHYSICAL_ADDRESS pa = { .QuadPart = 0 };
@@ -48,6 +57,14 @@ PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
 }
 EXPORT_SYMBOL_GPL(MmGetPhysicalAddress);
 
+/**
+ * MmGetVirtualForPhysical() - system address of a physical address of RAM
+ * @PhysicalAddress: a physical address in the kernel's direct map
+ *
+ * Context: any; atomic context allowed.
+ * Return: the direct-map address, or NULL when the address is not RAM that
+ * the kernel maps.
+ */
 PVOID MmGetVirtualForPhysical(PHYSICAL_ADDRESS PhysicalAddress)
 {
 	phys_addr_t pa = PhysicalAddress.QuadPart;
@@ -60,6 +77,13 @@ PVOID MmGetVirtualForPhysical(PHYSICAL_ADDRESS PhysicalAddress)
 }
 EXPORT_SYMBOL_GPL(MmGetVirtualForPhysical);
 
+/**
+ * MmIsAddressValid() - would an access to an address fault right now
+ * @VirtualAddress: kernel address, or user address of the current process
+ *
+ * Context: any for kernel addresses; may sleep for user addresses.
+ * Return: TRUE when a read of the address would not fault.
+ */
 BOOLEAN MmIsAddressValid(PVOID VirtualAddress)
 {
 	PFN_NUMBER pfn;

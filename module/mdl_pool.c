@@ -331,6 +331,18 @@ static bool mdl_pool_type_ok(POOL_TYPE type, bool *cache_aligned)
 	}
 }
 
+/**
+ * ExAllocatePoolWithTag() - allocate tagged pool memory
+ * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool
+ * @NumberOfBytes: size
+ * @Tag: pool tag, checked by ExFreePoolWithTag
+ *
+ * The memory is as ExAllocatePool's (what a user mapping of it exposes is
+ * said there).
+ *
+ * Context: may sleep.
+ * Return: the memory (not zeroed), or NULL.
+ */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
 	bool aligned;
@@ -343,12 +355,41 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 }
 EXPORT_SYMBOL_GPL(ExAllocatePoolWithTag);
 
+/**
+ * ExAllocatePool() - allocate pool memory
+ * @PoolType: NonPagedPool, NonPagedPoolNx or PagedPool (all non-paged on
+ *            Linux)
+ * @NumberOfBytes: size
+ *
+ * Pool memory comes from mdl.ko's arena of whole pages, never from the
+ * kernel's slab caches: up to half a page, a chunk of a power-of-two size
+ * class of at least 32 bytes, aligned to its class; above, whole pages,
+ * page-aligned. Any pool allocation can be described with
+ * MmBuildMdlForNonPagedPool and mapped with MmMapLockedPagesSpecifyCache,
+ * UserMode included. A user mapping covers whole pages, so it also shows
+ * the rest of the allocation's page: other pool allocations and free pool
+ * chunks (zero, or what a freed pool allocation left), never other kernel
+ * memory, as on Windows. The tag is 'None'. Not charged to a memory cgroup.
+ *
+ * Context: may sleep.
+ * Return: the memory (not zeroed), or NULL.
+ */
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
 	return ExAllocatePoolWithTag(PoolType, NumberOfBytes, MDL_POOL_TAG_NONE);
 }
 EXPORT_SYMBOL_GPL(ExAllocatePool);
 
+/**
+ * ExAllocatePool2() - allocate pool memory, zeroed unless asked otherwise
+ * @Flags: POOL_FLAG_NON_PAGED or POOL_FLAG_PAGED, optionally
+ *         POOL_FLAG_UNINITIALIZED and POOL_FLAG_CACHE_ALIGNED
+ * @NumberOfBytes: size
+ * @Tag: non-zero pool tag
+ *
+ * Context: may sleep.
+ * Return: the memory, or NULL (also for unknown flags).
+ */
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
 	POOL_FLAGS kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_PAGED |
@@ -492,12 +533,34 @@ static void mdl_pool_free_any(void *P, bool check, u32 tag)
 		mdl_refuse("%p is not pool memory in use: not freed", P);
 }
 
+/**
+ * ExFreePool() - free pool memory, or an MDL from MmAllocatePagesForMdl* or
+ * MmAllocateMdlForIoSpace
+ * @P: the memory
+ *
+ * A pointer that is neither (not the start of a pool allocation in use, a
+ * second free) is refused with one log line and nothing is freed. Pages
+ * still mapped into a process stay with the mapping and are not reused by
+ * the pool until it is gone.
+ *
+ * Context: may sleep.
+ */
 void ExFreePool(PVOID P)
 {
 	mdl_pool_free_any(P, false, 0);
 }
 EXPORT_SYMBOL_GPL(ExFreePool);
 
+/**
+ * ExFreePoolWithTag() - free tagged pool memory
+ * @P: the memory
+ * @Tag: the tag given at allocation
+ *
+ * As ExFreePool; a @Tag other than the allocation's is refused with one log
+ * line and nothing is freed (Windows bugchecks).
+ *
+ * Context: may sleep.
+ */
 void ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
 	mdl_pool_free_any(P, true, Tag);

@@ -22,6 +22,14 @@
 
 #include "mdl_internal.h"
 
+/**
+ * PsLookupProcessByProcessId() - reference a process by its id
+ * @ProcessId: the process id (a Linux tgid), cast to HANDLE
+ * @Process: receives a referenced process; drop it with ObDereferenceObject
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS or STATUS_INVALID_CID.
+ */
 NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 {
 	pid_t nr = (pid_t)(uintptr_t)ProcessId;
@@ -45,6 +53,12 @@ NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
 }
 EXPORT_SYMBOL_GPL(PsLookupProcessByProcessId);
 
+/**
+ * ObDereferenceObject() - drop a process reference
+ * @Object: a process from PsLookupProcessByProcessId
+ *
+ * Context: any.
+ */
 void ObDereferenceObject(PVOID Object)
 {
 	if (!Object) {
@@ -97,6 +111,18 @@ static bool mdl_user_range_ok(struct mm_struct *mm, unsigned long start,
 	return !check_add_overflow(start, len, &end) && end <= mm->task_size;
 }
 
+/**
+ * MmTryProbeAndLockProcessPages() - lock pages of another process
+ * @Mdl: an MDL not yet locked, describing an address of @Process
+ * @Process: the process (from PsLookupProcessByProcessId or
+ *           PsGetCurrentProcess)
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * Context: may sleep.
+ * Return: as MmTryProbeAndLockPages(); STATUS_INVALID_PARAMETER for a process
+ * that has exited.
+ */
 NTSTATUS MmTryProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
 				       KPROCESSOR_MODE AccessMode,
 				       LOCK_OPERATION Operation)
@@ -146,6 +172,18 @@ out:
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockProcessPages);
 
+/**
+ * MmProbeAndLockProcessPages() - lock pages of another process (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @Process: the process whose address space @Mdl describes
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockProcessPages(); failure is logged once and leaves
+ * MDL_PAGES_LOCKED clear.
+ *
+ * Context: may sleep.
+ */
 void MmProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
 				KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation)
@@ -201,6 +239,16 @@ static bool mdl_segments_ok(PFILE_SEGMENT_ELEMENT seg, u32 npages)
 	return true;
 }
 
+/**
+ * MmTryProbeAndLockSelectedPages() - lock a list of user pages
+ * @Mdl: an MDL not yet locked, whose page count is the segment count
+ * @SegmentArray: one page-aligned user address per page of @Mdl
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * Context: may sleep.
+ * Return: as MmTryProbeAndLockPages().
+ */
 NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
 					PFILE_SEGMENT_ELEMENT SegmentArray,
 					KPROCESSOR_MODE AccessMode,
@@ -238,6 +286,18 @@ NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockSelectedPages);
 
+/**
+ * MmProbeAndLockSelectedPages() - lock a list of user pages (Windows form)
+ * @Mdl: an MDL not yet locked
+ * @SegmentArray: one page-aligned user address per page of @Mdl
+ * @AccessMode: KernelMode or UserMode
+ * @Operation: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * As MmTryProbeAndLockSelectedPages(); failure is logged once and leaves
+ * MDL_PAGES_LOCKED clear.
+ *
+ * Context: may sleep.
+ */
 void MmProbeAndLockSelectedPages(PMDL Mdl, PFILE_SEGMENT_ELEMENT SegmentArray,
 				 KPROCESSOR_MODE AccessMode,
 				 LOCK_OPERATION Operation)

@@ -17,6 +17,24 @@
 
 #include "mdl_internal.h"
 
+/**
+ * MmProtectMdlSystemAddress() - change the protection of a system mapping
+ * @MemoryDescriptorList: an MDL mapped to system space by mdl.ko
+ * @NewProtect: PAGE_NOACCESS, PAGE_READONLY, PAGE_READWRITE or a
+ *              PAGE_EXECUTE* value (executable is refused: kernel mappings
+ *              stay non-executable)
+ *
+ * A mapping keeps the address and the protection it was made with: no
+ * kernel exports to modules a way to change the protection of a mapping in
+ * place. The protection the mapping already has is granted (PAGE_READWRITE
+ * for a writable mapping, PAGE_READONLY for one made with
+ * MdlMappingNoWrite); a change is refused and the mapping left as it was.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, STATUS_NOT_MAPPED_VIEW when the MDL has no system
+ * mapping of its own, STATUS_INVALID_PAGE_PROTECTION for other values,
+ * STATUS_NOT_SUPPORTED for a change of protection (every kernel).
+ */
 NTSTATUS MmProtectMdlSystemAddress(PMDL MemoryDescriptorList, ULONG NewProtect)
 {
 	struct mdl_ext *ext;
@@ -77,6 +95,19 @@ static void mdl_advance_release(struct mdl_ext *ext, u32 skip)
 	ext->nheld = held - skip;
 }
 
+/**
+ * MmAdvanceMdl() - move the start of an MDL forward
+ * @Mdl: a locked or built MDL
+ * @NumberOfBytes: bytes to move, less than MmGetMdlByteCount(Mdl)
+ *
+ * Whole pages passed over leave the PFN array and, for a locked MDL, are
+ * unlocked.
+ *
+ * Context: may sleep.
+ * Return: STATUS_SUCCESS, or STATUS_INVALID_PARAMETER_2 when @NumberOfBytes
+ * is not less than the byte count; STATUS_INVALID_PARAMETER for an MDL that
+ * is mapped or neither locked nor built.
+ */
 NTSTATUS MmAdvanceMdl(PMDL Mdl, ULONG NumberOfBytes)
 {
 	struct mdl_ext *ext;

@@ -149,12 +149,40 @@ err:
 	return NULL;
 }
 
+/**
+ * MmAllocateMappingAddress() - reserve system address space
+ * @NumberOfBytes: size of the range
+ * @PoolTag: non-zero tag that later calls must repeat
+ *
+ * The range is a vmalloc-space area whose PTEs exist but are not present
+ * (the zero page with PAGE_NONE): get_vm_area() is not exported to modules.
+ * Ranges still reserved when mdl.ko is unloaded are released then.
+ *
+ * Context: may sleep.
+ * Return: the reserved range, or NULL.
+ */
 PVOID MmAllocateMappingAddress(SIZE_T NumberOfBytes, ULONG PoolTag)
 {
 	return mdl_reserve(NumberOfBytes, PoolTag, false);
 }
 EXPORT_SYMBOL_GPL(MmAllocateMappingAddress);
 
+/**
+ * MmAllocateMappingAddressEx() - reserve system address space, divisibly
+ * @NumberOfBytes: size, 1 to MDL_MAX_BYTE_COUNT
+ * @PoolTag: non-zero tag, given again to every use of the range
+ * @Flags: 0 or MM_MAPPING_ADDRESS_DIVISIBLE: several MDLs may be mapped at
+ *         once, each at its own page offset (MappingAddress = base + offset
+ *         of MmMapLockedPagesWithReservedMapping and MmUnmapReservedMapping)
+ *
+ * As with MmAllocateMappingAddress, each MDL mapped for the range gets a
+ * mapping of its own outside it: the address returned by
+ * MmMapLockedPagesWithReservedMapping is not base + offset, and MDLs mapped
+ * at adjacent offsets are not adjacent in system space.
+ *
+ * Context: may sleep.
+ * Return: the page-aligned base, or NULL (also for unknown flags).
+ */
 PVOID MmAllocateMappingAddressEx(SIZE_T NumberOfBytes, ULONG PoolTag,
 				 ULONG Flags)
 {
@@ -167,6 +195,13 @@ PVOID MmAllocateMappingAddressEx(SIZE_T NumberOfBytes, ULONG PoolTag,
 }
 EXPORT_SYMBOL_GPL(MmAllocateMappingAddressEx);
 
+/**
+ * MmFreeMappingAddress() - release a range from MmAllocateMappingAddress
+ * @BaseAddress: the reserved range (it must not be mapped)
+ * @PoolTag: the tag given at reservation; a mismatch is refused
+ *
+ * Context: may sleep.
+ */
 void MmFreeMappingAddress(PVOID BaseAddress, ULONG PoolTag)
 {
 	struct mdl_resv *r;
@@ -215,6 +250,27 @@ static bool mdl_resv_claim(const void *va, u32 tag, struct mdl_resv_slot *sl)
 	return true;
 }
 
+/**
+ * MmMapLockedPagesWithReservedMapping() - map an MDL into a reserved range
+ * @MappingAddress: range from MmAllocateMappingAddress
+ * @PoolTag: the tag given at reservation
+ * @MemoryDescriptorList: a locked, non-paged, partial or allocated MDL
+ * @CacheType: cache type of the mapping
+ *
+ * No kernel exports to modules a way to map pages into an existing range:
+ * the MDL gets a system mapping of its own (vmap) at another address, and
+ * the reservation is busy until MmUnmapReservedMapping. Unlike Windows, the
+ * returned address is outside the reservation (use the return value, never
+ * @MappingAddress, to reach the buffer), and the mapping allocates, so it
+ * can fail when memory is short. It counts as the MDL's system mapping
+ * (MmUnlockPages, IoFreeMdl and MmFreePagesFromMdl release it too). The
+ * cache type is the pages' own where it was set at allocation.
+ *
+ * Context: may sleep.
+ * Return: the buffer's address (mapping base + ByteOffset), or NULL if the
+ * range is too small, already in use, the tag does not match, the MDL is not
+ * mappable, or memory is short.
+ */
 PVOID MmMapLockedPagesWithReservedMapping(PVOID MappingAddress, ULONG PoolTag,
 					  PMDL MemoryDescriptorList,
 					  MEMORY_CACHING_TYPE CacheType)
@@ -311,6 +367,14 @@ void mdl_reserve_unmap(struct mdl_ext *ext)
 	ext->sys_reserved = false;
 }
 
+/**
+ * MmUnmapReservedMapping() - unmap an MDL from a reserved range
+ * @BaseAddress: the reserved range
+ * @PoolTag: the tag given at reservation
+ * @MemoryDescriptorList: the MDL that was mapped there
+ *
+ * Context: may sleep.
+ */
 void MmUnmapReservedMapping(PVOID BaseAddress, ULONG PoolTag,
 			    PMDL MemoryDescriptorList)
 {

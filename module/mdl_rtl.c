@@ -25,6 +25,22 @@
 /* A UNICODE_STRING holds at most this many bytes (65534), null included. */
 #define MDL_UNICODE_MAX_BYTES	((USHORT)(MAXUSHORT - 1))
 
+/**
+ * KeGetCurrentIrql() - the IRQL that matches the caller's context
+ *
+ * From the real preemption and interrupt state: HIGH_LEVEL in hard
+ * interrupt or NMI context or with local interrupts disabled (a Linux
+ * interrupt handler runs with interrupts off, as code above DISPATCH_LEVEL
+ * runs with them masked); DISPATCH_LEVEL in softirq context (where DPCs'
+ * work runs), with preemption disabled or a spinlock held (as
+ * KeAcquireSpinLock raises to DISPATCH_LEVEL); PASSIVE_LEVEL where the
+ * caller may sleep. APC_LEVEL is never returned. A spinlock is seen only
+ * on kernels that count preemption (CONFIG_PREEMPT_COUNT: Debian's, and
+ * every kernel with lockdep or CONFIG_DEBUG_ATOMIC_SLEEP).
+ *
+ * Context: any.
+ * Return: PASSIVE_LEVEL, DISPATCH_LEVEL or HIGH_LEVEL.
+ */
 KIRQL KeGetCurrentIrql(void)
 {
 	if (in_nmi() || in_hardirq() || irqs_disabled())
@@ -35,6 +51,14 @@ KIRQL KeGetCurrentIrql(void)
 }
 EXPORT_SYMBOL_GPL(KeGetCurrentIrql);
 
+/**
+ * ExGetPreviousMode() - the mode the current request came from
+ *
+ * Context: any.
+ * Return: UserMode in a system call of a user process (the process's
+ * addresses are user addresses to probe), KernelMode in kernel threads and
+ * interrupt context.
+ */
 KPROCESSOR_MODE ExGetPreviousMode(void)
 {
 	if (!in_task() || (current->flags & PF_KTHREAD) || !current->mm)
@@ -43,6 +67,16 @@ KPROCESSOR_MODE ExGetPreviousMode(void)
 }
 EXPORT_SYMBOL_GPL(ExGetPreviousMode);
 
+/**
+ * RtlCompareMemory() - count the bytes at which two buffers match
+ * @Source1: first buffer
+ * @Source2: second buffer
+ * @Length: bytes to compare
+ *
+ * Context: any; atomic context allowed.
+ * Return: the number of leading bytes that are equal (@Length when the
+ * buffers are equal), as the WDK's; not a memcmp() ordering.
+ */
 SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length)
 {
 	const UCHAR *a = Source1, *b = Source2;
@@ -54,6 +88,19 @@ SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length)
 }
 EXPORT_SYMBOL_GPL(RtlCompareMemory);
 
+/**
+ * RtlInitUnicodeString() - describe a null-terminated UTF-16 string
+ * @DestinationString: the string to initialise
+ * @SourceString: a null-terminated string (for example L"MmMapIoSpace"),
+ *                or NULL
+ *
+ * Buffer points at @SourceString (nothing is copied); Length is its length
+ * in bytes and MaximumLength two more, both limited to what a USHORT holds
+ * (a longer string is described truncated, as by the WDK). NULL gives an
+ * empty string with a NULL Buffer.
+ *
+ * Context: any; atomic context allowed.
+ */
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
 {
 	const SIZE_T max = (MDL_UNICODE_MAX_BYTES - sizeof(WCHAR)) / sizeof(WCHAR);
@@ -100,6 +147,19 @@ static bool mdl_name_is(const WCHAR *s, size_t n, const char *name)
 	return !name[n];
 }
 
+/**
+ * MmGetSystemRoutineAddress() - the address of an mdl.ko routine by name
+ * @SystemRoutineName: the routine's name, for example L"MmMapLockedPagesSpecifyCache"
+ *
+ * Looks the name up in a table of the WDK routines mdl.ko exports (not in
+ * the kernel's symbol table: Linux functions are not system routines).
+ * The match is exact and case-sensitive; names whose characters are not
+ * ASCII match nothing.
+ *
+ * Context: any; atomic context allowed.
+ * Return: the routine's address, or NULL for an unknown name (a driver
+ * probing for a newer routine falls back, as on an older Windows).
+ */
 PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName)
 {
 	SIZE_T n, i;
@@ -127,6 +187,20 @@ struct mdl_irp {
 	IRP irp;
 };
 
+/**
+ * IoAllocateIrp() - allocate the IRP that carries an MDL chain
+ * @StackSize: number of stack locations, 1 or more (this IRP has none: the
+ *             value is only checked)
+ * @ChargeQuota: ignored
+ *
+ * The IRP is zeroed but for Type (6, an IRP), Size and RequestorMode
+ * (KernelMode). IoAllocateMdl with this IRP sets or extends MdlAddress.
+ * Only the fields of struct _IRP exist: there is no I/O manager to send it
+ * to.
+ *
+ * Context: may sleep.
+ * Return: the IRP, or NULL when memory is short or @StackSize is below 1.
+ */
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 {
 	struct mdl_irp *mi;
@@ -144,6 +218,16 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 }
 EXPORT_SYMBOL_GPL(IoAllocateIrp);
 
+/**
+ * IoFreeIrp() - free an IRP from IoAllocateIrp
+ * @Irp: the IRP
+ *
+ * The MDLs on Irp->MdlAddress are not freed: free them with IoFreeMdl
+ * first, as on Windows. A pointer IoAllocateIrp did not return is refused
+ * (logged once, nothing freed).
+ *
+ * Context: may sleep.
+ */
 void IoFreeIrp(PIRP Irp)
 {
 	struct mdl_irp *mi, *found = NULL;
@@ -196,6 +280,22 @@ static NTSTATUS mdl_probe_range(const VOID *Address, size_t Length,
 	return STATUS_SUCCESS;
 }
 
+/**
+ * TryProbeForRead() - is a buffer user memory, suitably aligned
+ * @Address: start of the buffer
+ * @Length: its length in bytes; 0 checks nothing
+ * @Alignment: 1, 2, 4, 8 or 16: the alignment @Address must have
+ *
+ * The status form of ProbeForRead. As on Windows, the range is checked, not
+ * read: copy_from_user() or a lock (MmTryProbeAndLockPages) still decides
+ * whether the memory is readable.
+ *
+ * Context: any.
+ * Return: STATUS_SUCCESS; STATUS_DATATYPE_MISALIGNMENT when @Address is not
+ * aligned or @Alignment is not one of the values above;
+ * STATUS_ACCESS_VIOLATION when the range wraps or is not all in the user
+ * part of the address space.
+ */
 NTSTATUS TryProbeForRead(const VOID *Address, SIZE_T Length,
 			 ULONG Alignment)
 {
@@ -205,6 +305,21 @@ NTSTATUS TryProbeForRead(const VOID *Address, SIZE_T Length,
 }
 EXPORT_SYMBOL_GPL(TryProbeForRead);
 
+/**
+ * TryProbeForWrite() - is a buffer writable user memory, suitably aligned
+ * @Address: start of the buffer
+ * @Length: its length in bytes; 0 checks nothing
+ * @Alignment: 1, 2, 4, 8 or 16: the alignment @Address must have
+ *
+ * The status form of ProbeForWrite. As TryProbeForRead(), and every page
+ * of the range must be mapped writable in the current process: the pages
+ * are faulted in for writing (fault_in_safe_writeable(): copy-on-write is
+ * broken, no byte changes), where Windows writes each page back.
+ *
+ * Context: may sleep.
+ * Return: as TryProbeForRead(); STATUS_ACCESS_VIOLATION also for a page
+ * that is not mapped writable, or when there is no process.
+ */
 NTSTATUS TryProbeForWrite(PVOID Address, SIZE_T Length,
 			  ULONG Alignment)
 {
@@ -222,6 +337,19 @@ NTSTATUS TryProbeForWrite(PVOID Address, SIZE_T Length,
 }
 EXPORT_SYMBOL_GPL(TryProbeForWrite);
 
+/**
+ * ProbeForRead() - check a user buffer (Windows form)
+ * @Address: start of the buffer
+ * @Length: its length in bytes
+ * @Alignment: the alignment @Address must have
+ *
+ * As TryProbeForRead(). Windows raises on failure; here the failure is
+ * logged once and the call returns: call the Try form where the Windows
+ * code had __try / __except, and keep using copy_from_user(), which fails
+ * cleanly on a bad buffer.
+ *
+ * Context: any.
+ */
 void ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment)
 {
 	NTSTATUS status = TryProbeForRead(Address, Length, Alignment);
@@ -232,6 +360,16 @@ void ProbeForRead(const VOID *Address, SIZE_T Length, ULONG Alignment)
 }
 EXPORT_SYMBOL_GPL(ProbeForRead);
 
+/**
+ * ProbeForWrite() - check a writable user buffer (Windows form)
+ * @Address: start of the buffer
+ * @Length: its length in bytes
+ * @Alignment: the alignment @Address must have
+ *
+ * As TryProbeForWrite(); a failure is logged once and the call returns.
+ *
+ * Context: may sleep.
+ */
 void ProbeForWrite(PVOID Address, SIZE_T Length, ULONG Alignment)
 {
 	NTSTATUS status = TryProbeForWrite(Address, Length, Alignment);
