@@ -15,6 +15,7 @@
 #   make check                  set-up + lint + kunit + vmtest + vmtest-debug + dkms-check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
 #   make readme-demo            README.md's quick start from the last demo's log
+#   make doc                    doc/reference.md from the kernel-doc of the sources
 #   make bench                  mdl against its Linux peers (scripts/bench.sh)
 #   make vmtest-debug           the QEMU tests on the debug kernel (KASAN, lockdep, ...)
 #   make fuzz [DURATION=600]    only mdlfuzz on the debug kernel (MDL_FUZZ_ARGS=)
@@ -30,7 +31,7 @@ KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 .PHONY: all kdir-check modules install install-lib install-tools install-man uninstall \
 	clean distclean check setup lint kunit vmtest dkms-check demo bench vmtest-debug fuzz \
-	coverage deb deb-check readme-demo
+	coverage deb deb-check readme-demo doc
 
 all: modules
 
@@ -109,3 +110,6 @@ deb:
 
 deb-check:
 	scripts/deb-check.sh
+
+doc:
+	scripts/doc.sh

@@ -4,7 +4,8 @@
 # make lint: W=1 + sparse builds for every kernel of scripts/kernels.list
 # (Debian kernels with their suite's compiler and sparse; UML kernels, which
 # have KUnit, so kunit/*.c are checked too), checkpatch --strict,
-# kernel-doc -Wall, shellcheck of the pipeline's scripts.  Any warning, sparse
+# kernel-doc -Wall, doc/reference.md up to date, shellcheck of the pipeline's
+# scripts.  Any warning, sparse
 # message, checkpatch ERROR / WARNING / CHECK or kernel-doc warning fails.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -164,6 +165,15 @@ lint_exports() {
 	count "$ok" "exports named in tests and the routine table" "$( ((ok)) || echo "$log")"
 }
 
+# lint_reference: doc/reference.md is what make doc makes of the sources.
+lint_reference() {
+	local log=$RES/reference.log ok=1
+	"$MDL_ROOT/scripts/doc.sh" --check >"$log" 2>&1 || ok=0
+	info "doc/reference.md matches the kernel-doc of the sources: $( ((ok)) && echo yes ||
+		echo "NO (update it: make doc)")"
+	count "$ok" "doc/reference.md" "$( ((ok)) || echo "$log")"
+}
+
 # lint_shell: the pipeline's own scripts.
 lint_shell() {
 	local log=$RES/shellcheck.log ok=1
@@ -204,6 +214,7 @@ main() {
 	lint_build_uml
 	lint_checkpatch "$src"
 	lint_kerneldoc "$src"
+	lint_reference
 	lint_exports
 	lint_shell
 	lint_readme_matrix
