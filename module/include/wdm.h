@@ -1087,4 +1087,7 @@ NTSTATUS MmTryMapLockedPagesSpecifyCache(PMDL MemoryDescriptorList,
 					 PVOID RequestedAddress, ULONG Priority,
 					 PVOID *MappedAddress);
 
+/* The DMA adapter: IoGetDmaAdapter and DMA_OPERATIONS. */
+#include "wdm_dma.h"
+
 #endif /* _MDL_WDM_H */
