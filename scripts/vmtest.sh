@@ -7,7 +7,12 @@
 # "[vmtest] KVER: N passed, N failed" line per kernel, then the total.  The
 # rows of MDL_LOCKDOWN_KERNELS (default "bookworm bookworm-6.12") boot a
 # second time for the lockdown cases alone (a lockdown lasts until reboot):
-# "[vmtest] KVER lockdown: N passed, N failed".
+# "[vmtest] KVER lockdown: N passed, N failed".  Each kernel also boots once
+# per mode of MDL_DMA_MODES (default "edu edu-iommu") with QEMU's edu PCI
+# device, for the DMA example alone (mdl.ko, wdm_dma.ko, wdm_dma_test):
+# "edu" without an IOMMU (MDL_DMA_VM_MEM MiB, default 256: all of it within
+# the device's 28 address bits), "edu-iommu" on q35 behind an Intel IOMMU
+# (intel_iommu=on, MDL_VM_MEM MiB): "[vmtest] KVER edu: N passed, N failed".
 #
 # Usage: scripts/vmtest.sh                 test on every kernel of the list
 #                                          (MDL_KERNELS="NAME..." for some)
@@ -56,6 +61,10 @@ MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
 MDL_LOCKDOWN_KERNELS=${MDL_LOCKDOWN_KERNELS-bookworm bookworm-6.12}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
+MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu}
+MDL_DMA_VM_MEM=${MDL_DMA_VM_MEM:-256}
+# More QEMU arguments of the next boot (the edu device, the IOMMU).
+QEMU_EXTRA=()
 
 # build_extras KDIR STAGE LOG: build the modules of examples/ against the
 # staged mdl.ko, with the kernel's suite's toolchain ($MDL_SUITE).
@@ -125,7 +134,7 @@ qemu_once() {
 		-object memory-backend-ram,id=mem0,size="$half"M \
 		-object memory-backend-ram,id=mem1,size=$((MDL_VM_MEM - half))M \
 		-numa node,nodeid=0,cpus=0,memdev=mem0 -numa node,nodeid=1,cpus=1,memdev=mem1 \
-		-kernel "$kernel" -initrd "$initrd" \
+		"${QEMU_EXTRA[@]}" -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 no_timer_check mdlvm=$mode mdlnodes=2 ${MDL_VM_APPEND:-}" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	sed -i 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$log"
@@ -256,11 +265,38 @@ run_lockdown() {
 	SUMMARY+=("$(summary_line "[vmtest] $kver lockdown" "$((PASS - p0))" "$((FAIL - f0))")")
 }
 
+# run_dma KVER KERNEL RES MODE: a boot with the edu device for the DMA
+# example alone, counted apart as "[vmtest] KVER MODE" (MDL_DMA_MODES).
+run_dma() {
+	local kver=$1 kernel=$2 res=$3 dmode=$4 qrc=0 p0=$PASS f0=$FAIL boot=$SECONDS
+	local mem=$MDL_DMA_VM_MEM append=${MDL_VM_APPEND:-}
+	case $dmode in
+	edu) QEMU_EXTRA=(-device edu) ;;
+	edu-iommu)
+		QEMU_EXTRA=(-machine q35 -device intel-iommu -device edu)
+		mem=$MDL_VM_MEM
+		MDL_VM_APPEND="$append intel_iommu=on"
+		;;
+	*) die "MDL_DMA_MODES: unknown mode $dmode (edu, edu-iommu)" ;;
+	esac
+	MDL_VM_APPEND+=" mdldma=$dmode"
+	LOG=$res/serial-$dmode.log
+	info "$kver: booting QEMU with the edu device ($dmode, $mem MiB; log: $LOG)"
+	MDL_VM_MEM=$mem boot_vm "$kernel" "$res/initrd.gz" dma "$LOG" || qrc=$?
+	QEMU_EXTRA=()
+	MDL_VM_APPEND=$append
+	KVER="$kver $dmode"
+	evaluate_log "$qrc"
+	KVER=$kver
+	info "$kver $dmode: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok (QEMU $((SECONDS - boot)) s)"
+	SUMMARY+=("$(summary_line "[vmtest] $kver $dmode" "$((PASS - p0))" "$((FAIL - f0))")")
+}
+
 # run_kernel KVER SUITE BINS [NAME]: image, build, boot and evaluation of
 # one kernel (and its lockdown boot when NAME is in MDL_LOCKDOWN_KERNELS); a
 # build failure counts as one failure of that kernel.
 run_kernel() {
-	local kver=$1 suite=$2 bins=$3 name=${4:-} res kernel qrc=0 p0=$PASS f0=$FAIL start=$SECONDS boot
+	local kver=$1 suite=$2 bins=$3 name=${4:-} res kernel qrc=0 p0=$PASS f0=$FAIL start=$SECONDS boot dmode
 	KVER=$kver
 	MDL_SUITE=$suite
 	res=$MDL_RESULTS/vmtest/$kver
@@ -282,6 +318,9 @@ run_kernel() {
 	if [[ -n $name && " $MDL_LOCKDOWN_KERNELS " == *" $name "* ]]; then
 		run_lockdown "$kver" "$kernel" "$res"
 	fi
+	for dmode in $MDL_DMA_MODES; do
+		run_dma "$kver" "$kernel" "$res" "$dmode"
+	done
 }
 
 main_test() {

@@ -304,13 +304,30 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
 	kfree(wd);
 }
 
+/*
+ * A glue that binds a bus driver's device defines WDK_GLUE_START and
+ * WDK_GLUE_STOP: functions run after DriverEntry and before DriverUnload
+ * (pci_register_driver / pci_unregister_driver, say).
+ */
 static int __init wdk_glue_init(void)
 {
-	return wdk_status_to_errno(DriverEntry(&wdk_driver, NULL));
+	int ret = wdk_status_to_errno(DriverEntry(&wdk_driver, NULL));
+
+#ifdef WDK_GLUE_START
+	if (!ret) {
+		ret = WDK_GLUE_START();
+		if (ret && wdk_driver.DriverUnload)
+			wdk_driver.DriverUnload(&wdk_driver);
+	}
+#endif
+	return ret;
 }
 
 static void __exit wdk_glue_exit(void)
 {
+#ifdef WDK_GLUE_STOP
+	WDK_GLUE_STOP();
+#endif
 	if (wdk_driver.DriverUnload)
 		wdk_driver.DriverUnload(&wdk_driver);
 }

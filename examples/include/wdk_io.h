@@ -131,6 +131,10 @@ ULONG DbgPrint(PCSTR Format, ...) __printf(1, 2);
 /* Device registers, as the WDK reads them. */
 #define READ_REGISTER_ULONG64(Register) \
 	((ULONG64)readq((const void __iomem *)(Register)))
+#define WRITE_REGISTER_ULONG64(Register, Value) \
+	writeq((Value), (void __iomem *)(Register))
+#define READ_REGISTER_ULONG(Register) \
+	((ULONG)readl((const void __iomem *)(Register)))
 /* The driver's entry point, called by the glue at module load. */
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PVOID RegistryPath);
 

@@ -216,4 +216,94 @@ struct numa_alloc {
 	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xb00, WDK_METHOD_BUFFERED, \
 		     WDK_FILE_ANY_ACCESS)
 
+/* ---- dma example: /dev/wdm_dma, a bus-master driver of QEMU's edu ------ */
+
+/* How the driver maps a transfer for the device. */
+#define EDU_METHOD_GET_SG	0	/* GetScatterGatherList */
+#define EDU_METHOD_BUILD_SG	1	/* CalculateScatterGatherList + BuildScatterGatherList */
+#define EDU_METHOD_MAP_TRANSFER	2	/* AllocateAdapterChannel + MapTransfer */
+#define EDU_METHODS		3
+
+/* What the driver saw of the device addresses of a transfer. */
+struct edu_stats {
+	__s32 status;		/* NTSTATUS of the request */
+	__u32 elements;		/* list elements / MapTransfer pieces */
+	__u32 identity;		/* ... whose device address is the physical one */
+	__u32 high;		/* ... whose physical address is above the mask */
+	__u32 over_mask;	/* ... whose device address is above the mask */
+	__u32 max_irql;		/* highest IRQL a DMA callback ran at */
+	__u32 min_irql;		/* lowest IRQL a DMA callback ran at */
+	__u32 mismatches;	/* bytes the driver found wrong (kernel memory) */
+	__u32 transfers;	/* device DMA operations */
+	__u32 pad;
+	__aligned_u64 max_address;	/* highest device address used */
+	__aligned_u64 phys_sample;	/* a physical address of the transfer */
+	__aligned_u64 dev_sample;	/* its device address */
+};
+
+/* IOCTL_EDU_COPY: src -> device -> dst, user buffers locked by the driver. */
+struct edu_copy {
+	__aligned_u64 src;	/* user address the device reads */
+	__aligned_u64 dst;	/* user address the device writes */
+	__u32 length;
+	__u32 method;		/* EDU_METHOD_* */
+	struct edu_stats stats;	/* out */
+};
+
+/* IOCTL_EDU_KERNEL: the driver's own memory through the device, checked. */
+#define EDU_KERNEL_POOL		0	/* ExAllocatePool2 + MmBuildMdlForNonPagedPool */
+#define EDU_KERNEL_PAGES	1	/* MmAllocatePagesForMdlEx */
+#define EDU_KERNEL_CHAIN	2	/* a chain of three pool MDLs (Next) */
+#define EDU_KERNEL_PARTIAL	3	/* IoBuildPartialMdl of a pool MDL */
+#define EDU_KERNEL_COMMON	4	/* AllocateCommonBuffer, both ways */
+#define EDU_KERNEL_HIGH		5	/* MmAllocatePagesForMdlEx above the mask */
+#define EDU_KERNELS		6
+
+struct edu_kernel {
+	__u32 kind;		/* EDU_KERNEL_* */
+	__u32 method;		/* EDU_METHOD_* */
+	__u32 length;
+	__u32 offset;		/* of the transfer in the buffer */
+	struct edu_stats stats;	/* out */
+};
+
+/* IOCTL_EDU_BAD_ARGS: the statuses of refused calls, in EDU_BAD_* order. */
+#define EDU_BAD_PAST_END	0	/* Length past the MDL */
+#define EDU_BAD_VA_OUTSIDE	1	/* CurrentVa before the MDL */
+#define EDU_BAD_TOO_LONG	2	/* more pages than map registers */
+#define EDU_BAD_READ_ONLY	3	/* device write to a read-only lock */
+#define EDU_BAD_FREED_ADAPTER	4	/* an adapter already put */
+#define EDU_BAD_SMALL_BUFFER	5	/* BuildScatterGatherList, short buffer */
+#define EDU_BAD_ZERO_LENGTH	6	/* Length 0 */
+#define EDU_BAD_SYSTEM_DMA	7	/* IoGetDmaAdapter, Master FALSE: NULL */
+#define EDU_BAD_CHANNEL_BUSY	8	/* AllocateAdapterChannel while held */
+#define EDU_BADS		9
+
+struct edu_bad_args {
+	__aligned_u64 ro;	/* a read-only user page */
+	__s32 status[EDU_BADS];	/* out */
+	__u32 callbacks;	/* out: DMA callbacks that ran (must be 0) */
+};
+
+/* IOCTL_EDU_INFO: the adapter. */
+struct edu_info {
+	__u32 map_registers;	/* NumberOfMapRegisters */
+	__u32 address_bits;	/* DmaAddressWidth asked */
+	__u32 alignment;	/* GetDmaAlignment */
+	__u32 ident;		/* the device's identification register */
+};
+
+#define IOCTL_EDU_COPY \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xc00, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+#define IOCTL_EDU_KERNEL \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xc01, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+#define IOCTL_EDU_BAD_ARGS \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xc02, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+#define IOCTL_EDU_INFO \
+	WDK_CTL_CODE(WDK_FILE_DEVICE_UNKNOWN, 0xc03, WDK_METHOD_BUFFERED, \
+		     WDK_FILE_ANY_ACCESS)
+
 #endif /* _WDK_IOCTL_H */
