@@ -221,7 +221,7 @@ EXPORT_SYMBOL_GPL(MdlCreatePhysicalDeviceObject);
  *
  * Context: may sleep.
  */
-VOID MdlDeletePhysicalDeviceObject(struct _DEVICE_OBJECT *PhysicalDeviceObject)
+void MdlDeletePhysicalDeviceObject(struct _DEVICE_OBJECT *PhysicalDeviceObject)
 {
 	struct mdl_pdo *pdo = (struct mdl_pdo *)PhysicalDeviceObject;
 	bool found;
@@ -344,7 +344,7 @@ EXPORT_SYMBOL_GPL(IoGetDmaAdapter);
  *
  * Context: may sleep.
  */
-static VOID mdl_put_dma_adapter(PDMA_ADAPTER DmaAdapter)
+static void mdl_put_dma_adapter(PDMA_ADAPTER DmaAdapter)
 {
 	struct mdl_adapter *ad;
 	bool busy = false;
@@ -418,7 +418,7 @@ static PVOID mdl_allocate_common_buffer(PDMA_ADAPTER DmaAdapter, ULONG Length,
  *
  * Context: may sleep.
  */
-static VOID mdl_free_common_buffer(PDMA_ADAPTER DmaAdapter, ULONG Length,
+static void mdl_free_common_buffer(PDMA_ADAPTER DmaAdapter, ULONG Length,
 				   PHYSICAL_ADDRESS LogicalAddress,
 				   PVOID VirtualAddress, BOOLEAN CacheEnabled)
 {
@@ -792,7 +792,7 @@ static NTSTATUS mdl_build_sg_list(PDMA_ADAPTER DmaAdapter,
  *
  * Context: any; atomic context allowed.
  */
-static VOID mdl_put_sg_list(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST ScatterGather,
+static void mdl_put_sg_list(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST ScatterGather,
 			    BOOLEAN WriteToDevice)
 {
 	struct mdl_sgl *s = ScatterGather ?
@@ -948,7 +948,7 @@ static NTSTATUS mdl_allocate_adapter_channel(PDMA_ADAPTER DmaAdapter,
  *
  * Context: any; atomic context allowed.
  */
-static VOID mdl_free_adapter_channel(PDMA_ADAPTER DmaAdapter)
+static void mdl_free_adapter_channel(PDMA_ADAPTER DmaAdapter)
 {
 	struct mdl_adapter *ad = mdl_dma_adapter(DmaAdapter);
 	struct mdl_map_regs *regs = NULL;
@@ -979,7 +979,7 @@ static VOID mdl_free_adapter_channel(PDMA_ADAPTER DmaAdapter)
  *
  * Context: any; atomic context allowed.
  */
-static VOID mdl_free_map_registers(PDMA_ADAPTER DmaAdapter, PVOID MapRegisterBase,
+static void mdl_free_map_registers(PDMA_ADAPTER DmaAdapter, PVOID MapRegisterBase,
 				   ULONG NumberOfMapRegisters)
 {
 	struct mdl_adapter *ad = mdl_dma_adapter(DmaAdapter);
@@ -1127,7 +1127,7 @@ static ULONG mdl_read_dma_counter(PDMA_ADAPTER DmaAdapter)
  *
  * Context: any; atomic context allowed.
  */
-VOID KeFlushIoBuffers(PMDL Mdl, BOOLEAN ReadOperation, BOOLEAN DmaOperation)
+void KeFlushIoBuffers(PMDL Mdl, BOOLEAN ReadOperation, BOOLEAN DmaOperation)
 {
 }
 EXPORT_SYMBOL_GPL(KeFlushIoBuffers);

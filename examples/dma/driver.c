@@ -2,7 +2,8 @@
 /*
  * wdm_dma: the DMA path of a Windows bus-master driver, for QEMU's edu
  * device. The device copies between a 4 KiB buffer of its own (at device
- * offset 0x40000) and a DMA address it is given in registers 0x80 (source),
+ * offset 0x40000; QEMU 7.2 takes at most 4095 bytes a transfer) and a DMA
+ * address it is given in registers 0x80 (source),
  * 0x88 (destination), 0x90 (count) and 0x98 (command: bit 0 starts, bit 1
  * sets the direction to memory); it sees only 28 address bits.
  *
@@ -30,6 +31,8 @@
 #define EDU_DMA_TO_MEMORY	0x2
 #define EDU_DEVICE_BUFFER	0x40000
 #define EDU_BUFFER_SIZE		4096
+/* QEMU 7.2's edu stops the machine on a transfer that ends at the buffer's end. */
+#define EDU_CHUNK		(EDU_BUFFER_SIZE - 1)
 #define EDU_ADDRESS_BITS	28
 #define EDU_MASK		((1ULL << EDU_ADDRESS_BITS) - 1)
 #define EDU_MAX_TRANSFER	(3 * PAGE_SIZE)
@@ -95,7 +98,7 @@ static NTSTATUS EduDeviceDma(PEDU_EXTENSION Ext, ULONG64 Address, ULONG Length,
 	PUCHAR r = Ext->Registers;
 	ULONG i;
 
-	if (!Length || Offset + Length > EDU_BUFFER_SIZE)
+	if (!Length || Offset + Length > EDU_CHUNK)
 		return STATUS_INVALID_PARAMETER;
 	WRITE_REGISTER_ULONG64(r + EDU_REG_DMA_SOURCE,
 			       ToDevice ? Address : EDU_DEVICE_BUFFER + Offset);
@@ -308,7 +311,7 @@ static NTSTATUS EduCopy(PEDU_EXTENSION Ext, PMDL Src, PVOID SrcVa, PMDL Dst,
 		if (!EduLocate(Src, SrcVa, done, &sm, &sva, &left) ||
 		    !EduLocate(Dst, DstVa, done, &dm, &dva, &left))
 			return STATUS_INVALID_PARAMETER;
-		chunk = min_t(ULONG, Length - done, EDU_BUFFER_SIZE);
+		chunk = min_t(ULONG, Length - done, EDU_CHUNK);
 		while (chunk > 1 && (EduSpan(sm, sva, chunk) > Ext->MapRegisters ||
 				     EduSpan(dm, dva, chunk) > Ext->MapRegisters))
 			chunk /= 2;
@@ -570,7 +573,7 @@ static NTSTATUS EduKernelPartial(PEDU_EXTENSION Ext, struct edu_kernel *K)
 static NTSTATUS EduKernelCommon(PEDU_EXTENSION Ext, struct edu_kernel *K)
 {
 	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
-	ULONG length = min_t(ULONG, K->length, EDU_BUFFER_SIZE);
+	ULONG length = min_t(ULONG, K->length, EDU_CHUNK);
 	PHYSICAL_ADDRESS logical;
 	EDU_BUFFER pool;
 	NTSTATUS status;

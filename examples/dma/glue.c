@@ -33,6 +33,7 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
 }
 
 static PDEVICE_OBJECT edu_pdo;
+static void __iomem *edu_regs;
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -41,22 +42,32 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	if (edu_pdo)
 		return -EBUSY;	/* one device */
-	ret = pcim_enable_device(pdev);
+	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
-	regs = pcim_iomap(pdev, 0, 0);
+	ret = -ENOMEM;
+	regs = pci_iomap(pdev, 0, 0);
 	if (!regs)
-		return -ENOMEM;
+		goto err_enable;
 	pci_set_master(pdev);
 	edu_pdo = MdlCreatePhysicalDeviceObject(&pdev->dev);
 	if (!edu_pdo)
-		return -ENOMEM;
+		goto err_map;
 	ret = wdk_status_to_errno(EduAddDevice(&wdk_driver, edu_pdo,
 					       (__force PUCHAR)regs));
-	if (ret) {
-		MdlDeletePhysicalDeviceObject(edu_pdo);
-		edu_pdo = NULL;
-	}
+	if (ret)
+		goto err_pdo;
+	edu_regs = regs;
+	return 0;
+
+err_pdo:
+	MdlDeletePhysicalDeviceObject(edu_pdo);
+	edu_pdo = NULL;
+err_map:
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, regs);
+err_enable:
+	pci_disable_device(pdev);
 	return ret;
 }
 
@@ -65,6 +76,10 @@ static void edu_remove(struct pci_dev *pdev)
 	EduRemoveDevice(&wdk_driver);
 	MdlDeletePhysicalDeviceObject(edu_pdo);
 	edu_pdo = NULL;
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, edu_regs);
+	edu_regs = NULL;
+	pci_disable_device(pdev);
 }
 
 static const struct pci_device_id edu_ids[] = {

@@ -138,11 +138,15 @@ typedef enum _IO_ALLOCATION_ACTION {
 typedef IO_ALLOCATION_ACTION DRIVER_CONTROL(struct _DEVICE_OBJECT *DeviceObject,
 					    PIRP Irp, PVOID MapRegisterBase,
 					    PVOID Context);
-typedef DRIVER_CONTROL *PDRIVER_CONTROL;
+typedef IO_ALLOCATION_ACTION (*PDRIVER_CONTROL)(struct _DEVICE_OBJECT *DeviceObject,
+						PIRP Irp, PVOID MapRegisterBase,
+						PVOID Context);
 typedef VOID DRIVER_LIST_CONTROL(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
 				 struct _SCATTER_GATHER_LIST *ScatterGather,
 				 PVOID Context);
-typedef DRIVER_LIST_CONTROL *PDRIVER_LIST_CONTROL;
+typedef VOID (*PDRIVER_LIST_CONTROL)(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
+				     struct _SCATTER_GATHER_LIST *ScatterGather,
+				     PVOID Context);
 
 typedef VOID PUT_DMA_ADAPTER(struct _DMA_ADAPTER *DmaAdapter);
 typedef PVOID ALLOCATE_COMMON_BUFFER(struct _DMA_ADAPTER *DmaAdapter, ULONG Length,
@@ -269,10 +273,10 @@ typedef struct _DMA_ADAPTER {
 } DMA_ADAPTER, *PDMA_ADAPTER;
 
 struct _DEVICE_OBJECT *MdlCreatePhysicalDeviceObject(struct device *Device);
-VOID MdlDeletePhysicalDeviceObject(struct _DEVICE_OBJECT *PhysicalDeviceObject);
+void MdlDeletePhysicalDeviceObject(struct _DEVICE_OBJECT *PhysicalDeviceObject);
 PDMA_ADAPTER IoGetDmaAdapter(struct _DEVICE_OBJECT *PhysicalDeviceObject,
 			     PDEVICE_DESCRIPTION DeviceDescription,
 			     PULONG NumberOfMapRegisters);
-VOID KeFlushIoBuffers(PMDL Mdl, BOOLEAN ReadOperation, BOOLEAN DmaOperation);
+void KeFlushIoBuffers(PMDL Mdl, BOOLEAN ReadOperation, BOOLEAN DmaOperation);
 
 #endif /* _MDL_WDM_DMA_H */
