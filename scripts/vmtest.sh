@@ -13,6 +13,8 @@
 # "edu" without an IOMMU (MDL_DMA_VM_MEM MiB, default 256: all of it within
 # the device's 28 address bits), "edu-iommu" on q35 behind an Intel IOMMU
 # (intel_iommu=on, MDL_VM_MEM MiB): "[vmtest] KVER edu: N passed, N failed".
+# The debug kernel (--debug) boots the same two ways after its own run,
+# with its checkers. MDL_DMA_ONLY=1 runs the edu boots alone.
 #
 # Usage: scripts/vmtest.sh                 test on every kernel of the list
 #                                          (MDL_KERNELS="NAME..." for some)
@@ -287,9 +289,10 @@ run_dma() {
 	MDL_VM_APPEND=$append
 	KVER="$kver $dmode"
 	evaluate_log "$qrc"
+	[[ $MDL_STAGE == vmtest-debug ]] && debug_checks debug
 	KVER=$kver
 	info "$kver $dmode: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok (QEMU $((SECONDS - boot)) s)"
-	SUMMARY+=("$(summary_line "[vmtest] $kver $dmode" "$((PASS - p0))" "$((FAIL - f0))")")
+	SUMMARY+=("$(summary_line "[$MDL_STAGE] $kver $dmode" "$((PASS - p0))" "$((FAIL - f0))")")
 }
 
 # run_kernel KVER SUITE BINS [NAME]: image, build, boot and evaluation of
@@ -307,15 +310,17 @@ run_kernel() {
 		SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
 		return 0
 	fi
-	LOG=$res/serial.log
-	info "$kver: booting QEMU ($MDL_QEMU_ACCEL, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
-	boot=$SECONDS
-	boot_vm "$kernel" "$res/initrd.gz" test "$LOG" || qrc=$?
-	evaluate_log "$qrc"
-	info "$kver: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok" \
-		"(build $((boot - start)) s, QEMU $((SECONDS - boot)) s)"
-	SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
-	if [[ -n $name && " $MDL_LOCKDOWN_KERNELS " == *" $name "* ]]; then
+	if [[ ${MDL_DMA_ONLY:-0} != 1 ]]; then
+		LOG=$res/serial.log
+		info "$kver: booting QEMU ($MDL_QEMU_ACCEL, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
+		boot=$SECONDS
+		boot_vm "$kernel" "$res/initrd.gz" test "$LOG" || qrc=$?
+		evaluate_log "$qrc"
+		info "$kver: done: $((PASS - p0)) ok, $((FAIL - f0)) not ok" \
+			"(build $((boot - start)) s, QEMU $((SECONDS - boot)) s)"
+		SUMMARY+=("$(summary_line "[vmtest] $kver" "$((PASS - p0))" "$((FAIL - f0))")")
+	fi
+	if [[ ${MDL_DMA_ONLY:-0} != 1 && -n $name && " $MDL_LOCKDOWN_KERNELS " == *" $name "* ]]; then
 		run_lockdown "$kver" "$kernel" "$res"
 	fi
 	for dmode in $MDL_DMA_MODES; do
@@ -426,7 +431,7 @@ debug_checks() {
 # debug kernel, mdl.ko and the examples against it, boot, evaluate.
 main_debug() {
 	local mode=$1 secs=${2:-${MDL_FUZZ_SECONDS:-60}} kdir kernel stage res bins qrc=0 start
-	local vmmode=test name=vmtest-debug gcov='' ok
+	local vmmode=test name=vmtest-debug gcov='' ok dmode
 	case $mode in
 	fuzz) vmmode=fuzz name=fuzz ;;
 	coverage) name=coverage gcov=1 ;;
@@ -458,17 +463,27 @@ main_debug() {
 	[[ -n ${MDL_FUZZ_ARGS:-} ]] && MDL_VM_APPEND+=" mdlfuzzargs=${MDL_FUZZ_ARGS// /+}"
 	MDL_BAD_LOG_RE="$MDL_BAD_LOG_RE|$MDL_DEBUG_BAD_LOG_RE"
 	LOG=$res/serial.log
-	info "$KVER: booting QEMU ($MDL_QEMU_ACCEL, ${MDL_VM_MEM} MiB, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
 	start=$SECONDS
-	boot_vm "$kernel" "$res/initrd.gz" "$vmmode" "$LOG" || qrc=$?
-	if [[ -n $gcov ]]; then
-		ok=0
-		gcov_unpack "$LOG" "$res" "$stage" && ok=1
-		result "$ok" "gcov data copied out of the guest"
+	if [[ $mode != debug || ${MDL_DMA_ONLY:-0} != 1 ]]; then
+		info "$KVER: booting QEMU ($MDL_QEMU_ACCEL, ${MDL_VM_MEM} MiB, timeout ${MDL_VM_TIMEOUT}s, log: $LOG)"
+		boot_vm "$kernel" "$res/initrd.gz" "$vmmode" "$LOG" || qrc=$?
+		if [[ -n $gcov ]]; then
+			ok=0
+			gcov_unpack "$LOG" "$res" "$stage" && ok=1
+			result "$ok" "gcov data copied out of the guest"
+		fi
+		evaluate_log "$qrc"
+		debug_checks "$mode"
+		info "$KVER: QEMU $((SECONDS - start)) s"
 	fi
-	evaluate_log "$qrc"
-	debug_checks "$mode"
-	info "$KVER: QEMU $((SECONDS - start)) s"
+	SUMMARY=()
+	if [[ $mode == debug ]]; then
+		for dmode in $MDL_DMA_MODES; do
+			run_dma "$KVER" "$kernel" "$res" "$dmode"
+		done
+		KVER=$(cat "$kdir/include/config/kernel.release")
+	fi
+	((${#SUMMARY[@]} == 0)) || printf '%s\n' "${SUMMARY[@]}"
 	summary_line "$name" "$PASS" "$FAIL"
 	((FAIL == 0 && PASS > 0))
 }
