@@ -19,12 +19,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bottom_half.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/preempt.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -602,13 +604,33 @@ static NTSTATUS mdl_dma_map(struct mdl_adapter *ad, const struct mdl_dma_range *
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Enter DISPATCH_LEVEL for a driver's callback: bottom halves disabled,
+ * unless the caller is already above it (interrupts off), where
+ * local_bh_enable() may not run.
+ */
+static bool mdl_dma_raise(void)
+{
+	if (in_hardirq() || irqs_disabled())
+		return false;
+	local_bh_disable();
+	return true;
+}
+
+static void mdl_dma_lower(bool raised)
+{
+	if (raised)
+		local_bh_enable();
+}
+
 /* Call a driver's list routine at DISPATCH_LEVEL. */
 static void mdl_dma_call_list(PDRIVER_LIST_CONTROL fn, struct _DEVICE_OBJECT *dev,
 			      PSCATTER_GATHER_LIST list, PVOID ctx)
 {
-	local_bh_disable();
+	bool raised = mdl_dma_raise();
+
 	fn(dev, NULL, list, ctx);
-	local_bh_enable();
+	mdl_dma_lower(raised);
 }
 
 /**
@@ -897,8 +919,8 @@ static NTSTATUS mdl_allocate_adapter_channel(PDMA_ADAPTER DmaAdapter,
 	struct mdl_map_regs *regs;
 	unsigned long flags;
 	gfp_t gfp = mdl_dma_gfp();
+	bool busy, raised;
 	size_t size;
-	bool busy;
 
 	if (!ad || !ExecutionRoutine)
 		return STATUS_INVALID_PARAMETER;
@@ -923,9 +945,9 @@ static NTSTATUS mdl_allocate_adapter_channel(PDMA_ADAPTER DmaAdapter,
 		kvfree(regs);
 		return STATUS_DEVICE_BUSY;
 	}
-	local_bh_disable();
+	raised = mdl_dma_raise();
 	action = ExecutionRoutine(DeviceObject, NULL, regs, Context);
-	local_bh_enable();
+	mdl_dma_lower(raised);
 	if (action == KeepObject) {
 		spin_lock_irqsave(&mdl_dma_lock, flags);
 		ad->channel = regs;
