@@ -9,7 +9,8 @@
  * callbacks, and the statuses of refused calls.
  *
  * MDL_DMA_MODE says what the guest has: "none" (edu, no IOMMU), "iommu"
- * (edu behind an Intel IOMMU); unset: no edu device is expected.
+ * (edu behind an Intel IOMMU), "passthrough" (the IOMMU in passthrough
+ * mode: device addresses are physical); unset: no edu device is expected.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -191,8 +192,8 @@ int main(void)
 		return tap_exit();
 	}
 	tap_ok(info.ident == 0x010000ed && info.map_registers == 4 && info.alignment >= 1,
-	       "edu %#x bound (%s IOMMU): %u map registers for 3 pages, %u-bit adapter, alignment %u",
-	       info.ident, iommu ? "behind an" : "no", info.map_registers,
+	       "edu %#x bound (IOMMU: %s): %u map registers for 3 pages, %u-bit adapter, alignment %u",
+	       info.ident, mode, info.map_registers,
 	       info.address_bits, info.alignment);
 	for (m = 0; m < EDU_METHODS; m++) {
 		test_user(m, 0x123, 20000);

@@ -12,7 +12,8 @@
 # device, for the DMA example alone (mdl.ko, wdm_dma.ko, wdm_dma_test):
 # "edu" without an IOMMU (MDL_DMA_VM_MEM MiB, default 256: all of it within
 # the device's 28 address bits), "edu-iommu" on q35 behind an Intel IOMMU
-# (intel_iommu=on, MDL_VM_MEM MiB): "[vmtest] KVER edu: N passed, N failed".
+# (intel_iommu=on, MDL_VM_MEM MiB), "edu-pt" with the IOMMU in passthrough
+# mode (iommu=pt, MDL_DMA_VM_MEM MiB): "[vmtest] KVER edu: N passed, N failed".
 # The debug kernel (--debug) boots the same two ways after its own run,
 # with its checkers. MDL_DMA_ONLY=1 runs the edu boots alone.
 #
@@ -63,7 +64,7 @@ MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
 MDL_LOCKDOWN_KERNELS=${MDL_LOCKDOWN_KERNELS-bookworm bookworm-6.12}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
-MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu}
+MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu edu-pt}
 MDL_DMA_VM_MEM=${MDL_DMA_VM_MEM:-256}
 # More QEMU arguments of the next boot (the edu device, the IOMMU).
 QEMU_EXTRA=()
@@ -279,7 +280,11 @@ run_dma() {
 		mem=$MDL_VM_MEM
 		MDL_VM_APPEND="$append intel_iommu=on"
 		;;
-	*) die "MDL_DMA_MODES: unknown mode $dmode (edu, edu-iommu)" ;;
+	edu-pt)
+		QEMU_EXTRA=(-machine q35 -device intel-iommu -device edu)
+		MDL_VM_APPEND="$append intel_iommu=on iommu=pt"
+		;;
+	*) die "MDL_DMA_MODES: unknown mode $dmode (edu, edu-iommu, edu-pt)" ;;
 	esac
 	MDL_VM_APPEND+=" mdldma=$dmode"
 	LOG=$res/serial-$dmode.log
