@@ -281,8 +281,9 @@ static PDMA_OPERATIONS mdl_dma_ops(void);
  *
  * Sets the device's streaming and coherent DMA masks
  * (dma_set_mask_and_coherent) and its longest segment
- * (dma_set_max_seg_size, MaximumLength) for every later mapping. The map
- * registers are BYTES_TO_PAGES(MaximumLength) + 1, at most 65537.
+ * (dma_set_max_seg_size, MaximumLength, at least a page) for every later
+ * mapping. The map registers are BYTES_TO_PAGES(MaximumLength) + 1, at most
+ * 65537.
  * System DMA (Master FALSE: an 8237-style controller, DMA channels) has no
  * Linux counterpart and gets no adapter.
  *
@@ -313,12 +314,13 @@ PDMA_ADAPTER IoGetDmaAdapter(struct _DEVICE_OBJECT *PhysicalDeviceObject,
 	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
 	if (!ad)
 		goto err_dev;
-	seg = DeviceDescription->MaximumLength;
+	/* A piece of a page is the least a list element covers. */
+	seg = max_t(ULONG, DeviceDescription->MaximumLength, PAGE_SIZE);
 	if (dev->dma_parms)
 		dma_set_max_seg_size(dev, seg);
 	ad->dev = dev;
 	ad->max_segment = min_t(u64, seg, dma_get_max_seg_size(dev));
-	ad->map_registers = min_t(u64, BYTES_TO_PAGES(seg) + 1,
+	ad->map_registers = min_t(u64, BYTES_TO_PAGES(DeviceDescription->MaximumLength) + 1,
 				  MDL_DMA_MAX_MAP_REGISTERS);
 	ad->adapter.Version = 1;
 	ad->adapter.Size = sizeof(DMA_ADAPTER);
