@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite "mdl_dma": the refusals of IoGetDmaAdapter and of the
- * physical device objects it takes. A device without a DMA mask (a KUnit
+ * physical device objects it takes, KeFlushIoBuffers. A device without a DMA mask (a KUnit
  * device; every device under User-Mode Linux, which has no DMA) gets no
  * adapter; the adapter's mappings are exercised on a real PCI device by
  * examples/dma in the QEMU runs.
@@ -131,10 +131,25 @@ static void dma_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(DEVICE_DESCRIPTION), 0x40);
 }
 
+/* KeFlushIoBuffers has nothing to do on x86 (and UML): the MDL is unchanged. */
+static void flush_io_buffers_changes_nothing(struct kunit *test)
+{
+	u8 *buf = mdl_kunit_pages(test, 1);
+	PMDL mdl = mdl_kunit_alloc_mdl(test, buf + 100, 5000);
+	MDL before;
+
+	MmBuildMdlForNonPagedPool(mdl);
+	before = *mdl;
+	KeFlushIoBuffers(mdl, TRUE, TRUE);
+	KeFlushIoBuffers(mdl, FALSE, TRUE);
+	KUNIT_EXPECT_MEMEQ(test, &before, mdl, sizeof(before));
+}
+
 static struct kunit_case mdl_dma_cases[] = {
 	KUNIT_CASE_PARAM(get_dma_adapter_refused, dma_gen_params),
 	KUNIT_CASE(get_dma_adapter_bad_objects),
 	KUNIT_CASE(dma_layout),
+	KUNIT_CASE(flush_io_buffers_changes_nothing),
 	{}
 };
 
