@@ -13,6 +13,7 @@
 #   make deb-check              install and use them in a booted Debian guest
 #   make clean
 #   make check                  set-up + lint + kunit + vmtest + vmtest-debug + dkms-check
+#                               + deb-check (Debian 12 and 13), then userspace check
 #   make lint | kunit | vmtest | dkms-check | demo | setup
 #   make readme-demo            README.md's quick start from the last demo's log
 #   make doc                    doc/reference.md from the kernel-doc of the sources

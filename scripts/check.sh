@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 MDL_STAGE=check
 
-STAGES=(setup lint kunit vmtest vmtest-debug dkms-check)
+STAGES=(setup lint kunit vmtest vmtest-debug dkms-check deb-check)
 NAMES=()
 TIMES=()
 STATUS=()

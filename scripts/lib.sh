@@ -471,6 +471,14 @@ check() {
 	fi
 }
 
+# step NAME CMD...: check NAME CMD..., then "time: NAME: N s".
+step() {
+	local t=$SECONDS rc=0
+	check "$@" || rc=$?
+	info "time: $1: $((SECONDS - t)) s"
+	return "$rc"
+}
+
 # Stage summaries: "NAME: N passed, N failed".
 summary_line() {
 	printf '%s: %d passed, %d failed\n' "$1" "$2" "$3"

@@ -178,8 +178,8 @@ lint_reference() {
 lint_shell() {
 	local log=$RES/shellcheck.log ok=1
 	(cd "$MDL_ROOT" && shellcheck -x scripts/*.sh .ci/run &&
-		shellcheck -s sh scripts/vm/init kunit/uml-init.sh &&
-		shellcheck -s bash scripts/deb/guest-init userspace/mdlctl/mdlctl.bash-completion) \
+		shellcheck -s sh scripts/vm/init kunit/uml-init.sh scripts/deb/initramfs-init &&
+		shellcheck -s bash scripts/deb/guest-init scripts/deb/leftovers userspace/mdlctl/mdlctl.bash-completion) \
 		>"$log" 2>&1 || ok=0
 	info "shellcheck of the pipeline scripts: $( ((ok)) && echo clean || echo FAILED)"
 	count "$ok" "shellcheck" "$( ((ok)) || echo "$log")"
