@@ -178,7 +178,7 @@ lint_reference() {
 lint_shell() {
 	local log=$RES/shellcheck.log ok=1
 	(cd "$MDL_ROOT" && shellcheck -x scripts/*.sh .ci/run &&
-		shellcheck -s sh scripts/vm/init kunit/uml-init.sh scripts/deb/initramfs-init &&
+		shellcheck -s sh scripts/vm/init kunit/uml-init.sh scripts/deb/initramfs-init userspace/demo/run &&
 		shellcheck -s bash scripts/deb/guest-init scripts/deb/leftovers userspace/mdlctl/mdlctl.bash-completion) \
 		>"$log" 2>&1 || ok=0
 	info "shellcheck of the pipeline scripts: $( ((ok)) && echo clean || echo FAILED)"
