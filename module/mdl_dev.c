@@ -65,20 +65,26 @@
 /**
  * mdl_copy_args() - read a command's structure from user space
  * @karg: the kernel's structure, starting with __u32 size
- * @ksize: sizeof the kernel's structure (also the first version's size)
+ * @ksize: sizeof the kernel's structure
+ * @min_size: size of the structure's first version
  * @uarg: the caller's structure
+ *
+ * Any size from @min_size up is taken: the kernel's fields past a shorter
+ * structure read as zero, a longer structure's bytes past @ksize must be
+ * zero (copy_struct_from_user()).
  *
  * Context: process context, may sleep.
  * Return: 0; -EFAULT; -EINVAL for a size below the first version; -E2BIG
  * for a larger size with non-zero extra bytes, or above PAGE_SIZE.
  */
-int mdl_copy_args(void *karg, size_t ksize, const void __user *uarg)
+int mdl_copy_args(void *karg, size_t ksize, size_t min_size,
+		  const void __user *uarg)
 {
 	u32 usize;
 
 	if (get_user(usize, (const u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < ksize)
+	if (usize < min_size)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
@@ -99,6 +105,42 @@ int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize)
 	size_t n = min_t(size_t, *(const u32 *)karg, ksize);
 
 	return copy_to_user(uarg, karg, n) ? -EFAULT : 0;
+}
+
+/**
+ * mdl_ioctl() - run a command through a device's ioctl table
+ * @ops: the table
+ * @nops: its number of entries
+ * @obj: the object of the MDL fd the command came to, or NULL
+ * @cmd: the ioctl number
+ * @arg: the caller's structure
+ *
+ * The command's structure is copied in (mdl_copy_args()) before its
+ * handler runs.
+ *
+ * Context: process context, may sleep.
+ * Return: the handler's result, an error of mdl_copy_args(), or -ENOTTY
+ * for a command not in the table.
+ */
+long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops,
+	       struct mdl_obj *obj, unsigned int cmd, unsigned long arg)
+{
+	union mdl_ucmd_buffer buf;
+	struct mdl_ucmd ucmd = {
+		.obj = obj,
+		.ubuffer = (void __user *)arg,
+		.cmd = &buf,
+	};
+	const struct mdl_ioctl_op *op;
+	int ret;
+
+	for (op = ops; op < ops + nops; op++) {
+		if (op->ioc != cmd)
+			continue;
+		ret = mdl_copy_args(&buf, op->size, op->min_size, ucmd.ubuffer);
+		return ret ? ret : op->execute(&ucmd);
+	}
+	return -ENOTTY;
 }
 
 static int mdl_status_errno(NTSTATUS status)
@@ -123,31 +165,29 @@ static int mdl_status_errno(NTSTATUS status)
 /* MDL_IOC_GET_VERSION                                                */
 /* ------------------------------------------------------------------ */
 
-static int mdl_ioc_get_version(void __user *uarg)
+static int mdl_ioc_get_version(struct mdl_ucmd *ucmd)
 {
-	struct mdl_version v;
-	int ret;
+	struct mdl_version *v = ucmd->cmd;
 
-	ret = mdl_copy_args(&v, sizeof(v), uarg);
-	if (ret)
-		return ret;
-	if (v.flags)
+	if (v->flags)
 		return -EINVAL;
-	v.abi_major = MDL_ABI_MAJOR;
-	v.abi_minor = MDL_ABI_MINOR;
-	v.features = MDL_FEATURES;
-	v.page_size = PAGE_SIZE;
-	v.max_pfns_per_call = MDL_MAX_PFNS_PER_CALL;
-	v.max_bytes = MDL_OBJ_MAX_BYTES;
-	return mdl_copy_out(uarg, &v, sizeof(v));
+	v->abi_major = MDL_ABI_MAJOR;
+	v->abi_minor = MDL_ABI_MINOR;
+	v->features = MDL_FEATURES;
+	v->page_size = PAGE_SIZE;
+	v->max_pfns_per_call = MDL_MAX_PFNS_PER_CALL;
+	v->max_bytes = MDL_OBJ_MAX_BYTES;
+	return mdl_copy_out(ucmd->ubuffer, v, sizeof(*v));
 }
 
 /* ------------------------------------------------------------------ */
 /* MDL_IOC_LOCK_USER                                                  */
 /* ------------------------------------------------------------------ */
 
-static int mdl_lock_slice(struct mdl_obj *obj, u32 i, bool write)
+static int mdl_lock_slice(struct mdl_obj *obj, u32 i, void *arg)
 {
+	struct mdl_lock_user *a = arg;
+	bool write = a->flags & MDL_LOCK_WRITE;
 	u64 start, len;
 	PMDL mdl;
 
@@ -160,64 +200,37 @@ static int mdl_lock_slice(struct mdl_obj *obj, u32 i, bool write)
 			write ? IoWriteAccess : IoReadAccess));
 }
 
-static struct mdl_obj *mdl_obj_lock_user(u64 addr, u64 length, bool write)
+/* The pages of every slice are charged before the first is locked. */
+static int mdl_lock_prepare(struct mdl_obj *obj, void *arg)
 {
-	struct mdl_obj *obj;
-	int ret;
-	u32 i, n;
-
-	obj = mdl_obj_alloc(MDL_KIND_USER, addr, length);
-	if (!obj)
-		return ERR_PTR(-ENOMEM);
-	obj->access = MDL_ACCESS_READ | (write ? MDL_ACCESS_WRITE : 0);
-	obj->cache = MDL_CACHE_CACHED;
-	ret = mdl_obj_charge(obj, obj->npages);
-	n = mdl_slice_count(addr, length);
-	for (i = 0; i < n && !ret; i++)
-		ret = mdl_lock_slice(obj, i, write);
-	if (ret) {
-		mdl_obj_put(obj);
-		return ERR_PTR(ret);
-	}
-	mdl_obj_link(obj);
-	return obj;
-}
-
-static int mdl_ioc_lock_user(void __user *uarg)
-{
-	struct mdl_lock_user __user *up = uarg;
-	struct mdl_lock_user a;
-	struct mdl_obj *obj;
-	int ret;
-
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (mdl_lock_args_check(&a))
-		return -EINVAL;
-	if (!access_ok(u64_to_user_ptr(a.addr), a.length))
-		return -EFAULT;
-	obj = mdl_obj_lock_user(a.addr, a.length, a.flags & MDL_LOCK_WRITE);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	return mdl_obj_install(obj, a.flags, &up->fd);
+	return mdl_obj_charge(obj, obj->npages);
 }
 
 /* ------------------------------------------------------------------ */
 /* MDL_IOC_ALLOC_PAGES                                                */
 /* ------------------------------------------------------------------ */
 
-static int mdl_alloc_slice(struct mdl_obj *obj, u32 i, ULONG mm_flags,
-			   u64 chunk)
+/*
+ * MDL_ALLOC_CONTIGUOUS: the whole buffer is one block of the page allocator
+ * (MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS with one chunk), at most
+ * 2^MDL_MAX_ORDER pages.
+ */
+static int mdl_alloc_slice(struct mdl_obj *obj, u32 i, void *arg)
 {
+	struct mdl_alloc_pages *a = arg;
+	bool contig = a->flags & MDL_ALLOC_CONTIGUOUS;
+	ULONG mm_flags = MM_ALLOCATE_FULLY_REQUIRED |
+			 (contig ? MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS : 0);
 	PHYSICAL_ADDRESS low = { .QuadPart = 0 };
 	PHYSICAL_ADDRESS high = { .QuadPart = S64_MAX };
-	PHYSICAL_ADDRESS skip = { .QuadPart = chunk };
+	PHYSICAL_ADDRESS skip = { .QuadPart = 0 };
 	u64 start, len;
 	PMDL mdl;
 
+	if (contig)
+		skip.QuadPart = PAGE_SIZE << order_base_2(obj->npages);
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = mdl_allocate_pages(low, high, skip, len, obj->cache, mm_flags,
+	mdl = mdl_allocate_pages(low, high, skip, len, a->cache_type, mm_flags,
 				 MDL_GFP_CHARGED);
 	if (!mdl)
 		return -ENOMEM;
@@ -225,7 +238,7 @@ static int mdl_alloc_slice(struct mdl_obj *obj, u32 i, ULONG mm_flags,
 	return MmGetMdlByteCount(mdl) == len ? 0 : -ENOMEM;
 }
 
-static int mdl_nonpaged_slice(struct mdl_obj *obj, u32 i)
+static int mdl_nonpaged_slice(struct mdl_obj *obj, u32 i, void *arg)
 {
 	u64 start, len;
 	PMDL mdl;
@@ -238,81 +251,33 @@ static int mdl_nonpaged_slice(struct mdl_obj *obj, u32 i)
 	return mdl_status_errno(MmTryBuildMdlForNonPagedPool(mdl));
 }
 
-/*
- * MDL_ALLOC_CONTIGUOUS: the whole buffer is one block of the page allocator
- * (MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS with one chunk), at most
- * 2^MDL_MAX_ORDER pages.
- */
-static int mdl_alloc_build(struct mdl_obj *obj, u32 flags)
+/* Charges, then the block limit of one contiguous allocation. */
+static int mdl_alloc_prepare(struct mdl_obj *obj, void *arg)
 {
-	ULONG mm_flags = MM_ALLOCATE_FULLY_REQUIRED;
-	u32 i, n = mdl_slice_count(obj->va, obj->length);
-	u64 chunk = 0;
-	int ret = 0;
-
-	if (flags & MDL_ALLOC_CONTIGUOUS) {
-		if (order_base_2(obj->npages) > MDL_MAX_ORDER)
-			return -ENOMEM;
-		chunk = PAGE_SIZE << order_base_2(obj->npages);
-		mm_flags |= MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
-	}
-	if (flags & MDL_ALLOC_NONPAGED) {
-		obj->vbuf = __vmalloc(obj->npages << PAGE_SHIFT,
-				      MDL_GFP_USER | __GFP_ZERO);
-		if (!obj->vbuf)
-			return -ENOMEM;
-	}
-	for (i = 0; i < n && !ret; i++) {
-		if (flags & MDL_ALLOC_NONPAGED)
-			ret = mdl_nonpaged_slice(obj, i);
-		else
-			ret = mdl_alloc_slice(obj, i, mm_flags, chunk);
-	}
-	return ret;
-}
-
-static struct mdl_obj *mdl_obj_alloc_pages(u64 length, u32 flags, u32 cache)
-{
-	u32 kind = (flags & MDL_ALLOC_NONPAGED) ? MDL_KIND_NONPAGED : MDL_KIND_PAGES;
-	struct mdl_obj *obj;
+	struct mdl_alloc_pages *a = arg;
 	int ret;
 
-	obj = mdl_obj_alloc(kind, 0, length);
-	if (!obj)
-		return ERR_PTR(-ENOMEM);
-	obj->access = MDL_ACCESS_READ | MDL_ACCESS_WRITE;
-	obj->cache = cache;
-	ret = mdl_obj_charge_uncached(obj);
+	ret = mdl_obj_charge_uncached(obj, a->cache_type);
 	if (!ret && obj->npages > totalram_pages())
 		ret = -ENOMEM;
 	if (!ret)
 		ret = mdl_obj_charge(obj, obj->npages);
-	if (!ret)
-		ret = mdl_alloc_build(obj, flags);
-	if (ret) {
-		mdl_obj_put(obj);
-		return ERR_PTR(ret);
-	}
-	mdl_obj_link(obj);
-	return obj;
+	if (!ret && (a->flags & MDL_ALLOC_CONTIGUOUS) &&
+	    order_base_2(obj->npages) > MDL_MAX_ORDER)
+		ret = -ENOMEM;
+	return ret;
 }
 
-static int mdl_ioc_alloc_pages(void __user *uarg)
+/* Non-paged memory: the vmalloc buffer the slices' MDLs then describe. */
+static int mdl_nonpaged_prepare(struct mdl_obj *obj, void *arg)
 {
-	struct mdl_alloc_pages __user *up = uarg;
-	struct mdl_alloc_pages a;
-	struct mdl_obj *obj;
-	int ret;
+	int ret = mdl_alloc_prepare(obj, arg);
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
 	if (ret)
 		return ret;
-	if (mdl_alloc_args_check(&a))
-		return -EINVAL;
-	obj = mdl_obj_alloc_pages(a.length, a.flags, a.cache_type);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	return mdl_obj_install(obj, a.flags, &up->fd);
+	obj->vbuf = __vmalloc(obj->npages << PAGE_SHIFT,
+			      MDL_GFP_USER | __GFP_ZERO);
+	return obj->vbuf ? 0 : -ENOMEM;
 }
 
 /* ------------------------------------------------------------------ */
@@ -340,8 +305,14 @@ static bool mdl_io_range_allowed(u64 phys, u64 length)
 				   mdl_res_claimed) <= 0;
 }
 
-static int mdl_io_slice(struct mdl_obj *obj, u32 i, u64 phys)
+/*
+ * The MDL of each slice keeps the cache type of the command (mdl_ext.cache)
+ * for the object's mappings.
+ */
+static int mdl_io_slice(struct mdl_obj *obj, u32 i, void *arg)
 {
+	struct mdl_io_space *a = arg;
+	u64 phys = a->phys_addr;
 	MM_PHYSICAL_ADDRESS_LIST range;
 	u64 start, len;
 	NTSTATUS status;
@@ -353,49 +324,66 @@ static int mdl_io_slice(struct mdl_obj *obj, u32 i, u64 phys)
 	status = mdl_alloc_mdl_for_io(&range, 1, &mdl, MDL_GFP_USER);
 	if (!NT_SUCCESS(status))
 		return mdl_status_errno(status);
+	mdl_ext_find(mdl)->cache = a->cache_type;
 	mdl_obj_add(obj, mdl);
 	return 0;
 }
 
-static struct mdl_obj *mdl_obj_io_space(u64 phys, u64 length, u32 cache)
+/* One memory type a page: held for the fd, released at its end. */
+static int mdl_io_prepare(struct mdl_obj *obj, void *arg)
 {
-	struct mdl_obj *obj;
-	int ret = 0;
-	u32 i, n;
+	struct mdl_io_space *a = arg;
 
-	obj = mdl_obj_alloc(MDL_KIND_IO_SPACE, 0, length);
-	if (!obj)
-		return ERR_PTR(-ENOMEM);
-	obj->access = MDL_ACCESS_READ | MDL_ACCESS_WRITE;
-	obj->cache = cache;
-	/* One memory type a page: held for the fd, released at its end. */
-	ret = mdl_io_type_hold_range(obj, phys, length, cache, MDL_GFP_USER);
-	if (ret) {
-		mdl_obj_put(obj);
-		return ERR_PTR(ret);
-	}
-	n = mdl_slice_count(0, length);
-	for (i = 0; i < n && !ret; i++)
-		ret = mdl_io_slice(obj, i, phys);
-	if (ret) {
-		mdl_obj_put(obj);
-		return ERR_PTR(ret);
-	}
-	mdl_obj_link(obj);
-	return obj;
+	return mdl_io_type_hold_range(obj, a->phys_addr, a->length,
+				      a->cache_type, MDL_GFP_USER);
 }
 
-static int mdl_ioc_map_io_space(void __user *uarg)
+/* ------------------------------------------------------------------ */
+/* The commands that make an object                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The objects /dev/mdl builds, by kind: what each needs before its MDLs,
+ * and how the MDL of one slice is made.
+ */
+static const struct mdl_obj_type mdl_dev_types[] = {
+	[MDL_KIND_USER] = { MDL_KIND_USER, mdl_lock_prepare, mdl_lock_slice },
+	[MDL_KIND_PAGES] = { MDL_KIND_PAGES, mdl_alloc_prepare, mdl_alloc_slice },
+	[MDL_KIND_NONPAGED] = { MDL_KIND_NONPAGED, mdl_nonpaged_prepare,
+				mdl_nonpaged_slice },
+	[MDL_KIND_IO_SPACE] = { MDL_KIND_IO_SPACE, mdl_io_prepare, mdl_io_slice },
+};
+
+static int mdl_ioc_lock_user(struct mdl_ucmd *ucmd)
 {
-	struct mdl_io_space __user *up = uarg;
-	struct mdl_io_space a;
-	struct mdl_obj *obj;
+	struct mdl_lock_user *a = ucmd->cmd;
+
+	if (mdl_lock_args_check(a))
+		return -EINVAL;
+	if (!access_ok(u64_to_user_ptr(a->addr), a->length))
+		return -EFAULT;
+	return mdl_obj_create(&mdl_dev_types[MDL_KIND_USER], a->addr, a->length,
+			      a, a->flags, mdl_ucmd_fd(ucmd, struct mdl_lock_user));
+}
+
+static int mdl_ioc_alloc_pages(struct mdl_ucmd *ucmd)
+{
+	struct mdl_alloc_pages *a = ucmd->cmd;
+	u32 kind = (a->flags & MDL_ALLOC_NONPAGED) ? MDL_KIND_NONPAGED :
+						     MDL_KIND_PAGES;
+
+	if (mdl_alloc_args_check(a))
+		return -EINVAL;
+	return mdl_obj_create(&mdl_dev_types[kind], 0, a->length, a, a->flags,
+			      mdl_ucmd_fd(ucmd, struct mdl_alloc_pages));
+}
+
+static int mdl_ioc_map_io_space(struct mdl_ucmd *ucmd)
+{
+	struct mdl_io_space *a = ucmd->cmd;
 	int ret;
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (mdl_io_args_check(&a))
+	if (mdl_io_args_check(a))
 		return -EINVAL;
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
@@ -403,12 +391,10 @@ static int mdl_ioc_map_io_space(void __user *uarg)
 	ret = security_locked_down(LOCKDOWN_DEV_MEM);
 	if (ret)
 		return ret;
-	if (!mdl_io_range_allowed(a.phys_addr, a.length))
+	if (!mdl_io_range_allowed(a->phys_addr, a->length))
 		return -EPERM;
-	obj = mdl_obj_io_space(a.phys_addr, a.length, a.cache_type);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	return mdl_obj_install(obj, a.flags, &up->fd);
+	return mdl_obj_create(&mdl_dev_types[MDL_KIND_IO_SPACE], 0, a->length, a,
+			      a->flags, mdl_ucmd_fd(ucmd, struct mdl_io_space));
 }
 
 /* ------------------------------------------------------------------ */
@@ -458,46 +444,40 @@ static int mdl_translate(u64 __user *addrs, u64 __user *phys, u32 count)
 	return ret;
 }
 
-static int mdl_ioc_translate(void __user *uarg)
+static int mdl_ioc_translate(struct mdl_ucmd *ucmd)
 {
-	struct mdl_translate a;
-	int ret;
+	struct mdl_translate *a = ucmd->cmd;
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (a.flags || a.reserved || !a.count ||
-	    a.count > MDL_MAX_PFNS_PER_CALL)
+	if (a->flags || a->reserved || !a->count ||
+	    a->count > MDL_MAX_PFNS_PER_CALL)
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	return mdl_translate(u64_to_user_ptr(a.addrs), u64_to_user_ptr(a.phys),
-			     a.count);
+	return mdl_translate(u64_to_user_ptr(a->addrs), u64_to_user_ptr(a->phys),
+			     a->count);
 }
 
 /* ------------------------------------------------------------------ */
 /* The device.                                                        */
 /* ------------------------------------------------------------------ */
 
+static const struct mdl_ioctl_op mdl_dev_ops[] = {
+	MDL_IOCTL_OP(MDL_IOC_GET_VERSION, mdl_ioc_get_version,
+		     struct mdl_version, max_bytes),
+	MDL_IOCTL_OP(MDL_IOC_LOCK_USER, mdl_ioc_lock_user,
+		     struct mdl_lock_user, reserved),
+	MDL_IOCTL_OP(MDL_IOC_ALLOC_PAGES, mdl_ioc_alloc_pages,
+		     struct mdl_alloc_pages, fd),
+	MDL_IOCTL_OP(MDL_IOC_MAP_IO_SPACE, mdl_ioc_map_io_space,
+		     struct mdl_io_space, fd),
+	MDL_IOCTL_OP(MDL_IOC_TRANSLATE, mdl_ioc_translate,
+		     struct mdl_translate, reserved),
+};
+
 static long mdl_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case MDL_IOC_GET_VERSION:
-		return mdl_ioc_get_version(uarg);
-	case MDL_IOC_LOCK_USER:
-		return mdl_ioc_lock_user(uarg);
-	case MDL_IOC_ALLOC_PAGES:
-		return mdl_ioc_alloc_pages(uarg);
-	case MDL_IOC_MAP_IO_SPACE:
-		return mdl_ioc_map_io_space(uarg);
-	case MDL_IOC_TRANSLATE:
-		return mdl_ioc_translate(uarg);
-	default:
-		return -ENOTTY;
-	}
+	return mdl_ioctl(mdl_dev_ops, ARRAY_SIZE(mdl_dev_ops), NULL, cmd, arg);
 }
 
 static const struct file_operations mdl_dev_fops = {

@@ -101,7 +101,7 @@ static struct sg_table *mdl_dmabuf_map(struct dma_buf_attachment *attach,
 	int ret;
 
 	/* Devices only read a read-only MDL (its pages may be page cache). */
-	if (!(mb->obj->access & MDL_ACCESS_WRITE) && dir != DMA_TO_DEVICE)
+	if (!mdl_obj_writable(mb->obj) && dir != DMA_TO_DEVICE)
 		return ERR_PTR(-EACCES);
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL_ACCOUNT);
 	if (!sgt)
@@ -189,7 +189,7 @@ static int mdl_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	 * dma_buf_vmap() promises importers a writable mapping: a read-only
 	 * MDL (possibly page cache its locker cannot write) has none to give.
 	 */
-	if (!(mb->obj->access & MDL_ACCESS_WRITE))
+	if (!mdl_obj_writable(mb->obj))
 		return -EACCES;
 	/* The cache type of the pages' other mappings: no attribute alias. */
 	if (mdl_obj_cache(mb->obj, &cache) || mdl_cache_prot(cache, &prot))
@@ -277,7 +277,7 @@ static struct dma_buf *mdl_dmabuf_create(struct mdl_obj *obj, u32 flags)
 		goto err_pages;
 	exp.ops = &mdl_dmabuf_ops;
 	exp.size = mb->npages << PAGE_SHIFT;
-	exp.flags = (obj->access & MDL_ACCESS_WRITE) ? O_RDWR : O_RDONLY;
+	exp.flags = mdl_obj_writable(obj) ? O_RDWR : O_RDONLY;
 	if (flags & MDL_FD_CLOEXEC)
 		exp.flags |= O_CLOEXEC;
 	exp.priv = mb;

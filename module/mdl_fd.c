@@ -55,21 +55,11 @@ static atomic64_t mdl_uncached_pages = ATOMIC64_INIT(0);
 /* Object life.                                                       */
 /* ------------------------------------------------------------------ */
 
-/**
- * mdl_obj_alloc() - a new, empty object for a buffer
- * @kind: MDL_KIND_*
- * @va: address of the buffer's first byte in the object's address space
- * @length: length of the buffer, 1 to MDL_OBJ_MAX_BYTES
- *
- * The object holds one reference and room for the MDLs of every slice;
- * the caller adds them with mdl_obj_add() and makes the object count in
- * the statistics with mdl_obj_link() once it is complete. A failed build
- * is undone by mdl_obj_put() alone.
- *
- * Context: may sleep.
- * Return: the object, or NULL when memory is short.
+/*
+ * A new, empty object for a buffer of @length bytes from @va, holding one
+ * reference and room for the MDLs of every slice.
  */
-struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
+static struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
 {
 	u32 n = mdl_slice_count(va, length);
 	struct mdl_obj *obj;
@@ -122,11 +112,8 @@ static void mdl_obj_count(const struct mdl_obj *obj, s64 sign)
 		mdl_stat_add(stat, sign * (s64)obj->npages);
 }
 
-/**
- * mdl_obj_link() - count a completely built object in the statistics
- * @obj: the object, with the MDLs of all its slices
- */
-void mdl_obj_link(struct mdl_obj *obj)
+/* Count a completely built object in the statistics. */
+static void mdl_obj_link(struct mdl_obj *obj)
 {
 	obj->linked = true;
 	mdl_obj_count(obj, 1);
@@ -276,7 +263,8 @@ int mdl_obj_charge(struct mdl_obj *obj, u64 npages)
 
 /**
  * mdl_obj_charge_uncached() - count an object's non-cached pages
- * @obj: the object, its cache type and page count set
+ * @obj: the object
+ * @cache: MDL_CACHE_* its pages will have
  *
  * Cached objects and callers with CAP_SYS_RAWIO are not counted. The
  * others together hold at most uncached_max_pages (module parameter)
@@ -286,9 +274,9 @@ int mdl_obj_charge(struct mdl_obj *obj, u64 npages)
  * Context: process context.
  * Return: 0, or -EPERM over the bound (nothing counted).
  */
-int mdl_obj_charge_uncached(struct mdl_obj *obj)
+int mdl_obj_charge_uncached(struct mdl_obj *obj, u32 cache)
 {
-	if (obj->cache == MDL_CACHE_CACHED ||
+	if (cache == MDL_CACHE_CACHED ||
 	    ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO))
 		return 0;
 	if (atomic64_add_return(obj->npages, &mdl_uncached_pages) >
@@ -298,6 +286,43 @@ int mdl_obj_charge_uncached(struct mdl_obj *obj)
 	}
 	obj->uncached = obj->npages;
 	return 0;
+}
+
+/**
+ * mdl_obj_writable() - may the buffer be written through the object?
+ * @obj: the object
+ *
+ * Locked user pages are writable when the lock was for writing (its
+ * MDL_WRITE_OPERATION); kernel pages and device memory always are; a part
+ * is as its source.
+ *
+ * Return: true for a writable buffer.
+ */
+bool mdl_obj_writable(const struct mdl_obj *obj)
+{
+	const struct mdl_obj *src = obj->source ? obj->source : obj;
+
+	return src->kind != MDL_KIND_USER ||
+	       (src->mdls[0]->MdlFlags & MDL_WRITE_OPERATION);
+}
+
+/**
+ * mdl_obj_cache_type() - the cache type the object was made with
+ * @obj: the object
+ *
+ * Allocated pages and device memory keep the type they were made with in
+ * their MDLs' state (mdl_ext.cache); locked user pages and vmalloc memory
+ * are cached; a part is as its source.
+ *
+ * Return: MDL_CACHE_*.
+ */
+u32 mdl_obj_cache_type(const struct mdl_obj *obj)
+{
+	const struct mdl_obj *src = obj->source ? obj->source : obj;
+
+	if (src->kind != MDL_KIND_PAGES && src->kind != MDL_KIND_IO_SPACE)
+		return MDL_CACHE_CACHED;
+	return mdl_ext_find(src->mdls[0])->cache;
 }
 
 /* ------------------------------------------------------------------ */
@@ -318,7 +343,8 @@ static char *mdl_obj_io_va(struct mdl_obj *obj, PMDL mdl)
 	if (mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
 		va = mdl->MappedSystemVa;
 	else
-		va = MmMapLockedPagesSpecifyCache(mdl, KernelMode, obj->cache,
+		va = MmMapLockedPagesSpecifyCache(mdl, KernelMode,
+						  mdl_obj_cache_type(obj),
 						  NULL, FALSE,
 						  NormalPagePriority |
 						  MdlMappingNoExecute);
@@ -437,7 +463,7 @@ static ssize_t mdl_fd_write(struct file *file, const char __user *buf,
 	struct mdl_obj *obj = file->private_data;
 	ssize_t ret;
 
-	if (!(obj->access & MDL_ACCESS_WRITE))
+	if (!mdl_obj_writable(obj))
 		return -EBADF;
 	if (*ppos < 0)
 		return -EINVAL;
@@ -557,13 +583,14 @@ static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)
 int mdl_obj_cache(struct mdl_obj *obj, MEMORY_CACHING_TYPE *cache)
 {
 	MEMORY_CACHING_TYPE t, type = MmMaximumCacheType;
+	u32 asked = mdl_obj_cache_type(obj);
 	PMDL mdl;
 	u32 i;
 
 	for (i = 0; i < obj->nmdls; i++) {
 		mdl = obj->mdls[i];
 		t = mdl_map_cache(mdl, mdl_ext_find(mdl),
-				  (MEMORY_CACHING_TYPE)obj->cache);
+				  (MEMORY_CACHING_TYPE)asked);
 		if (t == MmNotMapped || (i && t != type))
 			return -EINVAL;
 		type = t;
@@ -601,7 +628,7 @@ int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
-	if (!(obj->access & MDL_ACCESS_WRITE)) {
+	if (!mdl_obj_writable(obj)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		clear |= VM_MAYWRITE;
@@ -643,31 +670,29 @@ static bool mdl_obj_is_user(const struct mdl_obj *obj)
 	return (obj->source ? obj->source->kind : obj->kind) == MDL_KIND_USER;
 }
 
-static int mdl_ioc_query(struct mdl_obj *obj, void __user *uarg)
+static int mdl_ioc_query(struct mdl_ucmd *ucmd)
 {
+	struct mdl_obj *obj = ucmd->obj;
+	struct mdl_info *info = ucmd->cmd;
 	PMDL mdl = obj->mdls[0];
-	struct mdl_info info;
-	int ret;
 
-	ret = mdl_copy_args(&info, sizeof(info), uarg);
-	if (ret)
-		return ret;
-	if (info.flags)
+	if (info->flags)
 		return -EINVAL;
 	/* Kernel addresses only for those who may see them (kptr_restrict). */
-	info.start_va = 0;
+	info->start_va = 0;
 	if (mdl_obj_is_user(obj) ||
 	    ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
-		info.start_va = (uintptr_t)mdl->StartVa;
-	info.byte_offset = mdl->ByteOffset;
-	info.mdl_flags = (u16)mdl->MdlFlags;
-	info.byte_count = obj->length;
-	info.page_count = obj->npages;
-	info.access = obj->access;
-	info.cache_type = obj->cache;
-	info.kind = obj->kind;
-	info.reserved = 0;
-	return mdl_copy_out(uarg, &info, sizeof(info));
+		info->start_va = (uintptr_t)mdl->StartVa;
+	info->byte_offset = mdl->ByteOffset;
+	info->mdl_flags = (u16)mdl->MdlFlags;
+	info->byte_count = obj->length;
+	info->page_count = obj->npages;
+	info->access = MDL_ACCESS_READ |
+		       (mdl_obj_writable(obj) ? MDL_ACCESS_WRITE : 0);
+	info->cache_type = mdl_obj_cache_type(obj);
+	info->kind = obj->kind;
+	info->reserved = 0;
+	return mdl_copy_out(ucmd->ubuffer, info, sizeof(*info));
 }
 
 static int mdl_copy_pfns(struct mdl_obj *obj, u64 first, u64 count,
@@ -688,25 +713,26 @@ static int mdl_copy_pfns(struct mdl_obj *obj, u64 first, u64 count,
 	return 0;
 }
 
-static int mdl_ioc_get_pfns(struct mdl_obj *obj, void __user *uarg)
+static int mdl_ioc_get_pfns(struct mdl_ucmd *ucmd)
 {
-	struct mdl_pfns a;
+	struct mdl_pfns *a = ucmd->cmd;
 	u64 end;
-	int ret;
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (a.flags || !a.count || a.count > MDL_MAX_PFNS_PER_CALL ||
-	    check_add_overflow(a.first, a.count, &end) || end > obj->npages)
+	if (a->flags || !a->count || a->count > MDL_MAX_PFNS_PER_CALL ||
+	    check_add_overflow(a->first, a->count, &end) ||
+	    end > ucmd->obj->npages)
 		return -EINVAL;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	return mdl_copy_pfns(obj, a.first, a.count, u64_to_user_ptr(a.pfns));
+	return mdl_copy_pfns(ucmd->obj, a->first, a->count,
+			     u64_to_user_ptr(a->pfns));
 }
 
-/* Build the MDL of slice @i of part @obj from its source's MDL. */
-static int mdl_partial_slice(struct mdl_obj *obj, u32 i)
+/*
+ * Build the MDL of slice @i of part @obj from its source's MDL, under the
+ * source's map_lock: the part inherits a system mapping the source has.
+ */
+static int mdl_partial_slice(struct mdl_obj *obj, u32 i, void *arg)
 {
 	struct mdl_obj *src = obj->source;
 	u64 start, len, sstart, slen;
@@ -722,100 +748,78 @@ static int mdl_partial_slice(struct mdl_obj *obj, u32 i)
 	mdl = mdl_alloc_owned(va, len, MDL_GFP_USER);
 	if (!mdl)
 		return -ENOMEM;
+	mutex_lock(&src->map_lock);
 	IoBuildPartialMdl(smdl, mdl, va, (ULONG)len);
+	mutex_unlock(&src->map_lock);
 	if (!(mdl->MdlFlags & MDL_PARTIAL)) {
 		IoFreeMdl(mdl);
 		return -EINVAL;
 	}
-	/* A part of a writable lock may be mapped writable, as its source. */
+	/*
+	 * The mapping code reads a lock's write access from each MDL: a part
+	 * of a writable lock says so as its source's MDL does.
+	 */
 	mdl->MdlFlags |= smdl->MdlFlags & MDL_WRITE_OPERATION;
 	mdl_obj_add(obj, mdl);
 	return 0;
 }
 
-/* A part of @from: @offset from its first byte, @length bytes (0: the rest). */
-static struct mdl_obj *mdl_obj_partial(struct mdl_obj *from, u64 offset,
-				       u64 length)
+/* The part keeps the first object (never itself a part) @arg describes. */
+static int mdl_partial_prepare(struct mdl_obj *obj, void *arg)
 {
+	struct mdl_obj *from = arg;
 	struct mdl_obj *src = from->source ? from->source : from;
-	struct mdl_obj *obj;
-	int ret = 0;
-	u32 i, n;
 
-	if (offset >= from->length || length > from->length - offset)
-		return ERR_PTR(-EINVAL);
-	if (!length)
-		length = from->length - offset;
-	obj = mdl_obj_alloc(MDL_KIND_PARTIAL, from->va + offset, length);
-	if (!obj)
-		return ERR_PTR(-ENOMEM);
 	mdl_obj_get(src);
 	obj->source = src;
-	obj->access = src->access;
-	obj->cache = src->cache;
-	n = mdl_slice_count(obj->va, length);
-	mutex_lock(&src->map_lock);
-	for (i = 0; i < n && !ret; i++)
-		ret = mdl_partial_slice(obj, i);
-	mutex_unlock(&src->map_lock);
-	if (ret) {
-		mdl_obj_put(obj);
-		return ERR_PTR(ret);
-	}
-	mdl_obj_link(obj);
-	return obj;
+	return 0;
 }
 
-static int mdl_ioc_partial(struct mdl_obj *from, void __user *uarg)
+static const struct mdl_obj_type mdl_partial_type = {
+	MDL_KIND_PARTIAL, mdl_partial_prepare, mdl_partial_slice
+};
+
+/* A part of the fd's object: @offset bytes in, @length bytes (0: the rest). */
+static int mdl_ioc_partial(struct mdl_ucmd *ucmd)
 {
-	struct mdl_partial __user *up = uarg;
-	struct mdl_partial a;
-	struct mdl_obj *obj;
-	int ret;
+	struct mdl_partial *a = ucmd->cmd;
+	struct mdl_obj *from = ucmd->obj;
+	u64 length = a->length;
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (!mdl_flags_ok(a.flags, MDL_FD_CLOEXEC) || a.reserved)
+	if (!mdl_flags_ok(a->flags, MDL_FD_CLOEXEC) || a->reserved)
 		return -EINVAL;
-	obj = mdl_obj_partial(from, a.offset, a.length);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	return mdl_obj_install(obj, a.flags, &up->fd);
+	if (a->offset >= from->length || length > from->length - a->offset)
+		return -EINVAL;
+	if (!length)
+		length = from->length - a->offset;
+	return mdl_obj_create(&mdl_partial_type, from->va + a->offset, length,
+			      from, a->flags, mdl_ucmd_fd(ucmd, struct mdl_partial));
 }
 
-static int mdl_ioc_export_dmabuf(struct mdl_obj *obj, void __user *uarg)
+static int mdl_ioc_export_dmabuf(struct mdl_ucmd *ucmd)
 {
-	struct mdl_export_dmabuf __user *up = uarg;
-	struct mdl_export_dmabuf a;
-	int ret;
+	struct mdl_export_dmabuf *a = ucmd->cmd;
 
-	ret = mdl_copy_args(&a, sizeof(a), uarg);
-	if (ret)
-		return ret;
-	if (!mdl_flags_ok(a.flags, MDL_FD_CLOEXEC) || a.reserved)
+	if (!mdl_flags_ok(a->flags, MDL_FD_CLOEXEC) || a->reserved)
 		return -EINVAL;
-	return mdl_dmabuf_export(obj, a.flags, &up->fd);
+	return mdl_dmabuf_export(ucmd->obj, a->flags,
+				 mdl_ucmd_fd(ucmd, struct mdl_export_dmabuf));
 }
+
+static const struct mdl_ioctl_op mdl_fd_ops[] = {
+	MDL_IOCTL_OP(MDL_IOC_QUERY, mdl_ioc_query, struct mdl_info, reserved),
+	MDL_IOCTL_OP(MDL_IOC_GET_PFNS, mdl_ioc_get_pfns, struct mdl_pfns, pfns),
+	MDL_IOCTL_OP(MDL_IOC_PARTIAL, mdl_ioc_partial, struct mdl_partial,
+		     reserved),
+	MDL_IOCTL_OP(MDL_IOC_EXPORT_DMABUF, mdl_ioc_export_dmabuf,
+		     struct mdl_export_dmabuf, reserved),
+};
 
 static long mdl_fd_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	struct mdl_obj *obj = file->private_data;
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case MDL_IOC_QUERY:
-		return mdl_ioc_query(obj, uarg);
-	case MDL_IOC_GET_PFNS:
-		return mdl_ioc_get_pfns(obj, uarg);
-	case MDL_IOC_PARTIAL:
-		return mdl_ioc_partial(obj, uarg);
-	case MDL_IOC_EXPORT_DMABUF:
-		return mdl_ioc_export_dmabuf(obj, uarg);
-	default:
-		return -ENOTTY;
-	}
+	return mdl_ioctl(mdl_fd_ops, ARRAY_SIZE(mdl_fd_ops), file->private_data,
+			 cmd, arg);
 }
 
 static int mdl_fd_release(struct inode *inode, struct file *file)
@@ -835,21 +839,15 @@ static const struct file_operations mdl_fd_fops = {
 	.llseek = mdl_fd_llseek,
 };
 
-/**
- * mdl_obj_install() - give an object to the caller as a new MDL fd
- * @obj: the object; its reference passes to the fd, or is dropped on error
- * @flags: the command's flags (MDL_FD_CLOEXEC)
- * @ufd: where the command's structure holds the fd
- *
- * The gpiolib-cdev order: reserve the fd, create the file, tell the caller,
- * and only then install it; a failed copy undoes everything.
- *
- * Context: process context, may sleep.
- * Return: 0 or a negative errno.
+/*
+ * Give an object to the caller as a new MDL fd; its reference passes to
+ * the fd, or is dropped on error. The gpiolib-cdev order: reserve the fd,
+ * create the file, tell the caller, and only then install it; a failed
+ * copy undoes everything.
  */
-int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
+static int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
 {
-	int mode = (obj->access & MDL_ACCESS_WRITE) ? O_RDWR : O_RDONLY;
+	int mode = mdl_obj_writable(obj) ? O_RDWR : O_RDONLY;
 	struct file *file;
 	int fd;
 
@@ -872,4 +870,53 @@ int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
 	}
 	fd_install(fd, file);
 	return 0;
+}
+
+/* Undo a failed build: the object was never counted nor given out. */
+static void mdl_obj_abort(struct mdl_obj *obj)
+{
+	mdl_obj_put(obj);
+}
+
+/* A complete object: count it, then give it out as an fd. */
+static int mdl_obj_finalize(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
+{
+	mdl_obj_link(obj);
+	return mdl_obj_install(obj, flags, ufd);
+}
+
+/**
+ * mdl_obj_create() - build an object and give it to the caller as an fd
+ * @type: how the object is built
+ * @va: address of the buffer's first byte in the object's address space
+ * @length: length of the buffer, 1 to MDL_OBJ_MAX_BYTES
+ * @arg: the command's structure, for @type's functions
+ * @flags: the command's flags (MDL_FD_CLOEXEC)
+ * @ufd: where the command's structure holds the new fd
+ *
+ * The one construction path of every object: allocate, prepare (charges),
+ * make the MDL of each slice, count the object in the statistics, and
+ * install its fd last (mdl_obj_finalize()). A failure at any step destroys
+ * what was built (mdl_obj_abort()).
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int mdl_obj_create(const struct mdl_obj_type *type, u64 va, u64 length,
+		   void *arg, u32 flags, __s32 __user *ufd)
+{
+	struct mdl_obj *obj = mdl_obj_alloc(type->kind, va, length);
+	u32 i, n = mdl_slice_count(va, length);
+	int ret;
+
+	if (!obj)
+		return -ENOMEM;
+	ret = type->prepare ? type->prepare(obj, arg) : 0;
+	for (i = 0; i < n && !ret; i++)
+		ret = type->slice(obj, i, arg);
+	if (ret) {
+		mdl_obj_abort(obj);
+		return ret;
+	}
+	return mdl_obj_finalize(obj, flags, ufd);
 }

@@ -40,7 +40,9 @@ enum mdl_hold {
  * @sys_reserved: @sys_va is the mapping of a range of
  *                MmAllocateMappingAddress
  * @sys_iomem: @sys_va is an ioremap of device memory (iounmap releases it)
- * @cache: cache type given to MmAllocatePagesForMdlEx (MDL_HOLD_ALLOCATED)
+ * @cache: cache type of the pages: the one given to MmAllocatePagesForMdlEx
+ *         (MDL_HOLD_ALLOCATED), or the one an I/O-space MDL of /dev/mdl
+ *         was made for (MDL_HOLD_IO, set by its maker); else unused
  * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
  * @process: the process of a lock (MDL_HOLD_PINNED, the MDL's Process),
  *           referenced for as long as the lock lasts, or NULL
@@ -207,5 +209,28 @@ void mdl_unmap_user(struct mdl_ext *ext, PVOID base);
 void mdl_user_release_all(struct mdl_ext *ext);
 int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
 		     ULONG first_page, ULONG npages);
+
+/* mdl_stats.c: counters of /sys/kernel/debug/mdl/stats. */
+enum mdl_stat {
+	MDL_STAT_OBJECTS,
+	MDL_STAT_PINNED_PAGES,
+	MDL_STAT_MAPPED_PAGES,
+	MDL_STAT_ALLOCATED_PAGES,
+	MDL_STAT_IO_PAGES,
+	MDL_STAT_DMABUFS,
+	MDL_STAT_ARRAY_PAGES,
+	MDL_STAT_COUNT,
+};
+
+void mdl_stat_add(enum mdl_stat stat, s64 delta);
+void mdl_stats_init(void);
+void mdl_stats_exit(void);
+
+/*
+ * mdl_dev.c: /dev/mdl, the layer above, which the module's init and exit
+ * create and remove.
+ */
+int mdl_dev_init(void);
+void mdl_dev_exit(void);
 
 #endif /* _MDL_INTERNAL_H */

@@ -19,7 +19,6 @@
 #include <linux/vmalloc.h>
 
 #include "mdl_internal.h"
-#include "mdl_obj.h"
 
 static const struct rhashtable_params mdl_ext_params = {
 	.key_len = sizeof(PMDL),

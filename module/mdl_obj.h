@@ -62,8 +62,6 @@
  * struct mdl_obj - the buffer behind an MDL fd
  * @ref: references: fds, dma-bufs, parts built from this object
  * @kind: MDL_KIND_*
- * @access: MDL_ACCESS_*
- * @cache: MDL_CACHE_* of mappings
  * @va: address of the buffer's first byte in the object's address space
  *      (the slicing grid; see the top of this file)
  * @length: length of the buffer in bytes
@@ -85,8 +83,6 @@
 struct mdl_obj {
 	refcount_t ref;
 	u32 kind;
-	u32 access;
-	u32 cache;
 	u64 va;
 	u64 length;
 	u64 npages;
@@ -197,37 +193,100 @@ static inline int mdl_io_args_check(const struct mdl_io_space *a)
 	return 0;
 }
 
-/* mdl_stats.c: counters of /sys/kernel/debug/mdl/stats. */
-enum mdl_stat {
-	MDL_STAT_OBJECTS,
-	MDL_STAT_PINNED_PAGES,
-	MDL_STAT_MAPPED_PAGES,
-	MDL_STAT_ALLOCATED_PAGES,
-	MDL_STAT_IO_PAGES,
-	MDL_STAT_DMABUFS,
-	MDL_STAT_ARRAY_PAGES,
-	MDL_STAT_COUNT,
+/*
+ * The structure of any command, as the ioctl dispatch holds its copy; an
+ * ioctl table refuses at build time a structure that does not fit.
+ */
+union mdl_ucmd_buffer {
+	struct mdl_version version;
+	struct mdl_lock_user lock_user;
+	struct mdl_alloc_pages alloc_pages;
+	struct mdl_io_space io_space;
+	struct mdl_translate translate;
+	struct mdl_info info;
+	struct mdl_pfns pfns;
+	struct mdl_partial partial;
+	struct mdl_export_dmabuf export_dmabuf;
 };
 
-void mdl_stat_add(enum mdl_stat stat, s64 delta);
-void mdl_stats_init(void);
-void mdl_stats_exit(void);
+/**
+ * struct mdl_ucmd - one command being run
+ * @obj: the object of the MDL fd the command came to; NULL on /dev/mdl
+ * @ubuffer: the caller's structure
+ * @cmd: the kernel's copy of it; its size field holds the caller's size
+ */
+struct mdl_ucmd {
+	struct mdl_obj *obj;
+	void __user *ubuffer;
+	void *cmd;
+};
 
-/* mdl_dev.c: /dev/mdl. */
-int mdl_copy_args(void *karg, size_t ksize, const void __user *uarg);
+/**
+ * struct mdl_ioctl_op - one entry of a device's ioctl table
+ * @ioc: the MDL_IOC_* number
+ * @size: sizeof the kernel's structure
+ * @min_size: size of the structure's first version, the smallest accepted
+ * @execute: the handler, given the structure copied in
+ */
+struct mdl_ioctl_op {
+	unsigned int ioc;
+	u32 size;
+	u32 min_size;
+	int (*execute)(struct mdl_ucmd *ucmd);
+};
+
+/* The fd field of a command's structure @type, in the caller's copy. */
+#define mdl_ucmd_fd(ucmd, type)	(&((type __user *)(ucmd)->ubuffer)->fd)
+
+/*
+ * An ioctl table entry: @last is the last field of the structure's first
+ * version, which never changes once released.
+ */
+#define MDL_IOCTL_OP(_ioc, _fn, _struct, _last)				\
+	{								\
+		.ioc = _ioc,						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) >			\
+					  sizeof(union mdl_ucmd_buffer)),	\
+		.min_size = offsetofend(_struct, _last),		\
+		.execute = _fn,						\
+	}
+
+/* mdl_dev.c: /dev/mdl and the ioctl dispatch of both devices. */
+int mdl_copy_args(void *karg, size_t ksize, size_t min_size,
+		  const void __user *uarg);
 int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize);
-int mdl_dev_init(void);
-void mdl_dev_exit(void);
+long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops,
+	       struct mdl_obj *obj, unsigned int cmd, unsigned long arg);
+
+/**
+ * struct mdl_obj_type - how one kind of object is built
+ * @kind: MDL_KIND_*
+ * @prepare: optional: what the object needs before its MDLs (charges,
+ *           a buffer, a reservation); 0 or a negative errno
+ * @slice: make the MDL of slice @i and add it (mdl_obj_add()); 0 or a
+ *         negative errno
+ *
+ * Both take the command's structure (or the object a part is made of) as
+ * @arg. What they leave behind on failure is undone by the object's
+ * destruction.
+ */
+struct mdl_obj_type {
+	u32 kind;
+	int (*prepare)(struct mdl_obj *obj, void *arg);
+	int (*slice)(struct mdl_obj *obj, u32 i, void *arg);
+};
 
 /* mdl_fd.c: MDL objects and their fds. */
-struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length);
+int mdl_obj_create(const struct mdl_obj_type *type, u64 va, u64 length,
+		   void *arg, u32 flags, __s32 __user *ufd);
 void mdl_obj_get(struct mdl_obj *obj);
 void mdl_obj_put(struct mdl_obj *obj);
 void mdl_obj_add(struct mdl_obj *obj, PMDL mdl);
-void mdl_obj_link(struct mdl_obj *obj);
 int mdl_obj_charge(struct mdl_obj *obj, u64 npages);
-int mdl_obj_charge_uncached(struct mdl_obj *obj);
-int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
+int mdl_obj_charge_uncached(struct mdl_obj *obj, u32 cache);
+bool mdl_obj_writable(const struct mdl_obj *obj);
+u32 mdl_obj_cache_type(const struct mdl_obj *obj);
 int mdl_obj_cache(struct mdl_obj *obj, MEMORY_CACHING_TYPE *cache);
 int mdl_obj_mmap(struct mdl_obj *obj, struct vm_area_struct *vma);
 

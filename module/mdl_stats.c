@@ -29,7 +29,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "mdl_obj.h"
+#include "mdl_internal.h"
 
 static atomic64_t mdl_stats[MDL_STAT_COUNT];
 

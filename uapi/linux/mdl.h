@@ -10,11 +10,17 @@
  * kernel's mapping with pread/pwrite, and exports them as a dma-buf.
  *
  * Every command takes a structure that starts with @size (the structure
- * size the caller was built with) and @flags. The kernel accepts a smaller
- * @size down to the first version of the structure (the rest reads as zero)
- * and a larger one whose extra bytes are zero (E2BIG otherwise). Unknown
- * flag bits and non-zero reserved fields are refused with EINVAL. Unknown
- * commands fail with ENOTTY. The layout is the same on 32- and 64-bit.
+ * size the caller was built with) and @flags. A structure only ever grows
+ * at its end, and each command has a first version: the structure up to
+ * and including the last field it had when the command appeared (all of
+ * today's structures are first versions). The kernel accepts any @size
+ * from the first version's up: fields past a smaller @size read as zero, a
+ * larger @size must have zero bytes past the kernel's structure (E2BIG
+ * otherwise, and for any @size above a page). A @size below the first
+ * version's fails with EINVAL. Results are written back up to the smaller
+ * of the two sizes. Unknown flag bits and non-zero reserved fields are
+ * refused with EINVAL. Unknown commands fail with ENOTTY. The layout is the
+ * same on 32- and 64-bit.
  */
 #ifndef _UAPI_LINUX_MDL_H
 #define _UAPI_LINUX_MDL_H

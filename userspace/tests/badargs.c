@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The structure rules every command shares (uapi/linux/mdl.h): unknown
- * flags and non-zero reserved fields refused with EINVAL, sizes below the
- * first version refused, longer structures accepted with a zero tail and
+ * flags and non-zero reserved fields refused with EINVAL, a structure of
+ * the first version's size accepted, sizes below it refused, longer
+ * structures accepted with a zero tail and
  * refused with E2BIG otherwise (and any size above a page), an
  * unreadable argument (unmapped, NULL, a kernel address, a tail running
  * into an unmapped page) gives EFAULT, and so does a structure the result
@@ -30,7 +31,7 @@ enum variant {
 	V_VALID, V_UNKNOWN_FLAG, V_RESERVED, V_SIZE_ZERO, V_SIZE_SHORT,
 	V_SIZE_LONG_ZERO, V_SIZE_LONG_DIRTY, V_BAD_POINTER, V_LOW_FLAG,
 	V_SIZE_FOUR, V_SIZE_HUGE, V_SIZE_PAGE_PLUS, V_NULL, V_KERNEL_POINTER,
-	V_TAIL_UNMAPPED, V_READ_ONLY, V_COUNT
+	V_TAIL_UNMAPPED, V_READ_ONLY, V_SIZE_FIRST, V_SIZE_BELOW_FIRST, V_COUNT
 };
 
 static const struct variant_spec {
@@ -41,7 +42,7 @@ static const struct variant_spec {
 	[V_UNKNOWN_FLAG] = { "unknown flag bit -> EINVAL", EINVAL },
 	[V_RESERVED] = { "non-zero reserved -> EINVAL", EINVAL },
 	[V_SIZE_ZERO] = { "size 0 -> EINVAL", EINVAL },
-	[V_SIZE_SHORT] = { "size below the first version -> EINVAL", EINVAL },
+	[V_SIZE_SHORT] = { "size 8 below the first version -> EINVAL", EINVAL },
 	[V_SIZE_LONG_ZERO] = { "longer struct, zero tail -> accepted", 0 },
 	[V_SIZE_LONG_DIRTY] = { "longer struct, non-zero tail -> E2BIG", E2BIG },
 	[V_BAD_POINTER] = { "unreadable argument -> EFAULT", EFAULT },
@@ -54,6 +55,8 @@ static const struct variant_spec {
 	[V_TAIL_UNMAPPED] = { "longer struct running into an unmapped page -> EFAULT", EFAULT },
 	[V_READ_ONLY] = { "struct in read-only memory (result not writable) -> EFAULT, nothing made",
 			  EFAULT },
+	[V_SIZE_FIRST] = { "size of the first version accepted", 0 },
+	[V_SIZE_BELOW_FIRST] = { "size 1 below the first version -> EINVAL", EINVAL },
 };
 
 /* The flags each command knows (uapi/linux/mdl.h). */
@@ -100,7 +103,13 @@ static void prepare(const struct cmd_spec *c, enum variant v, uint8_t *arg,
 		size = 0;
 		break;
 	case V_SIZE_SHORT:
-		size -= 8;
+		size = (uint32_t)c->first_size - 8;
+		break;
+	case V_SIZE_FIRST:
+		size = (uint32_t)c->first_size;
+		break;
+	case V_SIZE_BELOW_FIRST:
+		size = (uint32_t)c->first_size - 1;
 		break;
 	case V_SIZE_LONG_DIRTY:
 		arg[c->size + TAIL - 1] = 0x5a;

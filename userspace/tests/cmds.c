@@ -88,32 +88,35 @@ static void fill_export(void *arg, const struct fixture *fx)
 	(void)fx;
 }
 
-#define SPEC(id, st, ioc_, tgt, res, fdf, needs_, fn)			\
+/* @last: the last field of the structure's first version (uapi/linux/mdl.h). */
+#define SPEC(id, st, last, ioc_, tgt, res, fdf, needs_, fn)		\
 	[id] = { .name = #ioc_ + 8, .ioc = ioc_, .size = sizeof(st),	\
+		 .first_size = offsetof(st, last) + sizeof(((st *)0)->last), \
 		 .target = tgt, .reserved_off = res, .fd_off = fdf,	\
 		 .needs = needs_, .fill = fn }
 #define OFF(st, f) ((int)offsetof(st, f))
 
 const struct cmd_spec cmd_specs[CMD_COUNT] = {
-	SPEC(CMD_GET_VERSION, struct mdl_version, MDL_IOC_GET_VERSION, ON_DEV,
-	     -1, -1, 0, fill_version),
-	SPEC(CMD_LOCK_USER, struct mdl_lock_user, MDL_IOC_LOCK_USER, ON_DEV,
-	     OFF(struct mdl_lock_user, reserved),
+	SPEC(CMD_GET_VERSION, struct mdl_version, max_bytes,
+	     MDL_IOC_GET_VERSION, ON_DEV, -1, -1, 0, fill_version),
+	SPEC(CMD_LOCK_USER, struct mdl_lock_user, reserved, MDL_IOC_LOCK_USER,
+	     ON_DEV, OFF(struct mdl_lock_user, reserved),
 	     OFF(struct mdl_lock_user, fd), 0, fill_lock),
-	SPEC(CMD_ALLOC_PAGES, struct mdl_alloc_pages, MDL_IOC_ALLOC_PAGES,
+	SPEC(CMD_ALLOC_PAGES, struct mdl_alloc_pages, fd, MDL_IOC_ALLOC_PAGES,
 	     ON_DEV, -1, OFF(struct mdl_alloc_pages, fd), 0, fill_alloc),
-	SPEC(CMD_MAP_IO_SPACE, struct mdl_io_space, MDL_IOC_MAP_IO_SPACE,
+	SPEC(CMD_MAP_IO_SPACE, struct mdl_io_space, fd, MDL_IOC_MAP_IO_SPACE,
 	     ON_DEV, -1, OFF(struct mdl_io_space, fd), T_ROOT, fill_io),
-	SPEC(CMD_TRANSLATE, struct mdl_translate, MDL_IOC_TRANSLATE, ON_DEV,
-	     OFF(struct mdl_translate, reserved), -1, T_ROOT, fill_translate),
-	SPEC(CMD_QUERY, struct mdl_info, MDL_IOC_QUERY, ON_MDL, -1, -1, 0,
-	     fill_query),
-	SPEC(CMD_GET_PFNS, struct mdl_pfns, MDL_IOC_GET_PFNS, ON_MDL, -1, -1,
-	     T_ROOT, fill_pfns),
-	SPEC(CMD_PARTIAL, struct mdl_partial, MDL_IOC_PARTIAL, ON_MDL,
+	SPEC(CMD_TRANSLATE, struct mdl_translate, reserved, MDL_IOC_TRANSLATE,
+	     ON_DEV, OFF(struct mdl_translate, reserved), -1, T_ROOT,
+	     fill_translate),
+	SPEC(CMD_QUERY, struct mdl_info, reserved, MDL_IOC_QUERY, ON_MDL, -1,
+	     -1, 0, fill_query),
+	SPEC(CMD_GET_PFNS, struct mdl_pfns, pfns, MDL_IOC_GET_PFNS, ON_MDL, -1,
+	     -1, T_ROOT, fill_pfns),
+	SPEC(CMD_PARTIAL, struct mdl_partial, reserved, MDL_IOC_PARTIAL, ON_MDL,
 	     OFF(struct mdl_partial, reserved), OFF(struct mdl_partial, fd),
 	     0, fill_partial),
-	SPEC(CMD_EXPORT_DMABUF, struct mdl_export_dmabuf,
+	SPEC(CMD_EXPORT_DMABUF, struct mdl_export_dmabuf, reserved,
 	     MDL_IOC_EXPORT_DMABUF, ON_MDL,
 	     OFF(struct mdl_export_dmabuf, reserved),
 	     OFF(struct mdl_export_dmabuf, fd), 0, fill_export),

@@ -32,6 +32,8 @@ struct cmd_spec {
 	const char *name;
 	unsigned long ioc;
 	size_t size;		/* sizeof the structure */
+	size_t first_size;	/* its first version's size: offsetofend of
+				 * that version's last field */
 	enum cmd_target target;
 	int reserved_off;	/* -1: no reserved field */
 	int fd_off;		/* -1: returns no fd */
