@@ -23,16 +23,13 @@
  */
 int mdl_cache_prot(MEMORY_CACHING_TYPE cache, pgprot_t *prot)
 {
-	switch (cache) {
+	switch (mdl_cache_class(cache)) {
 	case MmCached:
-	case MmHardwareCoherentCached:
 		return 0;
 	case MmNonCached:
-	case MmNonCachedUnordered:
 		*prot = pgprot_noncached(*prot);
 		return 0;
 	case MmWriteCombined:
-	case MmUSWCCached:
 		*prot = pgprot_writecombine(*prot);
 		return 0;
 	default:

@@ -205,15 +205,12 @@ gfp_t mdl_zone_for(u64 high)
  */
 int mdl_pages_set_cache(struct page **pages, u32 n, MEMORY_CACHING_TYPE cache)
 {
-	switch (cache) {
+	switch (mdl_cache_class(cache)) {
 	case MmCached:
-	case MmHardwareCoherentCached:
 		return 0;
 	case MmNonCached:
-	case MmNonCachedUnordered:
 		return mdl_pages_set_uc(pages, n);
 	case MmWriteCombined:
-	case MmUSWCCached:
 		return mdl_pages_set_wc(pages, n);
 	default:
 		return -EINVAL;

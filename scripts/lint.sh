@@ -4,9 +4,10 @@
 # make lint: W=1 + sparse builds for every kernel of scripts/kernels.list
 # (Debian kernels with their suite's compiler and sparse; UML kernels, which
 # have KUnit, so kunit/*.c are checked too), checkpatch --strict,
-# kernel-doc -Wall, doc/reference.md up to date, shellcheck of the pipeline's
-# scripts.  Any warning, sparse
-# message, checkpatch ERROR / WARNING / CHECK or kernel-doc warning fails.
+# kernel-doc -Wall, doc/reference.md up to date, the layering of module/
+# (module/README.md), shellcheck of the pipeline's scripts.  Any warning,
+# sparse message, checkpatch ERROR / WARNING / CHECK, kernel-doc warning or
+# include across the layers fails.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -174,6 +175,25 @@ lint_reference() {
 	count "$ok" "doc/reference.md" "$( ((ok)) || echo "$log")"
 }
 
+# lint_layers: module/README.md's layering.  The files of the /dev/mdl
+# layer are listed here; every other file of module/ (the WDK core, the
+# headers below it, mdl_bench) is below that layer and never includes its
+# header (mdl_obj.h) nor the ABI it implements (<linux/mdl.h>).
+DEV_LAYER="module/mdl_dev.c module/mdl_fd.c module/mdl_dmabuf.c module/mdl_obj.h"
+lint_layers() {
+	local log=$RES/layers.log ok=1 f n=0
+	: >"$log"
+	while IFS= read -r f; do
+		case " $DEV_LAYER " in *" $f "*) continue ;; esac
+		n=$((n + 1))
+		grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*("([^"]*/)?mdl_obj\.h"|<linux/mdl\.h>)' \
+			"$MDL_ROOT/$f" | sed "s|^$MDL_ROOT/||; s|\$| (a /dev/mdl-layer header in a core file)|" >>"$log" || true
+	done < <(sources module)
+	[[ -s $log ]] && ok=0
+	info "layers: $n core files, $( ((ok)) && echo "none includes a /dev/mdl-layer header" || echo FAILED)"
+	count "$ok" "core files include no /dev/mdl-layer header" "$( ((ok)) || echo "$log")"
+}
+
 # lint_shell: the pipeline's own scripts.
 lint_shell() {
 	local log=$RES/shellcheck.log ok=1
@@ -216,6 +236,7 @@ main() {
 	lint_kerneldoc "$src"
 	lint_reference
 	lint_exports
+	lint_layers
 	lint_shell
 	lint_readme_matrix
 	summary_line lint "$PASS" "$FAIL"
