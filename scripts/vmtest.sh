@@ -13,8 +13,10 @@
 # "edu" without an IOMMU (MDL_DMA_VM_MEM MiB, default 256: all of it within
 # the device's 28 address bits), "edu-iommu" on q35 behind an Intel IOMMU
 # (intel_iommu=on, MDL_VM_MEM MiB), "edu-pt" with the IOMMU in passthrough
-# mode (iommu=pt, MDL_DMA_VM_MEM MiB): "[vmtest] KVER edu: N passed, N failed".
-# The debug kernel (--debug) boots the same two ways after its own run,
+# mode (iommu=pt, MDL_DMA_VM_MEM MiB), for the rows of MDL_DMA_PT_KERNELS
+# (default "bookworm sid": the oldest and the newest kernel) unless
+# MDL_DMA_MODES names it: "[vmtest] KVER edu: N passed, N failed".
+# The debug kernel (--debug) boots the MDL_DMA_MODES ways after its own run,
 # with its checkers. MDL_DMA_ONLY=1 runs the edu boots alone.
 #
 # Usage: scripts/vmtest.sh                 test on every kernel of the list
@@ -64,7 +66,10 @@ MDL_VM_TIMEOUT=${MDL_VM_TIMEOUT:-600}
 MDL_LOCKDOWN_KERNELS=${MDL_LOCKDOWN_KERNELS-bookworm bookworm-6.12}
 MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
-MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu edu-pt}
+MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu}
+# Rows that also boot in the passthrough mode (its device addresses are
+# physical, as without an IOMMU); "" for none.
+MDL_DMA_PT_KERNELS=${MDL_DMA_PT_KERNELS-bookworm sid}
 MDL_DMA_VM_MEM=${MDL_DMA_VM_MEM:-256}
 # More QEMU arguments of the next boot (the edu device, the IOMMU).
 QEMU_EXTRA=()
@@ -331,6 +336,10 @@ run_kernel() {
 	for dmode in $MDL_DMA_MODES; do
 		run_dma "$kver" "$kernel" "$res" "$dmode"
 	done
+	if [[ -n $name && " $MDL_DMA_PT_KERNELS " == *" $name "* &&
+		" $MDL_DMA_MODES " != *" edu-pt "* ]]; then
+		run_dma "$kver" "$kernel" "$res" edu-pt
+	fi
 }
 
 main_test() {
