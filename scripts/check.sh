@@ -54,12 +54,37 @@ print_summary() {
 	printf '  %-16s %-7s %5d s\n' total "" "$SECONDS"
 }
 
+# The root file systems of deb-check (mmdebstrap, or apt's daily refresh:
+# mostly downloads and dpkg, minutes on a cold cache) are made in the
+# background from the end of set-up on, beside the compiler-bound stages;
+# the deb-check stage waits for them (and would redo an unfinished one).
+DEBROOT_PID=
+start_debroots() {
+	[[ " ${STAGES[*]} " == *" deb-check "* ]] || return 0
+	info "deb-check's root file systems: made in the background" \
+		"(log: $MDL_RESULTS/check/deb-check-setup.log)"
+	"$MDL_ROOT/scripts/deb-check.sh" --setup >"$MDL_RESULTS/check/deb-check-setup.log" 2>&1 &
+	DEBROOT_PID=$!
+}
+
+wait_debroots() {
+	local t=$SECONDS
+	[[ -n $DEBROOT_PID ]] || return 0
+	wait "$DEBROOT_PID" || warn "deb-check's background set-up failed" \
+		"(log: $MDL_RESULTS/check/deb-check-setup.log); the stage makes the roots itself"
+	DEBROOT_PID=
+	info "deb-check's root file systems ready (waited $((SECONDS - t)) s)"
+}
+
 main() {
 	local stage failed=
 	rm -rf "$MDL_RESULTS/check"
 	mkdir -p "$MDL_RESULTS/check"
+	trap '[[ -z $DEBROOT_PID ]] || kill "$DEBROOT_PID" 2>/dev/null || true' EXIT
 	for stage in "${STAGES[@]}"; do
+		[[ $stage == deb-check ]] && wait_debroots
 		run_stage "$stage" make -s -C "$MDL_ROOT" "$stage" || { failed=$stage; break; }
+		[[ $stage == setup ]] && start_debroots
 	done
 	if [[ -z $failed && -f $MDL_ROOT/userspace/Makefile ]]; then
 		run_stage userspace-check userspace_check || failed=userspace-check
