@@ -126,22 +126,38 @@ static int stats_back(const struct t_stats *before)
 	return t_stats_returned(before, &after);
 }
 
+/* The value of an open cgroup file, read again from its start. */
+static int cg_pread(int fd, uint64_t *val)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = 0;
+	*val = strtoull(buf, NULL, 10);
+	return 0;
+}
+
 /*
  * memory.current once the frees of a failed allocation have landed: vfree
  * may return pages from a worker (PREEMPT_RT kernels do), so the count
  * can still fall for a while. Read until two reads 100 ms apart agree
- * (3 s at most).
+ * (3 s at most). Until then the group may be at its limit, where any
+ * charged allocation of the reader (a new file, a seq_file buffer) would
+ * wake the group's OOM killer: @fd was opened and read before, so these
+ * reads reuse its buffer and allocate nothing.
  */
-static int cg_settled(const struct cg *cg, uint64_t *cur)
+static int cg_settled(int fd, uint64_t *cur)
 {
 	uint64_t prev;
 	int i;
 
-	CHECK_OK(cg_read(cg, "memory.current", cur));
+	CHECK_OK(cg_pread(fd, cur));
 	for (i = 0; i < 30; i++) {
 		prev = *cur;
 		usleep(100 * 1000);
-		CHECK_OK(cg_read(cg, "memory.current", cur));
+		CHECK_OK(cg_pread(fd, cur));
 		if (*cur == prev)
 			break;
 	}
@@ -153,17 +169,18 @@ static int cg_settled(const struct cg *cg, uint64_t *cur)
  * page or object left; then @small bytes succeed and memory.current grows
  * by at least that much, and falls back when the fd is closed.
  */
-static int cg_check(const struct cg *cg, uint32_t flags, size_t small)
+static int cg_check_at(const struct cg *cg, int cur, uint32_t flags, size_t small)
 {
 	uint64_t c1, c2, c3;
 	struct t_stats s0;
 	int fd0 = t_next_fd(), fd;
 
 	CHECK_OK(t_stats_read(&s0));
+	CHECK_OK(cg_pread(cur, &c1));
 	CHECK_ERR(mdl_alloc_pages(t_env.dev, 64 * MIB, flags, MDL_CACHE_CACHED), ENOMEM);
+	CHECK_STEP(cg_settled(cur, &c1));
 	CHECK_EQ(t_next_fd(), fd0);
 	CHECK_STEP(stats_back(&s0));
-	CHECK_STEP(cg_settled(cg, &c1));
 	T_FAIL_IF(c1 > CG_LIMIT, "memory.current %" PRIu64 " above memory.max", c1);
 	fd = mdl_alloc_pages(t_env.dev, small, flags, MDL_CACHE_CACHED);
 	CHECK_OK(fd);
@@ -178,6 +195,22 @@ static int cg_check(const struct cg *cg, uint32_t flags, size_t small)
 	T_FAIL_IF(c3 + small > c2 + CG_SLACK, "memory.current %" PRIu64 " -> %" PRIu64
 		  " after the close", c2, c3);
 	return stats_back(&s0);
+}
+
+static int cg_check(const struct cg *cg, uint32_t flags, size_t small)
+{
+	char path[160];
+	int cur, ret;
+
+	snprintf(path, sizeof(path), "%s/memory.current", cg->dir);
+	cur = open(path, O_RDONLY | O_CLOEXEC);
+	if (cur < 0) {
+		t_fail_at(__FILE__, __LINE__, "open %s: %s", path, strerror(errno));
+		return T_FAIL;
+	}
+	ret = cg_check_at(cg, cur, flags, small);
+	close(cur);
+	return ret;
 }
 
 struct cg_job {
