@@ -10,6 +10,8 @@
 #     versioned LIBMDL_1; every installed man page renders without warning;
 #     the installed bash completion registers and completes
 #   - README.md's quick start is the demo's (scripts/readme-demo.sh --check)
+#   - README.md's routine table lists every routine of module/mdl_routines.h
+#     with its doc/reference.md purpose (scripts/readme_routines.py --check)
 # Prints "userspace: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -250,6 +252,15 @@ readme_quickstart() {
 	result "$rc" "README.md's quick start holds the demo's commands, each with output"
 }
 
+# readme_routines: README.md's routine table is what mdl_routines.h and
+# doc/reference.md give: scripts/readme_routines.py --check.
+readme_routines() {
+	local rc=0
+	python3 ../scripts/readme_routines.py --check >"$TMP/out" 2>&1 || rc=$?
+	((rc == 0)) || sed 's/^/# /' "$TMP/out"
+	result "$rc" "README.md's routine table lists every exported WDK routine"
+}
+
 host_check
 cli_help
 cli_usage_errors
@@ -257,5 +268,6 @@ cli_failures
 cli_stats
 install_and_link
 readme_quickstart
+readme_routines
 echo "userspace: $PASS passed, $FAIL failed"
 ((FAIL == 0))
