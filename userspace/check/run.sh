@@ -243,13 +243,13 @@ man_pages() {
 	result $? "at least 8 man pages installed ($n)"
 }
 
-# readme_quickstart: README.md's quick start is the demo's (its commands, in
+# readme_quickstart: README.md's quick starts are the demo's (its commands, in
 # order, each with output): scripts/readme-demo.sh --check.
 readme_quickstart() {
 	local rc=0
 	../scripts/readme-demo.sh --check >"$TMP/out" 2>&1 || rc=$?
 	((rc == 0)) || sed 's/^/# /' "$TMP/out"
-	result "$rc" "README.md's quick start holds the demo's commands, each with output"
+	result "$rc" "README.md's quick starts (mdlctl, C) are the demo's, each command with output"
 }
 
 # readme_routines: README.md's routine table is what mdl_routines.h and
