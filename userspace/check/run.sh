@@ -11,7 +11,9 @@
 #     the installed bash completion registers and completes
 #   - README.md's quick start is the demo's (scripts/readme-demo.sh --check)
 #   - README.md's routine table lists every routine of module/mdl_routines.h
-#     with its doc/reference.md purpose (scripts/readme_routines.py --check)
+#     with its doc/reference.md purpose, its benchmark table is the goals
+#     table of userspace/bench/results/summary.md (scripts/readme_tables.py
+#     --check)
 # Prints "userspace: N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -252,13 +254,14 @@ readme_quickstart() {
 	result "$rc" "README.md's quick starts (mdlctl, C) are the demo's, each command with output"
 }
 
-# readme_routines: README.md's routine table is what mdl_routines.h and
-# doc/reference.md give: scripts/readme_routines.py --check.
-readme_routines() {
+# readme_tables: README.md's routine table is what mdl_routines.h and
+# doc/reference.md give, its benchmark table summary.md's goals:
+# scripts/readme_tables.py --check.
+readme_tables() {
 	local rc=0
-	python3 ../scripts/readme_routines.py --check >"$TMP/out" 2>&1 || rc=$?
+	python3 ../scripts/readme_tables.py --check >"$TMP/out" 2>&1 || rc=$?
 	((rc == 0)) || sed 's/^/# /' "$TMP/out"
-	result "$rc" "README.md's routine table lists every exported WDK routine"
+	result "$rc" "README.md's routine and benchmark tables are what their sources give"
 }
 
 host_check
@@ -268,6 +271,6 @@ cli_failures
 cli_stats
 install_and_link
 readme_quickstart
-readme_routines
+readme_tables
 echo "userspace: $PASS passed, $FAIL failed"
 ((FAIL == 0))
