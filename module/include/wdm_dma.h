@@ -138,13 +138,13 @@ typedef enum _IO_ALLOCATION_ACTION {
 typedef IO_ALLOCATION_ACTION DRIVER_CONTROL(struct _DEVICE_OBJECT *DeviceObject,
 					    PIRP Irp, PVOID MapRegisterBase,
 					    PVOID Context);
-typedef IO_ALLOCATION_ACTION (*PDRIVER_CONTROL)(struct _DEVICE_OBJECT *DeviceObject,
-						PIRP Irp, PVOID MapRegisterBase,
-						PVOID Context);
+typedef enum _IO_ALLOCATION_ACTION (*PDRIVER_CONTROL)(struct _DEVICE_OBJECT *DeviceObject,
+						     PIRP Irp, PVOID MapRegisterBase,
+						     PVOID Context);
 typedef VOID DRIVER_LIST_CONTROL(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
 				 struct _SCATTER_GATHER_LIST *ScatterGather,
 				 PVOID Context);
-typedef VOID (*PDRIVER_LIST_CONTROL)(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
+typedef void (*PDRIVER_LIST_CONTROL)(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
 				     struct _SCATTER_GATHER_LIST *ScatterGather,
 				     PVOID Context);
 
