@@ -470,7 +470,7 @@ static void user_populate_vma_refused(struct kunit *test)
 {
 	PMDL mdl = alloc_pages_mdl(test, 1);
 
-	KUNIT_EXPECT_EQ(test, mdl_populate_vma(NULL, 0, mdl, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mdl_populate_vma(NULL, 0, mdl, 0, 1, true), -EINVAL);
 	free_pages_mdl(mdl);
 }
 

@@ -539,12 +539,12 @@ static const struct vm_operations_struct mdl_vma_ops = {
  * VMA at once.
  */
 static int mdl_populate_part(struct vm_area_struct *vma, PMDL mdl, u64 index,
-			     u64 n, unsigned long addr)
+			     u64 n, unsigned long addr, bool writable)
 {
 	if ((mdl->MdlFlags & MDL_IO_SPACE) &&
 	    (addr != vma->vm_start || n != vma_pages(vma)))
 		return -EINVAL;
-	return mdl_populate_vma(vma, addr, mdl, index, n);
+	return mdl_populate_vma(vma, addr, mdl, index, n, writable);
 }
 
 static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)
@@ -559,7 +559,8 @@ static int mdl_obj_populate(struct mdl_obj *obj, struct vm_area_struct *vma)
 		i = mdl_slice_of_page(obj->va, page, &index);
 		mdl = obj->mdls[i];
 		n = min_t(u64, left, mdl_page_count(mdl) - index);
-		ret = mdl_populate_part(vma, mdl, index, n, addr);
+		ret = mdl_populate_part(vma, mdl, index, n, addr,
+					mdl_obj_writable(obj));
 		if (ret)
 			return ret;
 		addr += n << PAGE_SHIFT;
@@ -755,11 +756,6 @@ static int mdl_partial_slice(struct mdl_obj *obj, u32 i, void *arg)
 		IoFreeMdl(mdl);
 		return -EINVAL;
 	}
-	/*
-	 * The mapping code reads a lock's write access from each MDL: a part
-	 * of a writable lock says so as its source's MDL does.
-	 */
-	mdl->MdlFlags |= smdl->MdlFlags & MDL_WRITE_OPERATION;
 	mdl_obj_add(obj, mdl);
 	return 0;
 }

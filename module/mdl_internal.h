@@ -208,7 +208,7 @@ NTSTATUS mdl_map_user(PMDL mdl, MEMORY_CACHING_TYPE cache, PVOID requested,
 void mdl_unmap_user(struct mdl_ext *ext, PVOID base);
 void mdl_user_release_all(struct mdl_ext *ext);
 int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
-		     ULONG first_page, ULONG npages);
+		     ULONG first_page, ULONG npages, bool writable);
 
 /* mdl_stats.c: counters of /sys/kernel/debug/mdl/stats. */
 enum mdl_stat {

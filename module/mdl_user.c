@@ -117,9 +117,9 @@ static int mdl_classify(struct vm_area_struct *vma, PMDL mdl,
  * cannot write, or copy-on-write pages shared with another process: they
  * are only ever mapped read-only.
  */
-static int mdl_check_write(struct vm_area_struct *vma, PMDL mdl)
+static int mdl_check_write(struct vm_area_struct *vma, bool writable)
 {
-	if (!mdl->Process || (mdl->MdlFlags & MDL_WRITE_OPERATION))
+	if (writable)
 		return 0;
 	if (vma->vm_flags & VM_WRITE)
 		return -EACCES;
@@ -188,6 +188,8 @@ static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
  * @mdl: a locked, built, allocated, partial or I/O-space MDL
  * @first_page: first PFN entry of @mdl to map
  * @npages: number of entries; they must fit in @vma from @addr on
+ * @writable: may the pages be written through the mapping? False for user
+ *            pages locked for reading (the caller knows: the lock's access)
  *
  * Maps entries [@first_page, @first_page + @npages) at @addr with
  * vma->vm_page_prot (apply the cache type before calling). Pages mdl.ko
@@ -199,9 +201,8 @@ static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
  * page reference: the caller keeps the pages held, for example by the
  * MDL's lock, for the life of the VMA). MDL_IO_SPACE entries use
  * remap_pfn_range() as well. Slab pages, PFNs without a struct page in a RAM MDL
- * and free pages are refused. User pages locked for reading (Process set,
- * no MDL_WRITE_OPERATION) and the zero page are mapped only into a VMA
- * that is not writable, and VM_MAYWRITE is cleared so that mprotect cannot
+ * and free pages are refused. Pages that are not @writable and the zero
+ * page are mapped only into a VMA that is not writable, and VM_MAYWRITE is cleared so that mprotect cannot
  * change that. No memory is allocated.
  *
  * On failure entries already mapped stay until the VMA is unmapped (a
@@ -213,7 +214,7 @@ static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
  * only be read, or the errno of the insert or remap call.
  */
 int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
-		     ULONG first_page, ULONG npages)
+		     ULONG first_page, ULONG npages, bool writable)
 {
 	const PFN_NUMBER *pfns;
 	ULONG end;
@@ -229,7 +230,7 @@ int mdl_populate_vma(struct vm_area_struct *vma, unsigned long addr, PMDL mdl,
 	pfns = MmGetMdlPfnArray(mdl) + first_page;
 	if (mdl->MdlFlags & MDL_IO_SPACE)
 		return mdl_remap_pfns(vma, addr, pfns, npages);
-	ret = mdl_check_write(vma, mdl);
+	ret = mdl_check_write(vma, writable);
 	if (!ret)
 		ret = mdl_classify(vma, mdl, pfns, npages, &pfnmap);
 	if (ret)
@@ -373,7 +374,9 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	vma->vm_page_prot = prot;
 	mdl_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP, clear);
-	ret = mdl_populate_vma(vma, vma->vm_start, um->mdl, 0, um->npages);
+	ret = mdl_populate_vma(vma, vma->vm_start, um->mdl, 0, um->npages,
+			       !um->mdl->Process ||
+			       (um->mdl->MdlFlags & MDL_WRITE_OPERATION));
 	if (!ret)
 		ret = mdl_umap_get_pages(um, vma);
 	if (ret)

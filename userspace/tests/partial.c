@@ -153,6 +153,27 @@ static int partial_readonly(const struct t_case *tc)
 	return T_PASS;
 }
 
+/* A part of a writable MDL maps writable: stores reach the parent's buffer. */
+static int partial_writable(const struct t_case *tc)
+{
+	struct t_lock l;
+	uint8_t *map;
+	int fd;
+
+	(void)tc;
+	CHECK_OK(t_lock_new(&l, 0, 3 * t_env.page, MDL_LOCK_WRITE, 35));
+	fd = mdl_partial(l.fd, t_env.page, 2 * t_env.page, 0);
+	CHECK_OK(fd);
+	map = t_mmap(fd, 2 * t_env.page, PROT_READ | PROT_WRITE, 0);
+	CHECK(map);
+	map[0] = 0x5a;
+	map[2 * t_env.page - 1] = 0xa5;
+	CHECK_EQ(l.buf[t_env.page], 0x5a);
+	CHECK_EQ(l.buf[3 * t_env.page - 1], 0xa5);
+	CHECK_OK(munmap(map, 2 * t_env.page));
+	return T_PASS;
+}
+
 /* A part of kernel pages works like a part of user pages. */
 static int partial_kernel(const struct t_case *tc)
 {
@@ -177,6 +198,7 @@ static const struct t_case cases[] = {
 	{ "partial: keeps the parent's pages after the parent fd and buffer go",
 	  partial_keeps_parent, NULL, 0 },
 	{ "partial: a part of a read-only MDL is read-only", partial_readonly, NULL, 0 },
+	{ "partial: a part of a writable MDL maps writable", partial_writable, NULL, 0 },
 	{ "partial: a part of kernel pages shows their bytes", partial_kernel, NULL, 0 },
 };
 
