@@ -372,8 +372,13 @@ static int storm_run(const struct t_case *tc)
 	unsigned int i;
 	int fd;
 
-	/* Emulated CPUs on a busy host: more than the runner's usual limit. */
-	alarm(STORM_BUDGET_S + STORM_SETTLE_S + 30);
+	/*
+	 * Emulated CPUs on a busy host: more than the runner's usual limit,
+	 * for the kills (a last one may wait for a slow exit), and again for
+	 * what follows them, so that a loop that used its whole budget does
+	 * not eat the time of the settling.
+	 */
+	alarm(STORM_BUDGET_S + 60);
 	if (debug && !strcmp(debug, "1"))
 		kills /= 4;	/* KASAN and lockdep: every exit is slow */
 	if (spec->memlock) {
@@ -411,6 +416,7 @@ static int storm_run(const struct t_case *tc)
 	for (i = 0; i < STORM_PARALLEL; i++)
 		if (r.pids[i])
 			storm_kill(&r, i);
+	alarm(STORM_SETTLE_S + 90);
 	storm_reap(&r, 0);	/* every grandchild was killed with its group */
 	r.drained += storm_drain(c.bus[1]);
 	close(c.bus[0]);
