@@ -202,8 +202,8 @@ static int mdl_insert_pages(struct vm_area_struct *vma, unsigned long addr,
  * MDL's lock, for the life of the VMA). MDL_IO_SPACE entries use
  * remap_pfn_range() as well. Slab pages, PFNs without a struct page in a RAM MDL
  * and free pages are refused. Pages that are not @writable and the zero
- * page are mapped only into a VMA that is not writable, and VM_MAYWRITE is cleared so that mprotect cannot
- * change that. No memory is allocated.
+ * page are mapped only into a VMA that is not writable, and VM_MAYWRITE is
+ * cleared so that mprotect cannot change that. No memory is allocated.
  *
  * On failure entries already mapped stay until the VMA is unmapped (a
  * failing mmap handler has that done by the mmap error path).
