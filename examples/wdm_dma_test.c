@@ -96,10 +96,10 @@ static int addresses_ok(const struct edu_stats *s, char *why, size_t len)
 	return 1;
 }
 
-static void test_user(int method, size_t offset, unsigned int length)
+static void test_user(int method, size_t offset, unsigned int length, int partial)
 {
 	unsigned char *src = malloc(length + 8192), *dst = malloc(length + 8192);
-	struct edu_copy c = { .length = length, .method = method };
+	struct edu_copy c = { .length = length, .method = method, .partial = partial };
 	char why[200];
 	size_t bad;
 	int ok;
@@ -113,8 +113,9 @@ static void test_user(int method, size_t offset, unsigned int length)
 	ok = ok && !bad && dst[76] == 0x5a && dst[77 + length] == 0x5a;
 	ok = ok && addresses_ok(&c.stats, why, sizeof(why));
 	high_seen += c.stats.high;
-	tap_ok(ok, "%s: user buffers (MmProbeAndLockPages), %u bytes at offset %zu, %u device DMAs, %zu bytes wrong, status %#x: %s",
-	       methods[method], length, offset, c.stats.transfers, bad,
+	tap_ok(ok, "%s: user buffers (MmProbeAndLockPages%s), %u bytes at offset %zu, %u device DMAs, %zu bytes wrong, status %#x: %s",
+	       methods[method], partial ? ", the device writes a partial MDL of the lock" : "",
+	       length, offset, c.stats.transfers, bad,
 	       (unsigned int)c.stats.status, why);
 	free(src);
 	free(dst);
@@ -159,6 +160,8 @@ static void test_bad_args(void)
 		{ EDU_BAD_ZERO_LENGTH, S_INVALID_PARAMETER, "Length 0" },
 		{ EDU_BAD_SYSTEM_DMA, S_NOT_SUPPORTED, "IoGetDmaAdapter of system DMA: NULL" },
 		{ EDU_BAD_CHANNEL_BUSY, S_DEVICE_BUSY, "AllocateAdapterChannel while held" },
+		{ EDU_BAD_READ_ONLY_PART, S_INVALID_PARAMETER,
+		  "device write to a partial MDL of a read-only lock" },
 	};
 	struct edu_bad_args b = { };
 	unsigned int i;
@@ -189,7 +192,7 @@ int main(void)
 		return tap_exit();
 	}
 	iommu = !strcmp(mode, "iommu");
-	tap_plan(1 + EDU_METHODS * 2 + 7 + 1 + 10);
+	tap_plan(1 + EDU_METHODS * 2 + 1 + 7 + 1 + EDU_BADS + 1);
 	dev = open("/dev/wdm_dma", O_RDWR);
 	if (dev < 0 || device_io_control(IOCTL_EDU_INFO, &info, sizeof(info))) {
 		tap_ok(0, "open /dev/wdm_dma and IOCTL_EDU_INFO: %s", strerror(errno));
@@ -200,9 +203,10 @@ int main(void)
 	       info.ident, mode, info.map_registers,
 	       info.address_bits, info.alignment);
 	for (m = 0; m < EDU_METHODS; m++) {
-		test_user(m, 0x123, 20000);
-		test_user(m, 4000, 300);	/* across a page boundary */
+		test_user(m, 0x123, 20000, 0);
+		test_user(m, 4000, 300, 0);	/* across a page boundary */
 	}
+	test_user(EDU_METHOD_GET_SG, 0x123, 20000, 1);
 	test_kernel(EDU_KERNEL_POOL, EDU_METHOD_GET_SG, "pool (MmBuildMdlForNonPagedPool)");
 	test_kernel(EDU_KERNEL_PAGES, EDU_METHOD_BUILD_SG, "MmAllocatePagesForMdlEx pages");
 	test_kernel(EDU_KERNEL_HIGH, EDU_METHOD_MAP_TRANSFER,

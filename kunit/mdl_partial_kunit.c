@@ -23,7 +23,8 @@ struct partial_env {
 	PMDL dst;		/* IoAllocateMdl over the whole source range */
 };
 
-static void partial_env_init(struct kunit *test, struct partial_env *env)
+static void partial_env_init_op(struct kunit *test, struct partial_env *env,
+				LOCK_OPERATION op)
 {
 	unsigned long uaddr = mdl_kunit_user_mem(test, SRC_MAP_PAGES * PAGE_SIZE,
 						 PROT_READ | PROT_WRITE);
@@ -31,11 +32,15 @@ static void partial_env_init(struct kunit *test, struct partial_env *env)
 	env->ubuf = uaddr + SRC_OFFSET;
 	mdl_kunit_fill_user(test, env->ubuf, SRC_LEN, 31);
 	env->src = mdl_kunit_alloc_mdl(test, (PVOID)env->ubuf, SRC_LEN);
-	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(env->src, UserMode,
-						     IoWriteAccess),
+	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(env->src, UserMode, op),
 			STATUS_SUCCESS);
 	mdl_kunit_unlock_at_exit(test, env->src);
 	env->dst = mdl_kunit_alloc_mdl(test, (PVOID)env->ubuf, SRC_LEN);
+}
+
+static void partial_env_init(struct kunit *test, struct partial_env *env)
+{
+	partial_env_init_op(test, env, IoWriteAccess);
 }
 
 /* The target describes [va, va + len) with the source's PFNs for it. */
@@ -303,6 +308,71 @@ static void build_partial_of_partial(struct kunit *test)
 	expect_partial(test, env.src, third, va, PAGE_SIZE);
 }
 
+struct partial_write_case {
+	const char *name;
+	LOCK_OPERATION op;	/* the source's lock */
+	bool raw_target;	/* a target the caller initialised (no state) */
+	bool writable;		/* device writes and writable user mappings */
+};
+
+static const struct partial_write_case partial_write_cases[] = {
+	{ "read_lock", IoReadAccess, false, false },
+	{ "write_lock", IoWriteAccess, false, true },
+	{ "modify_lock", IoModifyAccess, false, true },
+	{ "read_lock_caller_target", IoReadAccess, true, false },
+	{ "write_lock_caller_target", IoWriteAccess, true, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(partial_write, partial_write_cases, name);
+
+/*
+ * A user mapping of @mdl without MdlMappingNoWrite is made exactly when its
+ * pages may be written; stores through it reach the source's buffer at @va.
+ */
+static void expect_user_write(struct kunit *test, PMDL mdl, unsigned long va,
+			      bool writable, u8 seed)
+{
+	PVOID uva = MmMapLockedPagesSpecifyCache(mdl, UserMode, MmCached, NULL,
+						 FALSE, NormalPagePriority);
+
+	KUNIT_EXPECT_EQ(test, !!uva, writable);
+	if (!uva)
+		return;
+	mdl_kunit_fill_user(test, (unsigned long)uva, PAGE_SIZE, seed);
+	mdl_kunit_expect_user(test, va, PAGE_SIZE, seed);
+	MmUnmapLockedPages(uva, mdl);
+}
+
+/*
+ * A partial MDL of user pages may be written as its source's lock allows
+ * (the same test decides device writes in the DMA layer); a part of that
+ * part is as the part. No part carries MDL_WRITE_OPERATION, as on Windows.
+ */
+static void partial_mdl_write_access(struct kunit *test)
+{
+	const struct partial_write_case *c = test->param_value;
+	unsigned long va;
+	struct partial_env env;
+	PMDL dst, third;
+
+	partial_env_init_op(test, &env, c->op);
+	dst = env.dst;
+	va = env.ubuf + PAGE_SIZE;
+	if (c->raw_target) {
+		dst = mdl_kunit_raw_mdl(test, SRC_MAP_PAGES);
+		MmInitializeMdl(dst, (PVOID)va, 2 * PAGE_SIZE);
+	}
+	IoBuildPartialMdl(env.src, dst, (PVOID)va, 2 * PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, dst->MdlFlags & MDL_PARTIAL);
+	KUNIT_EXPECT_FALSE(test, dst->MdlFlags & MDL_WRITE_OPERATION);
+	third = mdl_kunit_alloc_mdl(test, (PVOID)va, PAGE_SIZE);
+	IoBuildPartialMdl(dst, third, (PVOID)va, PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, third->MdlFlags & MDL_PARTIAL);
+
+	expect_user_write(test, dst, va, c->writable, 77);
+	expect_user_write(test, third, va, c->writable, 78);
+}
+
 static struct kunit_case mdl_partial_cases[] = {
 	KUNIT_CASE_PARAM(build_partial_mdl_ranges, partial_range_gen_params),
 	KUNIT_CASE(build_partial_mdl_of_mapped_source),
@@ -311,6 +381,7 @@ static struct kunit_case mdl_partial_cases[] = {
 	KUNIT_CASE(map_partial_then_prepare_for_reuse),
 	KUNIT_CASE(free_mapped_partial_mdl),
 	KUNIT_CASE(build_partial_of_partial),
+	KUNIT_CASE_PARAM(partial_mdl_write_access, partial_write_gen_params),
 	{}
 };
 

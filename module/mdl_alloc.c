@@ -180,11 +180,17 @@ static bool mdl_partial_ok(PMDL src, PMDL dst, void *va, u32 *length)
  * outside the source, or a target too small, is refused (logged once, target
  * unchanged). The source must stay locked while the target is used.
  *
+ * A partial MDL of user pages locked for reading, like its source, takes
+ * no device writes and maps read-only; of user pages locked for writing it
+ * may be written when @TargetMdl is from IoAllocateMdl (a target the caller
+ * initialised itself is taken as read-only).
+ *
  * Context: any; atomic context allowed.
  */
 void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
 		       ULONG Length)
 {
+	struct mdl_ext *dst_ext;
 	unsigned long offset, first;
 
 	if (!SourceMdl || !TargetMdl ||
@@ -209,5 +215,9 @@ void IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
 		TargetMdl->MappedSystemVa = (char *)SourceMdl->MappedSystemVa + offset;
 	memcpy(MmGetMdlPfnArray(TargetMdl), MmGetMdlPfnArray(SourceMdl) + first,
 	       sizeof(PFN_NUMBER) * mdl_page_count(TargetMdl));
+	dst_ext = mdl_ext_find(TargetMdl);
+	if (dst_ext)
+		dst_ext->part_writable =
+			mdl_pages_writable(SourceMdl, mdl_ext_find(SourceMdl));
 }
 EXPORT_SYMBOL_GPL(IoBuildPartialMdl);

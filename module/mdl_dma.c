@@ -468,16 +468,11 @@ struct mdl_dma_range {
 
 static bool mdl_dma_mdl_ok(PMDL mdl, bool device_writes)
 {
-	struct mdl_ext *ext;
-
 	if (!(mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
 			       MDL_PARTIAL)) || (mdl->MdlFlags & MDL_IO_SPACE))
 		return false;
-	if (!device_writes || (mdl->MdlFlags & MDL_WRITE_OPERATION))
-		return true;
 	/* The device may not write pages its locker only may read. */
-	ext = mdl_ext_find(mdl);
-	return !ext || ext->hold != MDL_HOLD_PINNED;
+	return !device_writes || mdl_pages_writable(mdl, mdl_ext_find(mdl));
 }
 
 /*

@@ -44,6 +44,9 @@ enum mdl_hold {
  *         (MDL_HOLD_ALLOCATED), or the one an I/O-space MDL of /dev/mdl
  *         was made for (MDL_HOLD_IO, set by its maker); else unused
  * @sys_readonly: @sys_va was mapped read-only (MdlMappingNoWrite)
+ * @part_writable: the pages of a partial MDL of user pages may be written
+ *                 (its source's lock was for writing); set by
+ *                 IoBuildPartialMdl()
  * @process: the process of a lock (MDL_HOLD_PINNED, the MDL's Process),
  *           referenced for as long as the lock lasts, or NULL
  * @umaps: the user mappings of the MDL (struct mdl_umap, mdl_user.c), or
@@ -66,6 +69,7 @@ struct mdl_ext {
 	bool sys_iomem;
 	MEMORY_CACHING_TYPE cache;
 	bool sys_readonly;
+	bool part_writable;
 	PEPROCESS process;
 	struct list_head *umaps;
 };
@@ -195,6 +199,7 @@ MEMORY_CACHING_TYPE mdl_map_cache(PMDL mdl, struct mdl_ext *ext,
 				  MEMORY_CACHING_TYPE asked);
 bool mdl_priority_ok(u32 priority);
 bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext);
+bool mdl_pages_writable(PMDL mdl, const struct mdl_ext *ext);
 MEMORY_CACHING_TYPE mdl_cache_class(MEMORY_CACHING_TYPE cache);
 NTSTATUS mdl_map_pages(PMDL mdl, u32 npages, MEMORY_CACHING_TYPE cache,
 		       u32 priority, pgprot_t prot, bool *iomem, void **mapped);

@@ -58,6 +58,29 @@ bool mdl_is_mappable(PMDL mdl, struct mdl_ext *ext)
 }
 
 /**
+ * mdl_pages_writable() - may an MDL's pages be written, by a device or
+ * through a user mapping?
+ * @mdl: the MDL
+ * @ext: its state, or NULL
+ *
+ * Kernel memory and device memory may be written; user pages (the MDL has
+ * a Process) when they were locked for writing: the lock's
+ * MDL_WRITE_OPERATION, or for a partial MDL what IoBuildPartialMdl()
+ * recorded of its source. A partial MDL of user pages that has no state of
+ * its own (it was not made by IoAllocateMdl) is taken as read-only.
+ *
+ * Return: true when the pages may be written.
+ */
+bool mdl_pages_writable(PMDL mdl, const struct mdl_ext *ext)
+{
+	if (!mdl->Process || (mdl->MdlFlags & MDL_WRITE_OPERATION))
+		return true;
+	if (mdl->MdlFlags & MDL_PARTIAL)
+		return ext && ext->part_writable;
+	return false;
+}
+
+/**
  * mdl_vmap_pfns() - map the first @count PFNs of an MDL into system space
  * @mdl: the MDL
  * @count: number of pages

@@ -375,8 +375,7 @@ static int mdl_umap_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_page_prot = prot;
 	mdl_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP, clear);
 	ret = mdl_populate_vma(vma, vma->vm_start, um->mdl, 0, um->npages,
-			       !um->mdl->Process ||
-			       (um->mdl->MdlFlags & MDL_WRITE_OPERATION));
+			       mdl_pages_writable(um->mdl, ext));
 	if (!ret)
 		ret = mdl_umap_get_pages(um, vma);
 	if (ret)

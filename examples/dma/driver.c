@@ -349,10 +349,26 @@ static VOID EduUnlockUser(PMDL Mdl)
 	IoFreeMdl(Mdl);
 }
 
-/* User buffers (direct I/O): the process checks what arrived. */
+/* A partial MDL of all of @Source (IoBuildPartialMdl), or NULL. */
+static PMDL EduPartOf(PMDL Source)
+{
+	PVOID va = MmGetMdlVirtualAddress(Source);
+	ULONG length = MmGetMdlByteCount(Source);
+	PMDL part = IoAllocateMdl(va, length, FALSE, FALSE, NULL);
+
+	if (part)
+		IoBuildPartialMdl(Source, part, va, length);
+	return part;
+}
+
+/*
+ * User buffers (direct I/O): the process checks what arrived. With
+ * Copy->partial the device writes a partial MDL of the destination's lock,
+ * as a driver that splits a request does.
+ */
 static NTSTATUS EduCopyUser(PEDU_EXTENSION Ext, struct edu_copy *Copy)
 {
-	PMDL src, dst = NULL;
+	PMDL src, dst = NULL, part = NULL;
 	NTSTATUS status;
 
 	if (!Copy->length || Copy->method >= EDU_METHODS)
@@ -361,10 +377,17 @@ static NTSTATUS EduCopyUser(PEDU_EXTENSION Ext, struct edu_copy *Copy)
 	if (src)
 		dst = EduLockUser((PVOID)(ULONG_PTR)Copy->dst, Copy->length, IoWriteAccess,
 				  &status);
-	if (dst)
-		status = EduCopy(Ext, src, MmGetMdlVirtualAddress(src), dst,
+	if (dst && Copy->partial) {
+		part = EduPartOf(dst);
+		if (!part)
+			status = STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (dst && (part || !Copy->partial))
+		status = EduCopy(Ext, src, MmGetMdlVirtualAddress(src), part ? part : dst,
 				 MmGetMdlVirtualAddress(dst), Copy->length, Copy->method,
 				 &Copy->stats);
+	if (part)
+		IoFreeMdl(part);
 	EduUnlockUser(dst);
 	EduUnlockUser(src);
 	return status;
@@ -655,7 +678,7 @@ static NTSTATUS EduBadArgs(PEDU_EXTENSION Ext, struct edu_bad_args *B)
 	NTSTATUS status;
 	EDU_BUFFER pool;
 	PUCHAR va, buffer;
-	PMDL ro;
+	PMDL ro, part;
 
 	long_len = (Ext->MapRegisters + 1) * PAGE_SIZE;
 	status = EduBufferAlloc(&pool, long_len, EDU_KERNEL_POOL);
@@ -687,6 +710,13 @@ static NTSTATUS EduBadArgs(PEDU_EXTENSION Ext, struct edu_bad_args *B)
 	B->status[EDU_BAD_READ_ONLY] = ro ?
 		ops->GetScatterGatherList(a, EduDevice, ro, MmGetMdlVirtualAddress(ro), 64,
 					  EduListReady, &cb, FALSE) : status;
+	part = ro ? EduPartOf(ro) : NULL;
+	B->status[EDU_BAD_READ_ONLY_PART] = part ?
+		ops->GetScatterGatherList(a, EduDevice, part, MmGetMdlVirtualAddress(part),
+					  64, EduListReady, &cb, FALSE) :
+		(ro ? STATUS_INSUFFICIENT_RESOURCES : status);
+	if (part)
+		IoFreeMdl(part);
 	EduUnlockUser(ro);
 
 	freed = IoGetDmaAdapter(Ext->Pdo, &d, &registers);

@@ -247,6 +247,8 @@ struct edu_copy {
 	__aligned_u64 dst;	/* user address the device writes */
 	__u32 length;
 	__u32 method;		/* EDU_METHOD_* */
+	__u32 partial;		/* the device writes a partial MDL of dst's lock */
+	__u32 reserved;
 	struct edu_stats stats;	/* out */
 };
 
@@ -277,7 +279,8 @@ struct edu_kernel {
 #define EDU_BAD_ZERO_LENGTH	6	/* Length 0 */
 #define EDU_BAD_SYSTEM_DMA	7	/* IoGetDmaAdapter, Master FALSE: NULL */
 #define EDU_BAD_CHANNEL_BUSY	8	/* AllocateAdapterChannel while held */
-#define EDU_BADS		9
+#define EDU_BAD_READ_ONLY_PART	9	/* device write to a part of a read-only lock */
+#define EDU_BADS		10
 
 struct edu_bad_args {
 	__aligned_u64 ro;	/* a read-only user page */
