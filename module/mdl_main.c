@@ -100,17 +100,26 @@ static size_t mdl_owned_size(u32 pages)
 }
 
 /*
- * Memory of an owned MDL. Above a page it is page-granular, so that a large
- * MDL costs its PFN array's 8 bytes a page and no power-of-two rounding:
- * whole pages from the page allocator when a block is free without reclaim
- * (up to its largest block, 4 MiB on x86-64), else vmalloc.
+ * Owned MDLs up to this size (PFN arrays of buffers up to about 8 MiB) come
+ * from kmalloc: whole blocks of a power-of-two size, which the allocator's
+ * per-CPU lists hand out again without splitting or merging pages. A
+ * failure is the caller's NULL, not a log line.
+ */
+#define MDL_OWNED_KMALLOC_MAX	SZ_16K
+
+/*
+ * Memory of an owned MDL. Above MDL_OWNED_KMALLOC_MAX it is page-granular,
+ * so that a large MDL costs its PFN array's 8 bytes a page and no
+ * power-of-two rounding: whole pages from the page allocator when a block
+ * is free without reclaim (up to its largest block, 4 MiB on x86-64), else
+ * vmalloc.
  */
 static void *mdl_owned_mem(size_t size, gfp_t gfp)
 {
 	void *p = NULL;
 
-	if (size <= PAGE_SIZE)
-		return kmalloc(size, gfp);
+	if (size <= MDL_OWNED_KMALLOC_MAX)
+		return kmalloc(size, gfp | __GFP_NOWARN);
 	if (size <= SZ_4M)
 		p = alloc_pages_exact(size, (gfp & ~__GFP_DIRECT_RECLAIM) |
 					    __GFP_NORETRY | __GFP_NOWARN);
@@ -127,7 +136,7 @@ static void mdl_ext_count_pages(struct mdl_ext *ext, int sign)
 {
 	size_t size = mdl_owned_size(ext->capacity);
 
-	if (ext->owned && size > PAGE_SIZE && !is_vmalloc_addr(ext))
+	if (ext->owned && size > MDL_OWNED_KMALLOC_MAX && !is_vmalloc_addr(ext))
 		mdl_stat_add(MDL_STAT_ARRAY_PAGES,
 			     sign * (s64)DIV_ROUND_UP(size, PAGE_SIZE));
 }
@@ -137,7 +146,7 @@ static void mdl_ext_free(struct mdl_ext *ext)
 {
 	size_t size = mdl_owned_size(ext->capacity);
 
-	if (!ext->owned || size <= PAGE_SIZE)
+	if (!ext->owned || size <= MDL_OWNED_KMALLOC_MAX)
 		kfree(ext);
 	else if (is_vmalloc_addr(ext))
 		vfree(ext);

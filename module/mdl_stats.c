@@ -16,7 +16,8 @@
  *	dmabufs N		live dma-bufs exported from MDL fds
  *	array_pages N		pages the MDLs mdl.ko allocates (header and
  *				PFN array) took straight from the page
- *				allocator: memory that neither Slab nor
+ *				allocator, those above 16 KiB that are not
+ *				vmalloc: memory that neither Slab nor
  *				VmallocUsed of /proc/meminfo shows
  *
  * The counters are exact: each is changed by the code that creates or
