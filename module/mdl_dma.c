@@ -53,6 +53,9 @@ struct mdl_pdo {
  * @dev: the device (one reference)
  * @map_registers: the NumberOfMapRegisters IoGetDmaAdapter returned
  * @max_segment: the longest element, in bytes
+ * @width: the device's address bits
+ * @v3: from a DEVICE_DESCRIPTION_VERSION3 description: the version-3
+ *      routines serve it
  * @users: lists, map-register sets and common buffers not yet released
  * @channel: the map-register set the channel holds (KeepObject), or NULL
  * @channel_busy: AllocateAdapterChannel has the channel
@@ -64,6 +67,8 @@ struct mdl_adapter {
 	struct device *dev;
 	ULONG map_registers;
 	ULONG max_segment;
+	unsigned int width;
+	bool v3;
 	unsigned long users;
 	struct mdl_map_regs *channel;
 	bool channel_busy;
@@ -91,6 +96,9 @@ struct mdl_common_buffer {
  * @sgt: the mapped table (its entries follow the list's elements)
  * @dir: the mapping's direction
  * @allocated: GetScatterGatherList allocated this (kvfree on release)
+ * @mdl: the first MDL of the mapped range
+ * @offset: where the range starts in @mdl's buffer
+ * @length: the range's bytes
  * @list: what the driver sees; its elements, then the sg entries, follow
  */
 struct mdl_sgl {
@@ -99,6 +107,9 @@ struct mdl_sgl {
 	struct sg_table sgt;
 	enum dma_data_direction dir;
 	bool allocated;
+	PMDL mdl;
+	ULONG offset;
+	ULONG length;
 	SCATTER_GATHER_LIST list;
 };
 
@@ -268,7 +279,7 @@ static unsigned int mdl_dma_width(const DEVICE_DESCRIPTION *d)
 	return d->Dma32BitAddresses ? 32 : 24;
 }
 
-static PDMA_OPERATIONS mdl_dma_ops(void);
+static PDMA_OPERATIONS mdl_dma_ops(bool v3);
 
 /**
  * IoGetDmaAdapter() - a DMA adapter for a bus-master device
@@ -283,7 +294,9 @@ static PDMA_OPERATIONS mdl_dma_ops(void);
  * (dma_set_mask_and_coherent) and its longest segment
  * (dma_set_max_seg_size, MaximumLength, at least a page) for every later
  * mapping. The map registers are BYTES_TO_PAGES(MaximumLength) + 1, at most
- * 65537.
+ * 65537. A version-3 description gets an adapter of Version 3 whose table
+ * has the version-3 entries too (Size sizeof(DMA_OPERATIONS)); versions 0 to
+ * 2 get Version 1 and a table that ends before them (they are NULL).
  * System DMA (Master FALSE: an 8237-style controller, DMA channels) has no
  * Linux counterpart and gets no adapter.
  *
@@ -320,11 +333,13 @@ PDMA_ADAPTER IoGetDmaAdapter(struct _DEVICE_OBJECT *PhysicalDeviceObject,
 		dma_set_max_seg_size(dev, seg);
 	ad->dev = dev;
 	ad->max_segment = min_t(u64, seg, dma_get_max_seg_size(dev));
+	ad->width = width;
+	ad->v3 = DeviceDescription->Version == DEVICE_DESCRIPTION_VERSION3;
 	ad->map_registers = min_t(u64, BYTES_TO_PAGES(DeviceDescription->MaximumLength) + 1,
 				  MDL_DMA_MAX_MAP_REGISTERS);
-	ad->adapter.Version = 1;
+	ad->adapter.Version = ad->v3 ? 3 : 1;
 	ad->adapter.Size = sizeof(DMA_ADAPTER);
-	ad->adapter.DmaOperations = mdl_dma_ops();
+	ad->adapter.DmaOperations = mdl_dma_ops(ad->v3);
 	INIT_LIST_HEAD(&ad->buffers);
 	spin_lock_irq(&mdl_dma_lock);
 	list_add(&ad->node, &mdl_dma_adapters);
@@ -581,6 +596,9 @@ static NTSTATUS mdl_dma_map(struct mdl_adapter *ad, const struct mdl_dma_range *
 	if (!n)
 		return STATUS_NOT_SUPPORTED;
 	s->ad = ad;
+	s->mdl = r->mdl;
+	s->offset = r->offset;
+	s->length = r->length;
 	s->dir = to_device ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	s->sgt.sgl = sg;
 	s->sgt.orig_nents = n;
@@ -672,20 +690,90 @@ static NTSTATUS mdl_calculate_sg_list(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 }
 
 static NTSTATUS mdl_dma_prepare(PDMA_ADAPTER DmaAdapter, PMDL Mdl, PVOID CurrentVa,
-				ULONG Length, PDRIVER_LIST_CONTROL fn,
+				ULONG Length, bool have_fn,
 				BOOLEAN WriteToDevice, struct mdl_adapter **adp,
 				struct mdl_dma_range *r)
 {
 	NTSTATUS st;
 
 	*adp = mdl_dma_adapter(DmaAdapter);
-	if (!*adp || !fn)
+	if (!*adp || !have_fn)
 		return STATUS_INVALID_PARAMETER;
 	st = mdl_dma_range_check(Mdl, CurrentVa, Length, !WriteToDevice, r);
 	if (!NT_SUCCESS(st))
 		return st;
 	if (r->pages > (*adp)->map_registers)
 		return STATUS_INSUFFICIENT_RESOURCES;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * GetScatterGatherList and GetScatterGatherListEx: map into an allocated
+ * list, call @fn if there is one, store the list in *@out if asked.
+ */
+static NTSTATUS mdl_dma_get_list(PDMA_ADAPTER DmaAdapter,
+				 struct _DEVICE_OBJECT *DeviceObject, PMDL Mdl,
+				 PVOID CurrentVa, ULONG Length,
+				 PDRIVER_LIST_CONTROL fn, PVOID Context,
+				 BOOLEAN WriteToDevice, PSCATTER_GATHER_LIST *out)
+{
+	struct mdl_adapter *ad;
+	struct mdl_dma_range r;
+	struct mdl_sgl *s;
+	gfp_t gfp;
+	NTSTATUS st;
+
+	st = mdl_dma_prepare(DmaAdapter, Mdl, CurrentVa, Length, fn || out,
+			     WriteToDevice, &ad, &r);
+	if (!NT_SUCCESS(st))
+		return st;
+	gfp = mdl_dma_gfp();
+	s = gfp == GFP_KERNEL ? kvzalloc(mdl_dma_list_size(r.pages), gfp) :
+	    kzalloc(mdl_dma_list_size(r.pages), gfp | __GFP_NOWARN);
+	if (!s)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	s->allocated = true;
+	st = mdl_dma_map(ad, &r, WriteToDevice, s);
+	if (!NT_SUCCESS(st)) {
+		kvfree(s);
+		return st;
+	}
+	if (out)
+		*out = &s->list;
+	if (fn)
+		mdl_dma_call_list(fn, DeviceObject, &s->list, Context);
+	return STATUS_SUCCESS;
+}
+
+/* BuildScatterGatherList and BuildScatterGatherListEx, as mdl_dma_get_list. */
+static NTSTATUS mdl_dma_build_list(PDMA_ADAPTER DmaAdapter,
+				   struct _DEVICE_OBJECT *DeviceObject, PMDL Mdl,
+				   PVOID CurrentVa, ULONG Length,
+				   PDRIVER_LIST_CONTROL fn, PVOID Context,
+				   BOOLEAN WriteToDevice, PVOID buffer, ULONG size,
+				   PSCATTER_GATHER_LIST *out)
+{
+	struct mdl_sgl *s = buffer;
+	struct mdl_adapter *ad;
+	struct mdl_dma_range r;
+	NTSTATUS st;
+
+	st = mdl_dma_prepare(DmaAdapter, Mdl, CurrentVa, Length, fn || out,
+			     WriteToDevice, &ad, &r);
+	if (!NT_SUCCESS(st))
+		return st;
+	if (!s || !IS_ALIGNED((unsigned long)s, sizeof(u64)))
+		return STATUS_INVALID_PARAMETER;
+	if (size < mdl_dma_list_size(r.pages))
+		return STATUS_BUFFER_TOO_SMALL;
+	memset(s, 0, sizeof(*s));
+	st = mdl_dma_map(ad, &r, WriteToDevice, s);
+	if (!NT_SUCCESS(st))
+		return st;
+	if (out)
+		*out = &s->list;
+	if (fn)
+		mdl_dma_call_list(fn, DeviceObject, &s->list, Context);
 	return STATUS_SUCCESS;
 }
 
@@ -722,29 +810,8 @@ static NTSTATUS mdl_get_sg_list(PDMA_ADAPTER DmaAdapter,
 				PDRIVER_LIST_CONTROL ExecutionRoutine,
 				PVOID Context, BOOLEAN WriteToDevice)
 {
-	struct mdl_adapter *ad;
-	struct mdl_dma_range r;
-	struct mdl_sgl *s;
-	gfp_t gfp;
-	NTSTATUS st;
-
-	st = mdl_dma_prepare(DmaAdapter, Mdl, CurrentVa, Length, ExecutionRoutine,
-			     WriteToDevice, &ad, &r);
-	if (!NT_SUCCESS(st))
-		return st;
-	gfp = mdl_dma_gfp();
-	s = gfp == GFP_KERNEL ? kvzalloc(mdl_dma_list_size(r.pages), gfp) :
-	    kzalloc(mdl_dma_list_size(r.pages), gfp | __GFP_NOWARN);
-	if (!s)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	s->allocated = true;
-	st = mdl_dma_map(ad, &r, WriteToDevice, s);
-	if (!NT_SUCCESS(st)) {
-		kvfree(s);
-		return st;
-	}
-	mdl_dma_call_list(ExecutionRoutine, DeviceObject, &s->list, Context);
-	return STATUS_SUCCESS;
+	return mdl_dma_get_list(DmaAdapter, DeviceObject, Mdl, CurrentVa, Length,
+				ExecutionRoutine, Context, WriteToDevice, NULL);
 }
 
 /**
@@ -777,25 +844,9 @@ static NTSTATUS mdl_build_sg_list(PDMA_ADAPTER DmaAdapter,
 				  PVOID ScatterGatherBuffer,
 				  ULONG ScatterGatherLength)
 {
-	struct mdl_sgl *s = ScatterGatherBuffer;
-	struct mdl_adapter *ad;
-	struct mdl_dma_range r;
-	NTSTATUS st;
-
-	st = mdl_dma_prepare(DmaAdapter, Mdl, CurrentVa, Length, ExecutionRoutine,
-			     WriteToDevice, &ad, &r);
-	if (!NT_SUCCESS(st))
-		return st;
-	if (!s || !IS_ALIGNED((unsigned long)s, sizeof(u64)))
-		return STATUS_INVALID_PARAMETER;
-	if (ScatterGatherLength < mdl_dma_list_size(r.pages))
-		return STATUS_BUFFER_TOO_SMALL;
-	memset(s, 0, sizeof(*s));
-	st = mdl_dma_map(ad, &r, WriteToDevice, s);
-	if (!NT_SUCCESS(st))
-		return st;
-	mdl_dma_call_list(ExecutionRoutine, DeviceObject, &s->list, Context);
-	return STATUS_SUCCESS;
+	return mdl_dma_build_list(DmaAdapter, DeviceObject, Mdl, CurrentVa, Length,
+				  ExecutionRoutine, Context, WriteToDevice,
+				  ScatterGatherBuffer, ScatterGatherLength, NULL);
 }
 
 /**
@@ -882,6 +933,68 @@ static void mdl_dma_regs_free(struct mdl_map_regs *regs)
 	kvfree(regs);
 }
 
+/*
+ * AllocateAdapterChannel(Ex): the channel and @count map registers; @fn
+ * runs with them, or without @fn the channel is kept (KeepObject) and its
+ * map registers go to *@base.
+ */
+static NTSTATUS mdl_dma_channel(struct mdl_adapter *ad, struct _DEVICE_OBJECT *DeviceObject,
+				ULONG NumberOfMapRegisters, PDRIVER_CONTROL ExecutionRoutine,
+				PVOID Context, PVOID *base)
+{
+	IO_ALLOCATION_ACTION action = KeepObject;
+	struct mdl_map_regs *regs;
+	unsigned long flags;
+	gfp_t gfp = mdl_dma_gfp();
+	bool busy, raised;
+	size_t size;
+
+	if (!ad || (!ExecutionRoutine && !base))
+		return STATUS_INVALID_PARAMETER;
+	if (!NumberOfMapRegisters || NumberOfMapRegisters > ad->map_registers)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	size = struct_size(regs, maps, NumberOfMapRegisters);
+	regs = gfp == GFP_KERNEL ? kvzalloc(size, gfp) :
+	       kzalloc(size, gfp | __GFP_NOWARN);
+	if (!regs)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	regs->ad = ad;
+	regs->count = NumberOfMapRegisters;
+	spin_lock_irqsave(&mdl_dma_lock, flags);
+	busy = ad->channel_busy;
+	if (!busy) {
+		ad->channel_busy = true;
+		ad->users++;
+		list_add(&regs->node, &mdl_dma_regs);
+	}
+	spin_unlock_irqrestore(&mdl_dma_lock, flags);
+	if (busy) {
+		kvfree(regs);
+		return STATUS_DEVICE_BUSY;
+	}
+	if (ExecutionRoutine) {
+		raised = mdl_dma_raise();
+		action = ExecutionRoutine(DeviceObject, NULL, regs, Context);
+		mdl_dma_lower(raised);
+	}
+	if (action == KeepObject) {
+		if (base)
+			*base = regs;
+		spin_lock_irqsave(&mdl_dma_lock, flags);
+		ad->channel = regs;
+		spin_unlock_irqrestore(&mdl_dma_lock, flags);
+		return STATUS_SUCCESS;
+	}
+	spin_lock_irqsave(&mdl_dma_lock, flags);
+	ad->channel_busy = false;
+	spin_unlock_irqrestore(&mdl_dma_lock, flags);
+	if (action != DeallocateObjectKeepRegisters)
+		mdl_dma_regs_free(regs);
+	else if (base)
+		*base = regs;
+	return STATUS_SUCCESS;
+}
+
 /**
  * mdl_allocate_adapter_channel() - AllocateAdapterChannel: map registers for a transfer
  * @DmaAdapter: the adapter
@@ -911,52 +1024,10 @@ static NTSTATUS mdl_allocate_adapter_channel(PDMA_ADAPTER DmaAdapter,
 					     PDRIVER_CONTROL ExecutionRoutine,
 					     PVOID Context)
 {
-	struct mdl_adapter *ad = mdl_dma_adapter(DmaAdapter);
-	IO_ALLOCATION_ACTION action;
-	struct mdl_map_regs *regs;
-	unsigned long flags;
-	gfp_t gfp = mdl_dma_gfp();
-	bool busy, raised;
-	size_t size;
-
-	if (!ad || !ExecutionRoutine)
+	if (!ExecutionRoutine)
 		return STATUS_INVALID_PARAMETER;
-	if (!NumberOfMapRegisters || NumberOfMapRegisters > ad->map_registers)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	size = struct_size(regs, maps, NumberOfMapRegisters);
-	regs = gfp == GFP_KERNEL ? kvzalloc(size, gfp) :
-	       kzalloc(size, gfp | __GFP_NOWARN);
-	if (!regs)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	regs->ad = ad;
-	regs->count = NumberOfMapRegisters;
-	spin_lock_irqsave(&mdl_dma_lock, flags);
-	busy = ad->channel_busy;
-	if (!busy) {
-		ad->channel_busy = true;
-		ad->users++;
-		list_add(&regs->node, &mdl_dma_regs);
-	}
-	spin_unlock_irqrestore(&mdl_dma_lock, flags);
-	if (busy) {
-		kvfree(regs);
-		return STATUS_DEVICE_BUSY;
-	}
-	raised = mdl_dma_raise();
-	action = ExecutionRoutine(DeviceObject, NULL, regs, Context);
-	mdl_dma_lower(raised);
-	if (action == KeepObject) {
-		spin_lock_irqsave(&mdl_dma_lock, flags);
-		ad->channel = regs;
-		spin_unlock_irqrestore(&mdl_dma_lock, flags);
-		return STATUS_SUCCESS;
-	}
-	spin_lock_irqsave(&mdl_dma_lock, flags);
-	ad->channel_busy = false;
-	spin_unlock_irqrestore(&mdl_dma_lock, flags);
-	if (action != DeallocateObjectKeepRegisters)
-		mdl_dma_regs_free(regs);
-	return STATUS_SUCCESS;
+	return mdl_dma_channel(mdl_dma_adapter(DmaAdapter), DeviceObject,
+			       NumberOfMapRegisters, ExecutionRoutine, Context, NULL);
 }
 
 /**
@@ -1134,6 +1205,626 @@ static ULONG mdl_read_dma_counter(PDMA_ADAPTER DmaAdapter)
 	return 0;
 }
 
+/* ---- BuildMdlFromScatterGatherList, the version-3 routines --------------- */
+
+/**
+ * mdl_build_mdl_from_sg_list() - BuildMdlFromScatterGatherList: an MDL of a list
+ * @DmaAdapter: the adapter that made the list
+ * @ScatterGather: a live list of GetScatterGatherList or BuildScatterGatherList
+ *                 (or their Ex forms)
+ * @OriginalMdl: the MDL the list was made from (its first MDL)
+ * @TargetMdl: receives the new MDL; free it with IoFreeMdl before
+ *             @OriginalMdl is unlocked
+ *
+ * The new MDL describes the pages at the list's element addresses, at the
+ * virtual addresses of the range in @OriginalMdl, as a partial MDL of it
+ * (its flags, system mapping and write access). That needs element
+ * addresses the CPU can use as physical ones: a list whose elements are
+ * IOVAs (an IOMMU translates) or swiotlb bounce buffers has no such view on
+ * Linux and is refused, as is a list that goes on through Next (one MDL
+ * cannot describe the gap between two MDLs' buffers).
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad adapter or
+ * @TargetMdl, a list that is not live on @DmaAdapter or not made from
+ * @OriginalMdl; STATUS_NOT_SUPPORTED for a list of device addresses that
+ * are not physical ones or one spanning several MDLs;
+ * STATUS_INSUFFICIENT_RESOURCES when memory is short. *@TargetMdl is
+ * written only on success.
+ */
+static NTSTATUS mdl_build_mdl_from_sg_list(PDMA_ADAPTER DmaAdapter,
+					   PSCATTER_GATHER_LIST ScatterGather,
+					   PMDL OriginalMdl, PMDL *TargetMdl)
+{
+	struct mdl_sgl *s = ScatterGather ?
+			    container_of(ScatterGather, struct mdl_sgl, list) : NULL;
+	struct scatterlist *sg;
+	unsigned long flags;
+	PFN_NUMBER *pfn;
+	ULONG i, page, n;
+	bool ok;
+	PMDL mdl;
+	PVOID va;
+
+	if (!TargetMdl || !OriginalMdl)
+		return STATUS_INVALID_PARAMETER;
+	spin_lock_irqsave(&mdl_dma_lock, flags);
+	ok = s && mdl_dma_adapter_locked(DmaAdapter) &&
+	     mdl_dma_listed(&mdl_dma_lists, &s->node) &&
+	     &s->ad->adapter == DmaAdapter && s->mdl == OriginalMdl;
+	spin_unlock_irqrestore(&mdl_dma_lock, flags);
+	if (!ok)
+		return STATUS_INVALID_PARAMETER;
+	if (s->length > OriginalMdl->ByteCount - s->offset ||
+	    s->sgt.nents != s->sgt.orig_nents)
+		return STATUS_NOT_SUPPORTED;
+	for_each_sgtable_sg(&s->sgt, sg, i)
+		if (ScatterGather->Elements[i].Address.QuadPart != sg_phys(sg) ||
+		    ScatterGather->Elements[i].Length != sg->length)
+			return STATUS_NOT_SUPPORTED;
+	va = (PUCHAR)MmGetMdlVirtualAddress(OriginalMdl) + s->offset;
+	mdl = mdl_alloc_owned(va, s->length, mdl_dma_gfp());
+	if (!mdl)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	IoBuildPartialMdl(OriginalMdl, mdl, va, s->length);
+	if (!(mdl->MdlFlags & MDL_PARTIAL)) {
+		IoFreeMdl(mdl);
+		return STATUS_INVALID_PARAMETER;
+	}
+	/* The pages are those of the elements, in list order. */
+	pfn = MmGetMdlPfnArray(mdl);
+	n = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, s->length);
+	page = 0;
+	for (i = 0; i < ScatterGather->NumberOfElements; i++) {
+		PSCATTER_GATHER_ELEMENT e = &ScatterGather->Elements[i];
+		u64 a = e->Address.QuadPart & PAGE_MASK;
+
+		for (; a < e->Address.QuadPart + e->Length && page < n; a += PAGE_SIZE)
+			pfn[page++] = PHYS_PFN(a);
+	}
+	if (page != n) {
+		IoFreeMdl(mdl);
+		return STATUS_NOT_SUPPORTED;
+	}
+	*TargetMdl = mdl;
+	return STATUS_SUCCESS;
+}
+
+#define MDL_DMA_CONTEXT_MAGIC	0x5443444dU	/* 'MDCT' */
+
+/**
+ * struct mdl_dma_context - the opaque DMA_TRANSFER_CONTEXT
+ * @magic: MDL_DMA_CONTEXT_MAGIC once InitializeDmaTransferContext ran
+ * @version: DMA_TRANSFER_CONTEXT_VERSION1
+ * @ad: the adapter it was initialised for
+ */
+struct mdl_dma_context {
+	u32 magic;
+	u32 version;
+	struct mdl_adapter *ad;
+};
+
+static_assert(sizeof(struct mdl_dma_context) <= DMA_TRANSFER_CONTEXT_SIZE_V1);
+
+/* The live version-3 adapter behind @a, or NULL. */
+static struct mdl_adapter *mdl_dma_adapter3(PDMA_ADAPTER a)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter(a);
+
+	return ad && ad->v3 ? ad : NULL;
+}
+
+/* The version-3 adapter if @ctx is a context initialised for it. */
+static struct mdl_adapter *mdl_dma_context_adapter(PDMA_ADAPTER a, PVOID ctx)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter3(a);
+	const struct mdl_dma_context *c = ctx;
+
+	if (!ad || !c || !IS_ALIGNED((unsigned long)c, sizeof(u64)) ||
+	    c->magic != MDL_DMA_CONTEXT_MAGIC ||
+	    c->version != DMA_TRANSFER_CONTEXT_VERSION1 || c->ad != ad)
+		return NULL;
+	return ad;
+}
+
+/* The address @Offset bytes into @Mdl's buffer, if it is inside it. */
+static PVOID mdl_dma_offset_va(PMDL Mdl, ULONGLONG Offset)
+{
+	if (!Mdl || Offset >= Mdl->ByteCount)
+		return NULL;
+	return (PUCHAR)MmGetMdlVirtualAddress(Mdl) + Offset;
+}
+
+/**
+ * mdl_get_dma_adapter_info() - GetDmaAdapterInfo: what the adapter can do
+ * @DmaAdapter: a version-3 adapter
+ * @AdapterInfo: its Version set to DMA_ADAPTER_INFO_VERSION1; receives V1
+ *
+ * V1 reports no DMA counter (a bus master), a ScatterGatherLimit of the
+ * adapter's map registers (a list has at most one element a page), the
+ * DmaAddressWidth the adapter set the device's mask to, Flags
+ * ADAPTER_INFO_SYNCHRONOUS_CALLBACK (every callback runs before its call
+ * returns) and a MinimumTransferUnit of 1 byte.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad adapter (also
+ * one of a description below version 3) or a NULL @AdapterInfo;
+ * STATUS_NOT_SUPPORTED for another Version (@AdapterInfo unchanged).
+ */
+static NTSTATUS mdl_get_dma_adapter_info(PDMA_ADAPTER DmaAdapter,
+					 PDMA_ADAPTER_INFO AdapterInfo)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter3(DmaAdapter);
+
+	if (!ad || !AdapterInfo)
+		return STATUS_INVALID_PARAMETER;
+	if (AdapterInfo->Version != DMA_ADAPTER_INFO_VERSION1)
+		return STATUS_NOT_SUPPORTED;
+	AdapterInfo->V1.ReadDmaCounterAvailable = FALSE;
+	AdapterInfo->V1.ScatterGatherLimit = ad->map_registers;
+	AdapterInfo->V1.DmaAddressWidth = ad->width;
+	AdapterInfo->V1.Flags = ADAPTER_INFO_SYNCHRONOUS_CALLBACK;
+	AdapterInfo->V1.MinimumTransferUnit = 1;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * mdl_get_dma_transfer_info() - GetDmaTransferInfo: what a transfer needs
+ * @DmaAdapter: a version-3 adapter
+ * @Mdl: the first MDL of the transfer's chain
+ * @Offset: where the transfer starts, in bytes from the start of @Mdl's
+ *          buffer (inside it)
+ * @Length: bytes; the transfer goes on through Mdl->Next
+ * @WriteOnly: TRUE when the device only reads the memory (not used: the
+ *             needs are the same both ways)
+ * @TransferInfo: its Version set to DMA_TRANSFER_INFO_VERSION1 or _VERSION2;
+ *                receives the map registers (the pages spanned), the most
+ *                elements of the list (as many), the buffer size
+ *                BuildScatterGatherListEx needs (what
+ *                CalculateScatterGatherList gives) and, for version 2, the
+ *                pages spanned
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad adapter, range
+ * or @TransferInfo; STATUS_NOT_SUPPORTED for another Version. On failure
+ * @TransferInfo is unchanged.
+ */
+static NTSTATUS mdl_get_dma_transfer_info(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
+					  ULONGLONG Offset, ULONG Length,
+					  BOOLEAN WriteOnly,
+					  PDMA_TRANSFER_INFO TransferInfo)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter3(DmaAdapter);
+	PVOID va = mdl_dma_offset_va(Mdl, Offset);
+	struct mdl_dma_range r;
+	size_t size;
+	NTSTATUS st;
+
+	if (!ad || !TransferInfo || !va)
+		return STATUS_INVALID_PARAMETER;
+	if (TransferInfo->Version != DMA_TRANSFER_INFO_VERSION1 &&
+	    TransferInfo->Version != DMA_TRANSFER_INFO_VERSION2)
+		return STATUS_NOT_SUPPORTED;
+	st = mdl_dma_range_check(Mdl, va, Length, false, &r);
+	if (!NT_SUCCESS(st))
+		return st;
+	size = mdl_dma_list_size(r.pages);
+	if (size > MAXULONG)
+		return STATUS_INVALID_PARAMETER;
+	TransferInfo->V1.MapRegisterCount = r.pages;
+	TransferInfo->V1.ScatterGatherElementCount = r.pages;
+	TransferInfo->V1.ScatterGatherListSize = size;
+	if (TransferInfo->Version == DMA_TRANSFER_INFO_VERSION2)
+		TransferInfo->V2.LogicalPageCount = r.pages;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * mdl_initialize_dma_transfer_context() - InitializeDmaTransferContext
+ * @DmaAdapter: a version-3 adapter
+ * @DmaTransferContext: DMA_TRANSFER_CONTEXT_SIZE_V1 bytes of the caller's,
+ *                      8-byte aligned
+ *
+ * Prepares the context the Ex routines take: it stands for one transfer of
+ * @DmaAdapter (a context of another adapter, or one not initialised, is
+ * refused by them). It holds no resource: it may be dropped or initialised
+ * again at any time.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for a bad adapter or a
+ * NULL or misaligned context (left unchanged).
+ */
+static NTSTATUS mdl_initialize_dma_transfer_context(PDMA_ADAPTER DmaAdapter,
+						    PVOID DmaTransferContext)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter3(DmaAdapter);
+	struct mdl_dma_context *c = DmaTransferContext;
+
+	if (!ad || !c || !IS_ALIGNED((unsigned long)c, sizeof(u64)))
+		return STATUS_INVALID_PARAMETER;
+	memset(c, 0, DMA_TRANSFER_CONTEXT_SIZE_V1);
+	c->magic = MDL_DMA_CONTEXT_MAGIC;
+	c->version = DMA_TRANSFER_CONTEXT_VERSION1;
+	c->ad = ad;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * mdl_allocate_common_buffer_ex() - AllocateCommonBufferEx: a common buffer below an address
+ * @DmaAdapter: a version-3 adapter
+ * @MaximumAddress: the highest device address the buffer may reach, or
+ *                  NULL for the adapter's mask
+ * @Length: bytes, not 0
+ * @LogicalAddress: receives the device address
+ * @CacheEnabled: as AllocateCommonBuffer (ignored)
+ * @PreferredNode: ignored: dma_alloc_coherent() takes the device's node
+ *
+ * AllocateCommonBuffer, then the buffer's end is checked against
+ * @MaximumAddress: Linux allocates within the device's coherent mask only,
+ * so a buffer beyond a narrower @MaximumAddress is released and NULL
+ * returned. Release the buffer with FreeCommonBuffer.
+ *
+ * Context: may sleep.
+ * Return: the kernel address of the zeroed buffer, or NULL (nothing
+ * allocated).
+ */
+static PVOID mdl_allocate_common_buffer_ex(PDMA_ADAPTER DmaAdapter,
+					   PPHYSICAL_ADDRESS MaximumAddress,
+					   ULONG Length,
+					   PPHYSICAL_ADDRESS LogicalAddress,
+					   BOOLEAN CacheEnabled,
+					   NODE_REQUIREMENT PreferredNode)
+{
+	PVOID va;
+
+	if (!mdl_dma_adapter3(DmaAdapter) || !LogicalAddress)
+		return NULL;
+	va = mdl_allocate_common_buffer(DmaAdapter, Length, LogicalAddress, CacheEnabled);
+	if (va && MaximumAddress &&
+	    (u64)LogicalAddress->QuadPart + Length - 1 > (u64)MaximumAddress->QuadPart) {
+		mdl_free_common_buffer(DmaAdapter, Length, *LogicalAddress, va,
+				       CacheEnabled);
+		LogicalAddress->QuadPart = 0;
+		return NULL;
+	}
+	return va;
+}
+
+/**
+ * mdl_allocate_adapter_channel_ex() - AllocateAdapterChannelEx: map registers with a context
+ * @DmaAdapter: a version-3 adapter
+ * @DeviceObject: passed to @ExecutionRoutine
+ * @DmaTransferContext: from InitializeDmaTransferContext for @DmaAdapter
+ * @NumberOfMapRegisters: as AllocateAdapterChannel
+ * @Flags: 0 or DMA_SYNCHRONOUS_CALLBACK (every request is synchronous here)
+ * @ExecutionRoutine: as AllocateAdapterChannel, or NULL with
+ *                    DMA_SYNCHRONOUS_CALLBACK: the channel is then kept and
+ *                    its map registers go to *@MapRegisterBase; release them
+ *                    with FreeAdapterObject
+ * @ExecutionContext: passed to @ExecutionRoutine
+ * @MapRegisterBase: receives the map registers that stay allocated
+ *                   (KeepObject, DeallocateObjectKeepRegisters), or NULL
+ *
+ * Context: any; atomic context allowed.
+ * Return: as AllocateAdapterChannel; STATUS_INVALID_PARAMETER also for a
+ * context not initialised for @DmaAdapter, unknown @Flags, or no
+ * @ExecutionRoutine without DMA_SYNCHRONOUS_CALLBACK and @MapRegisterBase.
+ * Nothing is allocated on failure.
+ */
+static NTSTATUS mdl_allocate_adapter_channel_ex(PDMA_ADAPTER DmaAdapter,
+						struct _DEVICE_OBJECT *DeviceObject,
+						PVOID DmaTransferContext,
+						ULONG NumberOfMapRegisters, ULONG Flags,
+						PDRIVER_CONTROL ExecutionRoutine,
+						PVOID ExecutionContext,
+						PVOID *MapRegisterBase)
+{
+	struct mdl_adapter *ad = mdl_dma_context_adapter(DmaAdapter, DmaTransferContext);
+
+	if (!ad || (Flags & ~DMA_SYNCHRONOUS_CALLBACK))
+		return STATUS_INVALID_PARAMETER;
+	if (!ExecutionRoutine && (!(Flags & DMA_SYNCHRONOUS_CALLBACK) || !MapRegisterBase))
+		return STATUS_INVALID_PARAMETER;
+	return mdl_dma_channel(ad, DeviceObject, NumberOfMapRegisters, ExecutionRoutine,
+			       ExecutionContext, MapRegisterBase);
+}
+
+/**
+ * mdl_configure_adapter_channel() - ConfigureAdapterChannel: a controller function
+ * @DmaAdapter: a version-3 adapter
+ * @FunctionNumber: the function of the DMA controller
+ * @Context: its argument
+ *
+ * The functions belong to system DMA controllers; a bus master's adapter
+ * has nothing to configure.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_NOT_IMPLEMENTED; STATUS_INVALID_PARAMETER for a bad adapter.
+ */
+static NTSTATUS mdl_configure_adapter_channel(PDMA_ADAPTER DmaAdapter,
+					      ULONG FunctionNumber, PVOID Context)
+{
+	return mdl_dma_adapter3(DmaAdapter) ? STATUS_NOT_IMPLEMENTED :
+	       STATUS_INVALID_PARAMETER;
+}
+
+/**
+ * mdl_cancel_adapter_channel() - CancelAdapterChannel: cancel a pending request
+ * @DmaAdapter: a version-3 adapter
+ * @DeviceObject: the requester
+ * @DmaTransferContext: the context of the request
+ *
+ * AllocateAdapterChannelEx never leaves a request pending (it runs or
+ * fails before it returns), so there is never one to cancel.
+ *
+ * Context: any; atomic context allowed.
+ * Return: FALSE.
+ */
+static BOOLEAN mdl_cancel_adapter_channel(PDMA_ADAPTER DmaAdapter,
+					  struct _DEVICE_OBJECT *DeviceObject,
+					  PVOID DmaTransferContext)
+{
+	return FALSE;
+}
+
+/**
+ * mdl_map_transfer_ex() - MapTransferEx: map a transfer into a list
+ * @DmaAdapter: a version-3 adapter
+ * @Mdl: the MDL of the transfer (one MDL, as MapTransfer)
+ * @MapRegisterBase: from AllocateAdapterChannelEx
+ * @Offset: where the transfer starts, in bytes from the start of @Mdl's buffer
+ * @DeviceOffset: system DMA only (ignored)
+ * @Length: in: bytes to map; out: bytes mapped (maybe fewer: the map
+ *          registers, the buffer's elements or @Mdl's end ran out)
+ * @WriteToDevice: TRUE when the device reads the memory
+ * @ScatterGatherBuffer: receives the list of the mapped pieces, 8-byte
+ *                       aligned
+ * @ScatterGatherBufferLength: its bytes: room for one element at least
+ * @DmaCompletionRoutine: system DMA only: must be NULL
+ * @CompletionContext: unused
+ *
+ * MapTransfer piece after piece (each a physically contiguous run mapped
+ * with dma_map_page) into the list; FlushAdapterBuffersEx unmaps them.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for bad arguments (a
+ * completion routine among them); STATUS_BUFFER_TOO_SMALL for a buffer
+ * without room for an element; STATUS_INSUFFICIENT_RESOURCES when nothing
+ * could be mapped. On failure *@Length is 0 and nothing is mapped.
+ */
+static NTSTATUS mdl_map_transfer_ex(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
+				    PVOID MapRegisterBase, ULONGLONG Offset,
+				    ULONG DeviceOffset, PULONG Length,
+				    BOOLEAN WriteToDevice,
+				    PSCATTER_GATHER_LIST ScatterGatherBuffer,
+				    ULONG ScatterGatherBufferLength,
+				    PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+				    PVOID CompletionContext)
+{
+	PSCATTER_GATHER_LIST list = ScatterGatherBuffer;
+	PUCHAR va = mdl_dma_offset_va(Mdl, Offset);
+	ULONG room, n = 0, done = 0, piece;
+	PHYSICAL_ADDRESS addr;
+
+	if (!Length)
+		return STATUS_INVALID_PARAMETER;
+	if (!mdl_dma_adapter3(DmaAdapter) || !va || !*Length || DmaCompletionRoutine ||
+	    !list || !IS_ALIGNED((unsigned long)list, sizeof(u64))) {
+		*Length = 0;
+		return STATUS_INVALID_PARAMETER;
+	}
+	if (ScatterGatherBufferLength < struct_size(list, Elements, 1)) {
+		*Length = 0;
+		return STATUS_BUFFER_TOO_SMALL;
+	}
+	room = (ScatterGatherBufferLength - offsetof(SCATTER_GATHER_LIST, Elements)) /
+	       sizeof(SCATTER_GATHER_ELEMENT);
+	while (n < room && done < *Length && Offset + done < Mdl->ByteCount) {
+		piece = *Length - done;
+		addr = mdl_map_transfer(DmaAdapter, Mdl, MapRegisterBase, va + done,
+					&piece, WriteToDevice);
+		if (!piece)
+			break;
+		list->Elements[n].Address = addr;
+		list->Elements[n].Length = piece;
+		list->Elements[n].Reserved = 0;
+		n++;
+		done += piece;
+	}
+	if (!n) {
+		*Length = 0;
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	list->NumberOfElements = n;
+	list->Reserved = 0;
+	*Length = done;
+	return STATUS_SUCCESS;
+}
+
+/* The Ex arguments of the list routines: the context, flags, no completion. */
+static NTSTATUS mdl_dma_list_ex_check(PDMA_ADAPTER DmaAdapter, PVOID DmaTransferContext,
+				      ULONG Flags, PDRIVER_LIST_CONTROL fn,
+				      PDMA_COMPLETION_ROUTINE done,
+				      PSCATTER_GATHER_LIST *out)
+{
+	if (!mdl_dma_context_adapter(DmaAdapter, DmaTransferContext) ||
+	    (Flags & ~DMA_SYNCHRONOUS_CALLBACK) || done)
+		return STATUS_INVALID_PARAMETER;
+	if (!fn && (!(Flags & DMA_SYNCHRONOUS_CALLBACK) || !out))
+		return STATUS_INVALID_PARAMETER;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * mdl_get_sg_list_ex() - GetScatterGatherListEx: GetScatterGatherList with a context
+ * @DmaAdapter: a version-3 adapter
+ * @DeviceObject: passed to @ExecutionRoutine
+ * @DmaTransferContext: from InitializeDmaTransferContext for @DmaAdapter
+ * @Mdl: as GetScatterGatherList
+ * @Offset: where the transfer starts, in bytes from the start of @Mdl's
+ *          buffer (inside it)
+ * @Length: as GetScatterGatherList
+ * @Flags: 0 or DMA_SYNCHRONOUS_CALLBACK (every request is synchronous here)
+ * @ExecutionRoutine: as GetScatterGatherList, or NULL with
+ *                    DMA_SYNCHRONOUS_CALLBACK and @ScatterGatherList
+ * @Context: passed to @ExecutionRoutine
+ * @WriteToDevice: as GetScatterGatherList
+ * @DmaCompletionRoutine: system DMA only: must be NULL
+ * @CompletionContext: unused
+ * @ScatterGatherList: receives the list, or NULL
+ *
+ * GetScatterGatherList of the range; the list goes to @ExecutionRoutine
+ * and/or *@ScatterGatherList and lives until PutScatterGatherList.
+ *
+ * Context: any; atomic context allowed.
+ * Return: as GetScatterGatherList; STATUS_INVALID_PARAMETER also for a
+ * context not initialised for @DmaAdapter, unknown @Flags, a completion
+ * routine or neither routine nor synchronous result. Nothing is mapped on
+ * failure.
+ */
+static NTSTATUS mdl_get_sg_list_ex(PDMA_ADAPTER DmaAdapter,
+				   struct _DEVICE_OBJECT *DeviceObject,
+				   PVOID DmaTransferContext, PMDL Mdl,
+				   ULONGLONG Offset, ULONG Length, ULONG Flags,
+				   PDRIVER_LIST_CONTROL ExecutionRoutine,
+				   PVOID Context, BOOLEAN WriteToDevice,
+				   PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+				   PVOID CompletionContext,
+				   PSCATTER_GATHER_LIST *ScatterGatherList)
+{
+	PVOID va = mdl_dma_offset_va(Mdl, Offset);
+	NTSTATUS st;
+
+	st = mdl_dma_list_ex_check(DmaAdapter, DmaTransferContext, Flags,
+				   ExecutionRoutine, DmaCompletionRoutine,
+				   ScatterGatherList);
+	if (!NT_SUCCESS(st))
+		return st;
+	if (!va)
+		return STATUS_INVALID_PARAMETER;
+	return mdl_dma_get_list(DmaAdapter, DeviceObject, Mdl, va, Length,
+				ExecutionRoutine, Context, WriteToDevice,
+				ScatterGatherList);
+}
+
+/**
+ * mdl_build_sg_list_ex() - BuildScatterGatherListEx: BuildScatterGatherList with a context
+ * @DmaAdapter: a version-3 adapter
+ * @DeviceObject: passed to @ExecutionRoutine
+ * @DmaTransferContext: from InitializeDmaTransferContext for @DmaAdapter
+ * @Mdl: as BuildScatterGatherList
+ * @Offset: where the transfer starts, in bytes from the start of @Mdl's
+ *          buffer (inside it)
+ * @Length: as BuildScatterGatherList
+ * @Flags: 0 or DMA_SYNCHRONOUS_CALLBACK (every request is synchronous here)
+ * @ExecutionRoutine: as BuildScatterGatherList, or NULL with
+ *                    DMA_SYNCHRONOUS_CALLBACK and @ScatterGatherList
+ * @Context: passed to @ExecutionRoutine
+ * @WriteToDevice: as BuildScatterGatherList
+ * @ScatterGatherBuffer: as BuildScatterGatherList
+ * @ScatterGatherLength: its size: GetDmaTransferInfo's ScatterGatherListSize
+ * @DmaCompletionRoutine: system DMA only: must be NULL
+ * @CompletionContext: unused
+ * @ScatterGatherList: receives the list (inside @ScatterGatherBuffer), or NULL
+ *
+ * Context: any; atomic context allowed.
+ * Return: as BuildScatterGatherList; STATUS_INVALID_PARAMETER also for a
+ * context not initialised for @DmaAdapter, unknown @Flags, a completion
+ * routine or neither routine nor synchronous result. Nothing is mapped on
+ * failure.
+ */
+static NTSTATUS mdl_build_sg_list_ex(PDMA_ADAPTER DmaAdapter,
+				     struct _DEVICE_OBJECT *DeviceObject,
+				     PVOID DmaTransferContext, PMDL Mdl,
+				     ULONGLONG Offset, ULONG Length, ULONG Flags,
+				     PDRIVER_LIST_CONTROL ExecutionRoutine,
+				     PVOID Context, BOOLEAN WriteToDevice,
+				     PVOID ScatterGatherBuffer,
+				     ULONG ScatterGatherLength,
+				     PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+				     PVOID CompletionContext,
+				     PSCATTER_GATHER_LIST *ScatterGatherList)
+{
+	PVOID va = mdl_dma_offset_va(Mdl, Offset);
+	NTSTATUS st;
+
+	st = mdl_dma_list_ex_check(DmaAdapter, DmaTransferContext, Flags,
+				   ExecutionRoutine, DmaCompletionRoutine,
+				   ScatterGatherList);
+	if (!NT_SUCCESS(st))
+		return st;
+	if (!va)
+		return STATUS_INVALID_PARAMETER;
+	return mdl_dma_build_list(DmaAdapter, DeviceObject, Mdl, va, Length,
+				  ExecutionRoutine, Context, WriteToDevice,
+				  ScatterGatherBuffer, ScatterGatherLength,
+				  ScatterGatherList);
+}
+
+/**
+ * mdl_flush_adapter_buffers_ex() - FlushAdapterBuffersEx: end a MapTransferEx transfer
+ * @DmaAdapter: a version-3 adapter
+ * @Mdl: the transfer's MDL
+ * @MapRegisterBase: the map registers MapTransferEx used
+ * @Offset: start of the transfer, in bytes from the start of @Mdl's buffer
+ * @Length: bytes transferred
+ * @WriteToDevice: as given to MapTransferEx
+ *
+ * FlushAdapterBuffers: every piece mapped on @MapRegisterBase is unmapped.
+ *
+ * Context: any; atomic context allowed.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for bad arguments
+ * (nothing unmapped).
+ */
+static NTSTATUS mdl_flush_adapter_buffers_ex(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
+					     PVOID MapRegisterBase, ULONGLONG Offset,
+					     ULONG Length, BOOLEAN WriteToDevice)
+{
+	PVOID va = mdl_dma_offset_va(Mdl, Offset);
+
+	if (!mdl_dma_adapter3(DmaAdapter) || !va)
+		return STATUS_INVALID_PARAMETER;
+	return mdl_flush_adapter_buffers(DmaAdapter, Mdl, MapRegisterBase, va, Length,
+					 WriteToDevice) ? STATUS_SUCCESS :
+	       STATUS_INVALID_PARAMETER;
+}
+
+/**
+ * mdl_free_adapter_object() - FreeAdapterObject: release the channel
+ * @DmaAdapter: a version-3 adapter whose channel is held (KeepObject, or
+ *              AllocateAdapterChannelEx without a routine)
+ * @AllocationAction: DeallocateObject: the channel and its map registers
+ *                    (their mappings unmapped); DeallocateObjectKeepRegisters:
+ *                    the channel only, the registers stay until
+ *                    FreeMapRegisters
+ *
+ * A bad adapter, one whose channel is not held, or another action
+ * (KeepObject) is ignored: nothing changes.
+ *
+ * Context: any; atomic context allowed.
+ */
+static void mdl_free_adapter_object(PDMA_ADAPTER DmaAdapter,
+				    IO_ALLOCATION_ACTION AllocationAction)
+{
+	struct mdl_adapter *ad = mdl_dma_adapter3(DmaAdapter);
+	struct mdl_map_regs *regs = NULL;
+	unsigned long flags;
+
+	if (!ad || (AllocationAction != DeallocateObject &&
+		    AllocationAction != DeallocateObjectKeepRegisters))
+		return;
+	spin_lock_irqsave(&mdl_dma_lock, flags);
+	if (ad->channel_busy && ad->channel) {
+		regs = ad->channel;
+		ad->channel_busy = false;
+		if (AllocationAction == DeallocateObjectKeepRegisters)
+			ad->channel = NULL;
+	}
+	spin_unlock_irqrestore(&mdl_dma_lock, flags);
+	if (regs && AllocationAction == DeallocateObject)
+		mdl_dma_regs_free(regs);
+}
+
 /**
  * KeFlushIoBuffers() - make an MDL's memory coherent before or after DMA
  * @Mdl: the MDL
@@ -1151,25 +1842,47 @@ void KeFlushIoBuffers(PMDL Mdl, BOOLEAN ReadOperation, BOOLEAN DmaOperation)
 }
 EXPORT_SYMBOL_GPL(KeFlushIoBuffers);
 
-static DMA_OPERATIONS mdl_dma_operations = {
-	.Size = sizeof(DMA_OPERATIONS),
-	.PutDmaAdapter = mdl_put_dma_adapter,
-	.AllocateCommonBuffer = mdl_allocate_common_buffer,
-	.FreeCommonBuffer = mdl_free_common_buffer,
-	.AllocateAdapterChannel = mdl_allocate_adapter_channel,
-	.FlushAdapterBuffers = mdl_flush_adapter_buffers,
-	.FreeAdapterChannel = mdl_free_adapter_channel,
-	.FreeMapRegisters = mdl_free_map_registers,
-	.MapTransfer = mdl_map_transfer,
-	.GetDmaAlignment = mdl_get_dma_alignment,
-	.ReadDmaCounter = mdl_read_dma_counter,
-	.GetScatterGatherList = mdl_get_sg_list,
-	.PutScatterGatherList = mdl_put_sg_list,
-	.CalculateScatterGatherList = mdl_calculate_sg_list,
-	.BuildScatterGatherList = mdl_build_sg_list,
+#define MDL_DMA_OPERATIONS_V2 \
+	.PutDmaAdapter = mdl_put_dma_adapter, \
+	.AllocateCommonBuffer = mdl_allocate_common_buffer, \
+	.FreeCommonBuffer = mdl_free_common_buffer, \
+	.AllocateAdapterChannel = mdl_allocate_adapter_channel, \
+	.FlushAdapterBuffers = mdl_flush_adapter_buffers, \
+	.FreeAdapterChannel = mdl_free_adapter_channel, \
+	.FreeMapRegisters = mdl_free_map_registers, \
+	.MapTransfer = mdl_map_transfer, \
+	.GetDmaAlignment = mdl_get_dma_alignment, \
+	.ReadDmaCounter = mdl_read_dma_counter, \
+	.GetScatterGatherList = mdl_get_sg_list, \
+	.PutScatterGatherList = mdl_put_sg_list, \
+	.CalculateScatterGatherList = mdl_calculate_sg_list, \
+	.BuildScatterGatherList = mdl_build_sg_list, \
+	.BuildMdlFromScatterGatherList = mdl_build_mdl_from_sg_list
+
+/* Descriptions of versions 0 to 2: the table ends before the version-3 entries. */
+static DMA_OPERATIONS mdl_dma_operations_v2 = {
+	.Size = offsetof(DMA_OPERATIONS, GetDmaAdapterInfo),
+	MDL_DMA_OPERATIONS_V2,
 };
 
-static PDMA_OPERATIONS mdl_dma_ops(void)
+static DMA_OPERATIONS mdl_dma_operations_v3 = {
+	.Size = sizeof(DMA_OPERATIONS),
+	MDL_DMA_OPERATIONS_V2,
+	.GetDmaAdapterInfo = mdl_get_dma_adapter_info,
+	.GetDmaTransferInfo = mdl_get_dma_transfer_info,
+	.InitializeDmaTransferContext = mdl_initialize_dma_transfer_context,
+	.AllocateCommonBufferEx = mdl_allocate_common_buffer_ex,
+	.AllocateAdapterChannelEx = mdl_allocate_adapter_channel_ex,
+	.ConfigureAdapterChannel = mdl_configure_adapter_channel,
+	.CancelAdapterChannel = mdl_cancel_adapter_channel,
+	.MapTransferEx = mdl_map_transfer_ex,
+	.GetScatterGatherListEx = mdl_get_sg_list_ex,
+	.BuildScatterGatherListEx = mdl_build_sg_list_ex,
+	.FlushAdapterBuffersEx = mdl_flush_adapter_buffers_ex,
+	.FreeAdapterObject = mdl_free_adapter_object,
+};
+
+static PDMA_OPERATIONS mdl_dma_ops(bool v3)
 {
-	return &mdl_dma_operations;
+	return v3 ? &mdl_dma_operations_v3 : &mdl_dma_operations_v2;
 }

@@ -195,9 +195,169 @@ typedef NTSTATUS BUILD_MDL_FROM_SCATTER_GATHER_LIST(struct _DMA_ADAPTER *DmaAdap
 						    PSCATTER_GATHER_LIST ScatterGather,
 						    PMDL OriginalMdl, PMDL *TargetMdl);
 
+#define DMA_ADAPTER_INFO_VERSION1		1
+#define ADAPTER_INFO_SYNCHRONOUS_CALLBACK	0x0001
+#define ADAPTER_INFO_API_BYPASS			0x0002
+
+/**
+ * struct _DMA_ADAPTER_INFO_V1 - version 1 of what GetDmaAdapterInfo reports
+ * @ReadDmaCounterAvailable: ReadDmaCounter counts (system DMA only)
+ * @ScatterGatherLimit: the most elements one list may have
+ * @DmaAddressWidth: the address bits of the device
+ * @Flags: ADAPTER_INFO_SYNCHRONOUS_CALLBACK, ADAPTER_INFO_API_BYPASS
+ * @MinimumTransferUnit: the smallest transfer, in bytes
+ */
+typedef struct _DMA_ADAPTER_INFO_V1 {
+	ULONG ReadDmaCounterAvailable;
+	ULONG ScatterGatherLimit;
+	ULONG DmaAddressWidth;
+	ULONG Flags;
+	ULONG MinimumTransferUnit;
+} DMA_ADAPTER_INFO_V1, *PDMA_ADAPTER_INFO_V1;
+
+/**
+ * struct _DMA_ADAPTER_INFO - what GetDmaAdapterInfo fills
+ * @Version: set by the caller: DMA_ADAPTER_INFO_VERSION1
+ * @V1: the version-1 fields
+ */
+typedef struct _DMA_ADAPTER_INFO {
+	ULONG Version;
+	union {
+		DMA_ADAPTER_INFO_V1 V1;
+	};
+} DMA_ADAPTER_INFO, *PDMA_ADAPTER_INFO;
+
+static_assert(sizeof(DMA_ADAPTER_INFO) == 24, "DMA_ADAPTER_INFO size");
+
+#define DMA_TRANSFER_INFO_VERSION1	1
+#define DMA_TRANSFER_INFO_VERSION2	2
+
+/**
+ * struct _DMA_TRANSFER_INFO_V1 - version 1 of what GetDmaTransferInfo reports
+ * @MapRegisterCount: map registers the transfer needs
+ * @ScatterGatherElementCount: the most elements its list may have
+ * @ScatterGatherListSize: the buffer BuildScatterGatherListEx needs
+ */
+typedef struct _DMA_TRANSFER_INFO_V1 {
+	ULONG MapRegisterCount;
+	ULONG ScatterGatherElementCount;
+	ULONG ScatterGatherListSize;
+} DMA_TRANSFER_INFO_V1, *PDMA_TRANSFER_INFO_V1;
+
+/**
+ * struct _DMA_TRANSFER_INFO_V2 - version 2: version 1 and the page count
+ * @MapRegisterCount: as version 1
+ * @ScatterGatherElementCount: as version 1
+ * @ScatterGatherListSize: as version 1
+ * @LogicalPageCount: the pages the transfer spans
+ */
+typedef struct _DMA_TRANSFER_INFO_V2 {
+	ULONG MapRegisterCount;
+	ULONG ScatterGatherElementCount;
+	ULONG ScatterGatherListSize;
+	ULONG LogicalPageCount;
+} DMA_TRANSFER_INFO_V2, *PDMA_TRANSFER_INFO_V2;
+
+/**
+ * struct _DMA_TRANSFER_INFO - what GetDmaTransferInfo fills
+ * @Version: set by the caller: DMA_TRANSFER_INFO_VERSION1 or _VERSION2
+ * @V1: the version-1 fields
+ * @V2: the version-2 fields
+ */
+typedef struct _DMA_TRANSFER_INFO {
+	ULONG Version;
+	union {
+		DMA_TRANSFER_INFO_V1 V1;
+		DMA_TRANSFER_INFO_V2 V2;
+	};
+} DMA_TRANSFER_INFO, *PDMA_TRANSFER_INFO;
+
+static_assert(sizeof(DMA_TRANSFER_INFO) == 20, "DMA_TRANSFER_INFO size");
+
+/* The opaque DMA_TRANSFER_CONTEXT of the version-3 routines (x64 size). */
+#define DMA_TRANSFER_CONTEXT_VERSION1	1
+#define DMA_TRANSFER_CONTEXT_SIZE_V1	128
+
+/* Flags of AllocateAdapterChannelEx, GetScatterGatherListEx, BuildScatterGatherListEx. */
+#define DMA_SYNCHRONOUS_CALLBACK	0x01
+
+typedef enum _DMA_COMPLETION_STATUS {
+	DmaComplete,
+	DmaAborted,
+	DmaError,
+	DmaCancelled,
+} DMA_COMPLETION_STATUS, *PDMA_COMPLETION_STATUS;
+
+typedef VOID DMA_COMPLETION_ROUTINE(struct _DMA_ADAPTER *DmaAdapter,
+				    struct _DEVICE_OBJECT *DeviceObject,
+				    PVOID CompletionContext,
+				    DMA_COMPLETION_STATUS Status);
+typedef DMA_COMPLETION_ROUTINE *PDMA_COMPLETION_ROUTINE;
+
+typedef NTSTATUS GET_DMA_ADAPTER_INFO(struct _DMA_ADAPTER *DmaAdapter,
+				      PDMA_ADAPTER_INFO AdapterInfo);
+typedef NTSTATUS GET_DMA_TRANSFER_INFO(struct _DMA_ADAPTER *DmaAdapter, PMDL Mdl,
+				       ULONGLONG Offset, ULONG Length,
+				       BOOLEAN WriteOnly,
+				       PDMA_TRANSFER_INFO TransferInfo);
+typedef NTSTATUS INITIALIZE_DMA_TRANSFER_CONTEXT(struct _DMA_ADAPTER *DmaAdapter,
+						 PVOID DmaTransferContext);
+typedef PVOID ALLOCATE_COMMON_BUFFER_EX(struct _DMA_ADAPTER *DmaAdapter,
+					PPHYSICAL_ADDRESS MaximumAddress,
+					ULONG Length,
+					PPHYSICAL_ADDRESS LogicalAddress,
+					BOOLEAN CacheEnabled,
+					NODE_REQUIREMENT PreferredNode);
+typedef NTSTATUS ALLOCATE_ADAPTER_CHANNEL_EX(struct _DMA_ADAPTER *DmaAdapter,
+					     struct _DEVICE_OBJECT *DeviceObject,
+					     PVOID DmaTransferContext,
+					     ULONG NumberOfMapRegisters, ULONG Flags,
+					     PDRIVER_CONTROL ExecutionRoutine,
+					     PVOID ExecutionContext,
+					     PVOID *MapRegisterBase);
+typedef NTSTATUS CONFIGURE_ADAPTER_CHANNEL(struct _DMA_ADAPTER *DmaAdapter,
+					   ULONG FunctionNumber, PVOID Context);
+typedef BOOLEAN CANCEL_ADAPTER_CHANNEL(struct _DMA_ADAPTER *DmaAdapter,
+				       struct _DEVICE_OBJECT *DeviceObject,
+				       PVOID DmaTransferContext);
+typedef NTSTATUS MAP_TRANSFER_EX(struct _DMA_ADAPTER *DmaAdapter, PMDL Mdl,
+				 PVOID MapRegisterBase, ULONGLONG Offset,
+				 ULONG DeviceOffset, PULONG Length,
+				 BOOLEAN WriteToDevice,
+				 PSCATTER_GATHER_LIST ScatterGatherBuffer,
+				 ULONG ScatterGatherBufferLength,
+				 PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+				 PVOID CompletionContext);
+typedef NTSTATUS GET_SCATTER_GATHER_LIST_EX(struct _DMA_ADAPTER *DmaAdapter,
+					    struct _DEVICE_OBJECT *DeviceObject,
+					    PVOID DmaTransferContext, PMDL Mdl,
+					    ULONGLONG Offset, ULONG Length, ULONG Flags,
+					    PDRIVER_LIST_CONTROL ExecutionRoutine,
+					    PVOID Context, BOOLEAN WriteToDevice,
+					    PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+					    PVOID CompletionContext,
+					    PSCATTER_GATHER_LIST *ScatterGatherList);
+typedef NTSTATUS BUILD_SCATTER_GATHER_LIST_EX(struct _DMA_ADAPTER *DmaAdapter,
+					      struct _DEVICE_OBJECT *DeviceObject,
+					      PVOID DmaTransferContext, PMDL Mdl,
+					      ULONGLONG Offset, ULONG Length, ULONG Flags,
+					      PDRIVER_LIST_CONTROL ExecutionRoutine,
+					      PVOID Context, BOOLEAN WriteToDevice,
+					      PVOID ScatterGatherBuffer,
+					      ULONG ScatterGatherLength,
+					      PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+					      PVOID CompletionContext,
+					      PSCATTER_GATHER_LIST *ScatterGatherList);
+typedef NTSTATUS FLUSH_ADAPTER_BUFFERS_EX(struct _DMA_ADAPTER *DmaAdapter, PMDL Mdl,
+					  PVOID MapRegisterBase, ULONGLONG Offset,
+					  ULONG Length, BOOLEAN WriteToDevice);
+typedef VOID FREE_ADAPTER_OBJECT(struct _DMA_ADAPTER *DmaAdapter,
+				 IO_ALLOCATION_ACTION AllocationAction);
+
 /**
  * struct _DMA_OPERATIONS - the routines of a DMA adapter, in the WDK's order
- * @Size: sizeof(DMA_OPERATIONS)
+ * @Size: sizeof(DMA_OPERATIONS) for a version-3 adapter; for others the
+ *        offset of @GetDmaAdapterInfo (the version-3 entries are NULL)
  * @PutDmaAdapter: release the adapter
  * @AllocateCommonBuffer: memory both the CPU and the device address
  * @FreeCommonBuffer: release it
@@ -212,19 +372,20 @@ typedef NTSTATUS BUILD_MDL_FROM_SCATTER_GATHER_LIST(struct _DMA_ADAPTER *DmaAdap
  * @PutScatterGatherList: unmap it
  * @CalculateScatterGatherList: the buffer size BuildScatterGatherList needs
  * @BuildScatterGatherList: GetScatterGatherList into the caller's buffer
- * @BuildMdlFromScatterGatherList: not provided (NULL)
- * @GetDmaAdapterInfo: version 3: not provided (NULL)
- * @GetDmaTransferInfo: version 3: not provided (NULL)
- * @InitializeDmaTransferContext: version 3: not provided (NULL)
- * @AllocateCommonBufferEx: version 3: not provided (NULL)
- * @AllocateAdapterChannelEx: version 3: not provided (NULL)
- * @ConfigureAdapterChannel: version 3: not provided (NULL)
- * @CancelAdapterChannel: version 3: not provided (NULL)
- * @MapTransferEx: version 3: not provided (NULL)
- * @GetScatterGatherListEx: version 3: not provided (NULL)
- * @BuildScatterGatherListEx: version 3: not provided (NULL)
- * @FlushAdapterBuffersEx: version 3: not provided (NULL)
- * @FreeAdapterObject: version 3: not provided (NULL)
+ * @BuildMdlFromScatterGatherList: an MDL of a list's elements
+ * @GetDmaAdapterInfo: version 3: the adapter's abilities
+ * @GetDmaTransferInfo: version 3: map registers and list size of a transfer
+ * @InitializeDmaTransferContext: version 3: prepare a DMA_TRANSFER_CONTEXT
+ * @AllocateCommonBufferEx: version 3: AllocateCommonBuffer below an address
+ * @AllocateAdapterChannelEx: version 3: AllocateAdapterChannel with a context
+ * @ConfigureAdapterChannel: version 3: system DMA controllers only
+ * @CancelAdapterChannel: version 3: cancel a pending channel request
+ * @MapTransferEx: version 3: MapTransfer into a scatter/gather buffer
+ * @GetScatterGatherListEx: version 3: GetScatterGatherList with a context
+ * @BuildScatterGatherListEx: version 3: BuildScatterGatherList with a context
+ * @FlushAdapterBuffersEx: version 3: FlushAdapterBuffers at an offset
+ * @FreeAdapterObject: version 3: release the channel, with or without its
+ *                     map registers
  */
 typedef struct _DMA_OPERATIONS {
 	ULONG Size;
@@ -243,18 +404,18 @@ typedef struct _DMA_OPERATIONS {
 	CALCULATE_SCATTER_GATHER_LIST_SIZE *CalculateScatterGatherList;
 	BUILD_SCATTER_GATHER_LIST *BuildScatterGatherList;
 	BUILD_MDL_FROM_SCATTER_GATHER_LIST *BuildMdlFromScatterGatherList;
-	PVOID GetDmaAdapterInfo;
-	PVOID GetDmaTransferInfo;
-	PVOID InitializeDmaTransferContext;
-	PVOID AllocateCommonBufferEx;
-	PVOID AllocateAdapterChannelEx;
-	PVOID ConfigureAdapterChannel;
-	PVOID CancelAdapterChannel;
-	PVOID MapTransferEx;
-	PVOID GetScatterGatherListEx;
-	PVOID BuildScatterGatherListEx;
-	PVOID FlushAdapterBuffersEx;
-	PVOID FreeAdapterObject;
+	GET_DMA_ADAPTER_INFO *GetDmaAdapterInfo;
+	GET_DMA_TRANSFER_INFO *GetDmaTransferInfo;
+	INITIALIZE_DMA_TRANSFER_CONTEXT *InitializeDmaTransferContext;
+	ALLOCATE_COMMON_BUFFER_EX *AllocateCommonBufferEx;
+	ALLOCATE_ADAPTER_CHANNEL_EX *AllocateAdapterChannelEx;
+	CONFIGURE_ADAPTER_CHANNEL *ConfigureAdapterChannel;
+	CANCEL_ADAPTER_CHANNEL *CancelAdapterChannel;
+	MAP_TRANSFER_EX *MapTransferEx;
+	GET_SCATTER_GATHER_LIST_EX *GetScatterGatherListEx;
+	BUILD_SCATTER_GATHER_LIST_EX *BuildScatterGatherListEx;
+	FLUSH_ADAPTER_BUFFERS_EX *FlushAdapterBuffersEx;
+	FREE_ADAPTER_OBJECT *FreeAdapterObject;
 } DMA_OPERATIONS, *PDMA_OPERATIONS;
 
 static_assert(offsetof(DMA_OPERATIONS, GetScatterGatherList) == 0x58,
@@ -262,7 +423,7 @@ static_assert(offsetof(DMA_OPERATIONS, GetScatterGatherList) == 0x58,
 
 /**
  * struct _DMA_ADAPTER - what IoGetDmaAdapter returns
- * @Version: 1
+ * @Version: 3 for a DEVICE_DESCRIPTION_VERSION3 description, else 1
  * @Size: sizeof(DMA_ADAPTER)
  * @DmaOperations: the routines
  */
