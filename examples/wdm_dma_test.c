@@ -6,7 +6,9 @@
  * arrives in its own buffers, the driver's checks of its kernel buffers,
  * the device addresses it was given (within the device's 28 bits; the
  * physical ones without an IOMMU, others with one), the IRQL of its
- * callbacks, and the statuses of refused calls.
+ * callbacks, the MDLs BuildMdlFromScatterGatherList made of its lists
+ * (only without an IOMMU), what the version-3 adapter reports of itself,
+ * and the statuses of refused calls.
  *
  * MDL_DMA_MODE says what the guest has: "none" (edu, no IOMMU), "iommu"
  * (edu behind an Intel IOMMU), "passthrough" (the IOMMU in passthrough
@@ -29,7 +31,9 @@
 #define S_BUFFER_TOO_SMALL	((int32_t)0xC0000023)
 #define S_DEVICE_BUSY		((int32_t)0x80000011)
 #define S_NOT_SUPPORTED		((int32_t)0xC00000BB)
+#define S_NOT_IMPLEMENTED	((int32_t)0xC0000002)
 #define DISPATCH_LEVEL		2
+#define HIGH_LEVEL		15
 #define MASK			((1ULL << 28) - 1)
 
 static int dev, iommu;
@@ -37,6 +41,8 @@ static unsigned int high_seen;	/* elements of pages above the mask */
 
 static const char *const methods[EDU_METHODS] = {
 	"GetScatterGatherList", "BuildScatterGatherList", "MapTransfer",
+	"GetScatterGatherListEx", "BuildScatterGatherListEx",
+	"AllocateAdapterChannelEx + MapTransferEx",
 };
 
 static int device_io_control(unsigned int code, void *buf, unsigned int len)
@@ -67,15 +73,26 @@ static size_t wrong(const unsigned char *p, size_t n, unsigned int seed)
 }
 
 /* What every transfer must show about its device addresses. */
-static int addresses_ok(const struct edu_stats *s, char *why, size_t len)
+static int addresses_ok(const struct edu_stats *s, int method, char *why, size_t len)
 {
+	int list_ex = method == EDU_METHOD_GET_SG_EX || method == EDU_METHOD_BUILD_SG_EX;
+
 	if (!s->elements || s->over_mask || s->max_address > MASK) {
 		snprintf(why, len, "%u elements, %u above the mask (max %#llx)",
 			 s->elements, s->over_mask, (unsigned long long)s->max_address);
 		return 0;
 	}
-	if (s->min_irql != DISPATCH_LEVEL || s->max_irql != DISPATCH_LEVEL) {
+	/* AllocateAdapterChannelEx without a routine: no callback may run. */
+	if (method == EDU_METHOD_MAP_TRANSFER_EX ?
+	    s->min_irql != HIGH_LEVEL || s->max_irql != 0 :
+	    s->min_irql != DISPATCH_LEVEL || s->max_irql != DISPATCH_LEVEL) {
 		snprintf(why, len, "callbacks at IRQL %u..%u", s->min_irql, s->max_irql);
+		return 0;
+	}
+	/* Lists of physical addresses have an MDL; IOVA lists have none. */
+	if (list_ex ? (iommu ? s->mdls != 0 : s->mdls == 0) : s->mdls != 0) {
+		snprintf(why, len, "BuildMdlFromScatterGatherList described %u lists",
+			 s->mdls);
 		return 0;
 	}
 	/* Without an IOMMU, only a bounced (high) page has another address. */
@@ -90,8 +107,8 @@ static int addresses_ok(const struct edu_stats *s, char *why, size_t len)
 			 s->identity, s->elements);
 		return 0;
 	}
-	snprintf(why, len, "%u elements, %u at the physical address, %u high, e.g. phys %#llx -> device %#llx",
-		 s->elements, s->identity, s->high,
+	snprintf(why, len, "%u elements, %u at the physical address, %u high, %u lists as MDLs, e.g. phys %#llx -> device %#llx",
+		 s->elements, s->identity, s->high, s->mdls,
 		 (unsigned long long)s->phys_sample, (unsigned long long)s->dev_sample);
 	return 1;
 }
@@ -111,7 +128,7 @@ static void test_user(int method, size_t offset, unsigned int length, int partia
 	ok = !device_io_control(IOCTL_EDU_COPY, &c, sizeof(c)) && c.stats.status == 0;
 	bad = wrong(dst + 77, length, method + 1);
 	ok = ok && !bad && dst[76] == 0x5a && dst[77 + length] == 0x5a;
-	ok = ok && addresses_ok(&c.stats, why, sizeof(why));
+	ok = ok && addresses_ok(&c.stats, method, why, sizeof(why));
 	high_seen += c.stats.high;
 	tap_ok(ok, "%s: user buffers (MmProbeAndLockPages%s), %u bytes at offset %zu, %u device DMAs, %zu bytes wrong, status %#x: %s",
 	       methods[method], partial ? ", the device writes a partial MDL of the lock" : "",
@@ -136,7 +153,7 @@ static void test_kernel(int kind, int method, const char *what)
 	}
 	high_seen += k.stats.high;
 	ok = ok && k.stats.status == 0 && !k.stats.mismatches &&
-	     addresses_ok(&k.stats, why, sizeof(why));
+	     addresses_ok(&k.stats, method, why, sizeof(why));
 	if (kind == EDU_KERNEL_HIGH)
 		ok = ok && k.stats.high == k.stats.elements && !k.stats.identity;
 	tap_ok(ok, "%s (%s): status %#x, %u bytes wrong, %u device DMAs: %s", what,
@@ -162,6 +179,22 @@ static void test_bad_args(void)
 		{ EDU_BAD_CHANNEL_BUSY, S_DEVICE_BUSY, "AllocateAdapterChannel while held" },
 		{ EDU_BAD_READ_ONLY_PART, S_INVALID_PARAMETER,
 		  "device write to a partial MDL of a read-only lock" },
+		{ EDU_BAD_EX_CONTEXT, S_INVALID_PARAMETER,
+		  "GetScatterGatherListEx, transfer context not initialised" },
+		{ EDU_BAD_EX_FLAGS, S_INVALID_PARAMETER, "GetScatterGatherListEx, unknown flag" },
+		{ EDU_BAD_EX_FREED, S_INVALID_PARAMETER,
+		  "InitializeDmaTransferContext of an adapter already put" },
+		{ EDU_BAD_EX_V2_ADAPTER, S_INVALID_PARAMETER,
+		  "a version-2 adapter: no version-3 entries, GetDmaAdapterInfo refuses it" },
+		{ EDU_BAD_INFO_VERSION, S_NOT_SUPPORTED, "GetDmaAdapterInfo, Version 2" },
+		{ EDU_BAD_MAP_EX_SMALL, S_BUFFER_TOO_SMALL,
+		  "MapTransferEx, no room for an element" },
+		{ EDU_BAD_CONFIGURE, S_NOT_IMPLEMENTED,
+		  "ConfigureAdapterChannel: nothing to configure" },
+		{ EDU_BAD_MDL_FOREIGN, S_INVALID_PARAMETER,
+		  "BuildMdlFromScatterGatherList of a list the adapter did not make" },
+		{ EDU_BAD_EX_COMPLETION, S_INVALID_PARAMETER,
+		  "BuildScatterGatherListEx with a completion routine" },
 	};
 	struct edu_bad_args b = { };
 	unsigned int i;
@@ -192,7 +225,7 @@ int main(void)
 		return tap_exit();
 	}
 	iommu = !strcmp(mode, "iommu");
-	tap_plan(1 + EDU_METHODS * 2 + 1 + 7 + 1 + EDU_BADS + 1);
+	tap_plan(2 + EDU_METHODS * 2 + 1 + 12 + 1 + EDU_BADS + 1);
 	dev = open("/dev/wdm_dma", O_RDWR);
 	if (dev < 0 || device_io_control(IOCTL_EDU_INFO, &info, sizeof(info))) {
 		tap_ok(0, "open /dev/wdm_dma and IOCTL_EDU_INFO: %s", strerror(errno));
@@ -202,6 +235,18 @@ int main(void)
 	       "edu %#x bound (IOMMU: %s): %u map registers for 3 pages, %u-bit adapter, alignment %u",
 	       info.ident, mode, info.map_registers,
 	       info.address_bits, info.alignment);
+	tap_ok(info.adapter_version == 3 && info.operations_size == 0xe0 &&
+	       info.info_status == 0 && info.info_limit == info.map_registers &&
+	       info.info_width == 28 && info.info_flags == 1 &&
+	       info.transfer_status == 0 && info.transfer_size_ok &&
+	       info.transfer_registers == info.transfer_pages &&
+	       (info.transfer_pages == 2 || info.transfer_pages == 3),
+	       "version-3 adapter: Version %u, table Size %#x; GetDmaAdapterInfo status %#x, limit %u, width %u, flags %#x; GetDmaTransferInfo of 5000 bytes status %#x, %u map registers, %u pages, list size %s CalculateScatterGatherList's",
+	       info.adapter_version, info.operations_size,
+	       (unsigned int)info.info_status, info.info_limit, info.info_width,
+	       info.info_flags, (unsigned int)info.transfer_status,
+	       info.transfer_registers, info.transfer_pages,
+	       info.transfer_size_ok ? "matches" : "differs from");
 	for (m = 0; m < EDU_METHODS; m++) {
 		test_user(m, 0x123, 20000, 0);
 		test_user(m, 4000, 300, 0);	/* across a page boundary */
@@ -215,6 +260,13 @@ int main(void)
 	test_kernel(EDU_KERNEL_CHAIN, EDU_METHOD_MAP_TRANSFER, "a chain of three MDLs");
 	test_kernel(EDU_KERNEL_PARTIAL, EDU_METHOD_BUILD_SG, "a partial MDL (IoBuildPartialMdl)");
 	test_kernel(EDU_KERNEL_COMMON, EDU_METHOD_GET_SG, "a common buffer, both ways");
+	test_kernel(EDU_KERNEL_POOL, EDU_METHOD_GET_SG_EX, "pool (MmBuildMdlForNonPagedPool)");
+	test_kernel(EDU_KERNEL_PAGES, EDU_METHOD_MAP_TRANSFER_EX, "MmAllocatePagesForMdlEx pages");
+	test_kernel(EDU_KERNEL_CHAIN, EDU_METHOD_BUILD_SG_EX, "a chain of three MDLs");
+	test_kernel(EDU_KERNEL_PARTIAL, EDU_METHOD_MAP_TRANSFER_EX,
+		    "a partial MDL (IoBuildPartialMdl)");
+	test_kernel(EDU_KERNEL_COMMON, EDU_METHOD_BUILD_SG_EX,
+		    "an AllocateCommonBufferEx buffer below the mask, both ways");
 	/* The 1024 MiB guest behind the IOMMU: pages the device cannot reach. */
 	if (!iommu)
 		tap_skip("all memory of this guest is within the 28-bit mask");

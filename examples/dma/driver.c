@@ -11,8 +11,13 @@
  * moves every buffer memory -> device -> memory, at most one device buffer
  * at a time, with the three ways the WDK offers: GetScatterGatherList,
  * BuildScatterGatherList into its own buffer, and packet-based DMA
- * (AllocateAdapterChannel, MapTransfer, FlushAdapterBuffers). It reports
- * the device addresses it was given next to the physical ones.
+ * (AllocateAdapterChannel, MapTransfer, FlushAdapterBuffers), and their
+ * version-3 forms with a DMA transfer context (GetScatterGatherListEx,
+ * GetDmaTransferInfo + BuildScatterGatherListEx, AllocateAdapterChannelEx
+ * + MapTransferEx + FlushAdapterBuffersEx + FreeAdapterObject). Lists of
+ * physical addresses are described again with
+ * BuildMdlFromScatterGatherList and checked. It reports the device
+ * addresses it was given next to the physical ones.
  *
  * Nothing here is Linux-specific: the Linux glue is glue.c.
  */
@@ -76,6 +81,15 @@ static VOID EduListReady(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 	cb->List = ScatterGather;
 	cb->Calls++;
 	EduNoteIrql(cb->Stats);
+}
+
+/* DMA_COMPLETION_ROUTINE: system DMA only; an adapter that calls it is wrong. */
+static VOID EduDmaDone(PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject,
+		       PVOID CompletionContext, DMA_COMPLETION_STATUS Status)
+{
+	PEDU_CALLBACK cb = CompletionContext;
+
+	cb->Calls++;
 }
 
 /* DRIVER_CONTROL of AllocateAdapterChannel. */
@@ -237,6 +251,115 @@ static NTSTATUS EduChunkList(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Lengt
 	return status;
 }
 
+/* The PFN of page @Page of the range at @Va of @Mdl. */
+static PFN_NUMBER EduRangePfn(PMDL Mdl, PVOID Va, ULONG Page)
+{
+	ULONG pos = MmGetMdlByteOffset(Mdl) +
+		    (ULONG)((PUCHAR)Va - (PUCHAR)MmGetMdlVirtualAddress(Mdl));
+
+	return MmGetMdlPfnArray(Mdl)[(pos >> PAGE_SHIFT) + Page];
+}
+
+/*
+ * BuildMdlFromScatterGatherList of a list of (@Mdl, @Va, @Length): where
+ * every element is at its physical address and the range is in one MDL,
+ * the new MDL must describe the range's own pages; otherwise (IOVAs,
+ * bounce buffers, a chain) it must be refused with STATUS_NOT_SUPPORTED.
+ */
+static NTSTATUS EduCheckListMdl(PEDU_EXTENSION Ext, PSCATTER_GATHER_LIST List, PMDL Mdl,
+				PVOID Va, ULONG Length, struct edu_stats *Stats)
+{
+	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
+	BOOLEAN physical = Length <= MmGetMdlByteCount(Mdl) -
+			   (ULONG)((PUCHAR)Va - (PUCHAR)MmGetMdlVirtualAddress(Mdl));
+	ULONG i, off = 0, left, pages;
+	PMDL target = NULL, m;
+	NTSTATUS status;
+	PUCHAR va;
+
+	for (i = 0; physical && i < List->NumberOfElements; i++) {
+		if (!EduLocate(Mdl, Va, off, &m, &va, &left) ||
+		    List->Elements[i].Address.QuadPart != EduPhysical(m, va))
+			physical = FALSE;
+		off += List->Elements[i].Length;
+	}
+	status = ops->BuildMdlFromScatterGatherList(Ext->Adapter, List, Mdl, &target);
+	if (!physical)
+		return status == STATUS_NOT_SUPPORTED && !target ? STATUS_SUCCESS :
+		       STATUS_UNSUCCESSFUL;
+	if (!NT_SUCCESS(status))
+		return status;
+	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(Va, Length);
+	status = STATUS_SUCCESS;
+	if (!target || MmGetMdlVirtualAddress(target) != Va ||
+	    MmGetMdlByteCount(target) != Length)
+		status = STATUS_UNSUCCESSFUL;
+	for (i = 0; NT_SUCCESS(status) && i < pages; i++)
+		if (MmGetMdlPfnArray(target)[i] != EduRangePfn(Mdl, Va, i))
+			status = STATUS_UNSUCCESSFUL;
+	if (NT_SUCCESS(status))
+		Stats->mdls++;
+	if (target)
+		IoFreeMdl(target);
+	return status;
+}
+
+/*
+ * The version-3 list forms, GetScatterGatherListEx or GetDmaTransferInfo +
+ * BuildScatterGatherListEx: the list goes to the routine and comes back in
+ * the last argument too.
+ */
+static NTSTATUS EduChunkListEx(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Length,
+			       BOOLEAN ToDevice, BOOLEAN Build, struct edu_stats *Stats)
+{
+	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
+	ULONG64 context[DMA_TRANSFER_CONTEXT_SIZE_V1 / sizeof(ULONG64)];
+	ULONG64 offset = (PUCHAR)Va - (PUCHAR)MmGetMdlVirtualAddress(Mdl);
+	EDU_CALLBACK cb = { .Stats = Stats };
+	DMA_TRANSFER_INFO info = { .Version = DMA_TRANSFER_INFO_VERSION2 };
+	PSCATTER_GATHER_LIST list = NULL;
+	PVOID buffer = NULL;
+	NTSTATUS status;
+
+	status = ops->InitializeDmaTransferContext(Ext->Adapter, context);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (Build) {
+		status = ops->GetDmaTransferInfo(Ext->Adapter, Mdl, offset, Length, ToDevice,
+						 &info);
+		if (!NT_SUCCESS(status))
+			return status;
+		if (info.V2.LogicalPageCount != EduSpan(Mdl, Va, Length) ||
+		    info.V2.MapRegisterCount != info.V2.LogicalPageCount)
+			return STATUS_UNSUCCESSFUL;
+		buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, info.V2.ScatterGatherListSize,
+					 EDU_TAG);
+		if (!buffer)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		status = ops->BuildScatterGatherListEx(Ext->Adapter, EduDevice, context, Mdl,
+						       offset, Length,
+						       DMA_SYNCHRONOUS_CALLBACK, EduListReady,
+						       &cb, ToDevice, buffer,
+						       info.V2.ScatterGatherListSize, NULL,
+						       NULL, &list);
+	} else {
+		status = ops->GetScatterGatherListEx(Ext->Adapter, EduDevice, context, Mdl,
+						     offset, Length, 0, EduListReady, &cb,
+						     ToDevice, NULL, NULL, &list);
+	}
+	if (NT_SUCCESS(status) && (cb.Calls != 1 || !cb.List || cb.List != list))
+		status = STATUS_UNSUCCESSFUL;
+	if (NT_SUCCESS(status)) {
+		status = EduCheckListMdl(Ext, list, Mdl, Va, Length, Stats);
+		if (NT_SUCCESS(status))
+			status = EduRunList(Ext, list, Mdl, Va, ToDevice, Stats);
+		ops->PutScatterGatherList(Ext->Adapter, list, ToDevice);
+	}
+	if (buffer)
+		ExFreePoolWithTag(buffer, EDU_TAG);
+	return status;
+}
+
 /* Packet-based DMA of one chunk: MapTransfer piece by piece, MDL by MDL. */
 static NTSTATUS EduChunkPackets(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Length,
 				BOOLEAN ToDevice, struct edu_stats *Stats)
@@ -278,6 +401,68 @@ static NTSTATUS EduChunkPackets(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Le
 	return status;
 }
 
+/*
+ * The version-3 packet-based form, MDL by MDL: AllocateAdapterChannelEx
+ * without a routine (DMA_SYNCHRONOUS_CALLBACK: the map registers come back
+ * at once, the channel is held), MapTransferEx into a list of pieces,
+ * FlushAdapterBuffersEx, FreeAdapterObject.
+ */
+static NTSTATUS EduChunkPacketsEx(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Length,
+				  BOOLEAN ToDevice, struct edu_stats *Stats)
+{
+	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
+	ULONG64 context[DMA_TRANSFER_CONTEXT_SIZE_V1 / sizeof(ULONG64)];
+	ULONG64 list[(sizeof(SCATTER_GATHER_LIST) + 4 * sizeof(SCATTER_GATHER_ELEMENT)) /
+		     sizeof(ULONG64)];
+	PSCATTER_GATHER_LIST sg = (PSCATTER_GATHER_LIST)list;
+	ULONG registers = EduSpan(Mdl, Va, Length), off = 0, left, piece, i, done;
+	PVOID base = NULL;
+	NTSTATUS status, flushed;
+	ULONG64 offset;
+	PUCHAR va;
+	PMDL m;
+
+	status = ops->InitializeDmaTransferContext(Ext->Adapter, context);
+	if (NT_SUCCESS(status))
+		status = ops->AllocateAdapterChannelEx(Ext->Adapter, EduDevice, context,
+						       registers, DMA_SYNCHRONOUS_CALLBACK,
+						       NULL, NULL, &base);
+	if (!NT_SUCCESS(status))
+		return status;
+	if (!base)
+		return STATUS_UNSUCCESSFUL;
+	while (NT_SUCCESS(status) && off < Length) {
+		if (!EduLocate(Mdl, Va, off, &m, &va, &left)) {
+			status = STATUS_UNSUCCESSFUL;
+			break;
+		}
+		piece = min(left, Length - off);
+		offset = va - (PUCHAR)MmGetMdlVirtualAddress(m);
+		status = ops->MapTransferEx(Ext->Adapter, m, base, offset, 0, &piece, ToDevice,
+					    sg, sizeof(list), NULL, NULL);
+		if (!NT_SUCCESS(status))
+			break;
+		for (i = 0, done = 0; NT_SUCCESS(status) && i < sg->NumberOfElements; i++) {
+			PSCATTER_GATHER_ELEMENT e = &sg->Elements[i];
+
+			EduNoteElement(Stats, e->Address.QuadPart, EduPhysical(m, va + done),
+				       e->Length);
+			status = EduDeviceDma(Ext, e->Address.QuadPart, e->Length, off + done,
+					      ToDevice, Stats);
+			done += e->Length;
+		}
+		if (NT_SUCCESS(status) && done != piece)
+			status = STATUS_UNSUCCESSFUL;
+		flushed = ops->FlushAdapterBuffersEx(Ext->Adapter, m, base, offset, piece,
+						     ToDevice);
+		if (NT_SUCCESS(status))
+			status = flushed;
+		off += piece;
+	}
+	ops->FreeAdapterObject(Ext->Adapter, DeallocateObject);
+	return status;
+}
+
 static NTSTATUS EduChunk(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Length,
 			 BOOLEAN ToDevice, ULONG Method, struct edu_stats *Stats)
 {
@@ -288,6 +473,12 @@ static NTSTATUS EduChunk(PEDU_EXTENSION Ext, PMDL Mdl, PVOID Va, ULONG Length,
 		return EduChunkList(Ext, Mdl, Va, Length, ToDevice, TRUE, Stats);
 	case EDU_METHOD_MAP_TRANSFER:
 		return EduChunkPackets(Ext, Mdl, Va, Length, ToDevice, Stats);
+	case EDU_METHOD_GET_SG_EX:
+		return EduChunkListEx(Ext, Mdl, Va, Length, ToDevice, FALSE, Stats);
+	case EDU_METHOD_BUILD_SG_EX:
+		return EduChunkListEx(Ext, Mdl, Va, Length, ToDevice, TRUE, Stats);
+	case EDU_METHOD_MAP_TRANSFER_EX:
+		return EduChunkPacketsEx(Ext, Mdl, Va, Length, ToDevice, Stats);
 	default:
 		return STATUS_INVALID_PARAMETER;
 	}
@@ -597,13 +788,18 @@ static NTSTATUS EduKernelCommon(PEDU_EXTENSION Ext, struct edu_kernel *K)
 {
 	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
 	ULONG length = min_t(ULONG, K->length, EDU_CHUNK);
-	PHYSICAL_ADDRESS logical;
+	PHYSICAL_ADDRESS logical, highest = { .QuadPart = EDU_MASK };
 	EDU_BUFFER pool;
 	NTSTATUS status;
 	PUCHAR common;
 
 	K->stats.min_irql = HIGH_LEVEL;
-	common = ops->AllocateCommonBuffer(Ext->Adapter, length, &logical, TRUE);
+	/* A version-3 method: AllocateCommonBufferEx below the device's mask. */
+	if (K->method >= EDU_METHOD_GET_SG_EX)
+		common = ops->AllocateCommonBufferEx(Ext->Adapter, &highest, length, &logical,
+						     TRUE, MM_ANY_NODE_OK);
+	else
+		common = ops->AllocateCommonBuffer(Ext->Adapter, length, &logical, TRUE);
 	if (!common)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	status = EduBufferAlloc(&pool, length, EDU_KERNEL_POOL);
@@ -665,6 +861,81 @@ static DEVICE_DESCRIPTION EduDescription(VOID)
 	d.MaximumLength = EDU_MAX_TRANSFER;
 	d.DmaAddressWidth = EDU_ADDRESS_BITS;
 	return d;
+}
+
+/* The refusals of the version-3 routines and BuildMdlFromScatterGatherList. */
+static VOID EduBadArgsEx(PEDU_EXTENSION Ext, struct edu_bad_args *B, PEDU_BUFFER Pool,
+			 PEDU_CALLBACK Cb)
+{
+	PDMA_ADAPTER a = Ext->Adapter, other;
+	PDMA_OPERATIONS ops = a->DmaOperations;
+	ULONG64 context[DMA_TRANSFER_CONTEXT_SIZE_V1 / sizeof(ULONG64)] = { };
+	ULONG64 list[(sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)) /
+		     sizeof(ULONG64)] = { };
+	DMA_ADAPTER_INFO info = { .Version = DMA_ADAPTER_INFO_VERSION1 };
+	DEVICE_DESCRIPTION d = EduDescription();
+	PSCATTER_GATHER_LIST sg = NULL;
+	PMDL target = NULL;
+	ULONG registers, length = 100, size = 0;
+	PVOID buffer;
+	NTSTATUS status;
+
+	/* Zeroed, not initialised. */
+	B->status[EDU_BAD_EX_CONTEXT] =
+		ops->GetScatterGatherListEx(a, EduDevice, context, Pool->Mdl, 0, 100, 0,
+					    EduListReady, Cb, TRUE, NULL, NULL, &sg);
+	status = ops->InitializeDmaTransferContext(a, context);
+	B->status[EDU_BAD_EX_FLAGS] = NT_SUCCESS(status) ?
+		ops->GetScatterGatherListEx(a, EduDevice, context, Pool->Mdl, 0, 100, 0x80,
+					    EduListReady, Cb, TRUE, NULL, NULL, &sg) : status;
+	status = ops->CalculateScatterGatherList(a, Pool->Mdl, Pool->Va, 100, &size,
+						 &registers);
+	buffer = NT_SUCCESS(status) ? ExAllocatePool2(POOL_FLAG_NON_PAGED, size, EDU_TAG) :
+		 NULL;
+	B->status[EDU_BAD_EX_COMPLETION] = buffer ?
+		ops->BuildScatterGatherListEx(a, EduDevice, context, Pool->Mdl, 0, 100, 0,
+					      EduListReady, Cb, TRUE, buffer, size,
+					      EduDmaDone, Cb, &sg) : STATUS_INSUFFICIENT_RESOURCES;
+	if (buffer)
+		ExFreePoolWithTag(buffer, EDU_TAG);
+	B->status[EDU_BAD_MAP_EX_SMALL] =
+		ops->MapTransferEx(a, Pool->Mdl, NULL, 0, 0, &length, TRUE,
+				   (PSCATTER_GATHER_LIST)list, sizeof(SCATTER_GATHER_LIST),
+				   NULL, NULL);
+	if (length)
+		B->status[EDU_BAD_MAP_EX_SMALL] = STATUS_UNSUCCESSFUL;
+	info.Version = 2;
+	B->status[EDU_BAD_INFO_VERSION] = ops->GetDmaAdapterInfo(a, &info);
+	B->status[EDU_BAD_CONFIGURE] = ops->ConfigureAdapterChannel(a, 0, NULL);
+	B->status[EDU_BAD_MDL_FOREIGN] =
+		ops->BuildMdlFromScatterGatherList(a, (PSCATTER_GATHER_LIST)list, Pool->Mdl,
+						   &target);
+	if (target)
+		B->status[EDU_BAD_MDL_FOREIGN] = STATUS_UNSUCCESSFUL;
+
+	other = IoGetDmaAdapter(Ext->Pdo, &d, &registers);
+	if (other) {
+		other->DmaOperations->PutDmaAdapter(other);
+		B->status[EDU_BAD_EX_FREED] =
+			ops->InitializeDmaTransferContext(other, context);
+	} else {
+		B->status[EDU_BAD_EX_FREED] = STATUS_UNSUCCESSFUL;
+	}
+
+	/* A version-2 description: a table without the version-3 entries. */
+	d.Version = DEVICE_DESCRIPTION_VERSION2;
+	other = IoGetDmaAdapter(Ext->Pdo, &d, &registers);
+	B->status[EDU_BAD_EX_V2_ADAPTER] = STATUS_UNSUCCESSFUL;
+	if (other && other->Version == 1 && !other->DmaOperations->GetDmaAdapterInfo &&
+	    !other->DmaOperations->FreeAdapterObject &&
+	    other->DmaOperations->Size ==
+	    offsetof(DMA_OPERATIONS, GetDmaAdapterInfo) &&
+	    other->DmaOperations->BuildMdlFromScatterGatherList)
+		B->status[EDU_BAD_EX_V2_ADAPTER] = ops->GetDmaAdapterInfo(other, &info);
+	if (other)
+		other->DmaOperations->PutDmaAdapter(other);
+	if (sg)
+		B->status[EDU_BAD_EX_CONTEXT] = STATUS_UNSUCCESSFUL;
 }
 
 /* Calls that must be refused: each status, and no callback may run. */
@@ -737,6 +1008,8 @@ static NTSTATUS EduBadArgs(PEDU_EXTENSION Ext, struct edu_bad_args *B)
 	if (freed)
 		freed->DmaOperations->PutDmaAdapter(freed);
 
+	EduBadArgsEx(Ext, B, &pool, &cb);
+
 	status = ops->AllocateAdapterChannel(a, EduDevice, 1, EduChannelReady, &keep);
 	B->status[EDU_BAD_CHANNEL_BUSY] = NT_SUCCESS(status) ?
 		ops->AllocateAdapterChannel(a, EduDevice, 1, EduChannelReady, &cb) : status;
@@ -747,6 +1020,37 @@ static NTSTATUS EduBadArgs(PEDU_EXTENSION Ext, struct edu_bad_args *B)
 	B->callbacks = cb.Calls;
 	EduBufferFree(&pool);
 	return STATUS_SUCCESS;
+}
+
+/* What the version-3 adapter reports of itself and of a transfer. */
+static VOID EduInfoV3(PEDU_EXTENSION Ext, struct edu_info *Info)
+{
+	PDMA_ADAPTER a = Ext->Adapter;
+	PDMA_OPERATIONS ops = a->DmaOperations;
+	DMA_ADAPTER_INFO ai = { .Version = DMA_ADAPTER_INFO_VERSION1 };
+	DMA_TRANSFER_INFO ti = { .Version = DMA_TRANSFER_INFO_VERSION2 };
+	ULONG size = 0, registers = 0;
+	EDU_BUFFER pool;
+
+	Info->adapter_version = a->Version;
+	Info->operations_size = ops->Size;
+	Info->info_status = ops->GetDmaAdapterInfo(a, &ai);
+	Info->info_limit = ai.V1.ScatterGatherLimit;
+	Info->info_width = ai.V1.DmaAddressWidth;
+	Info->info_flags = ai.V1.Flags;
+	Info->transfer_status = EduBufferAlloc(&pool, 100 + 5000, EDU_KERNEL_POOL);
+	if (NT_SUCCESS(Info->transfer_status))
+		Info->transfer_status = ops->GetDmaTransferInfo(a, pool.Mdl, 100, 5000, TRUE,
+								&ti);
+	if (NT_SUCCESS(Info->transfer_status) &&
+	    NT_SUCCESS(ops->CalculateScatterGatherList(a, pool.Mdl,
+						       EduMdlVa(&pool, 100), 5000,
+						       &size, &registers)))
+		Info->transfer_size_ok = size == ti.V2.ScatterGatherListSize &&
+					 registers == ti.V2.MapRegisterCount;
+	Info->transfer_registers = ti.V2.MapRegisterCount;
+	Info->transfer_pages = ti.V2.LogicalPageCount;
+	EduBufferFree(&pool);
 }
 
 static NTSTATUS EduComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
@@ -777,6 +1081,7 @@ static NTSTATUS EduDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 		info->address_bits = EDU_ADDRESS_BITS;
 		info->alignment = ext->Adapter->DmaOperations->GetDmaAlignment(ext->Adapter);
 		info->ident = READ_REGISTER_ULONG(ext->Registers + EDU_REG_IDENT);
+		EduInfoV3(ext, info);
 		return EduComplete(Irp, STATUS_SUCCESS, sizeof(*info));
 	case IOCTL_EDU_COPY:
 		if (inLen < sizeof(*copy) || outLen < sizeof(*copy))

@@ -222,7 +222,11 @@ struct numa_alloc {
 #define EDU_METHOD_GET_SG	0	/* GetScatterGatherList */
 #define EDU_METHOD_BUILD_SG	1	/* CalculateScatterGatherList + BuildScatterGatherList */
 #define EDU_METHOD_MAP_TRANSFER	2	/* AllocateAdapterChannel + MapTransfer */
-#define EDU_METHODS		3
+/* The version-3 forms, with a DMA transfer context. */
+#define EDU_METHOD_GET_SG_EX	3	/* GetScatterGatherListEx */
+#define EDU_METHOD_BUILD_SG_EX	4	/* GetDmaTransferInfo + BuildScatterGatherListEx */
+#define EDU_METHOD_MAP_TRANSFER_EX 5	/* AllocateAdapterChannelEx + MapTransferEx */
+#define EDU_METHODS		6
 
 /* What the driver saw of the device addresses of a transfer. */
 struct edu_stats {
@@ -235,7 +239,7 @@ struct edu_stats {
 	__u32 min_irql;		/* lowest IRQL a DMA callback ran at */
 	__u32 mismatches;	/* bytes the driver found wrong (kernel memory) */
 	__u32 transfers;	/* device DMA operations */
-	__u32 pad;
+	__u32 mdls;		/* lists BuildMdlFromScatterGatherList described, checked */
 	__aligned_u64 max_address;	/* highest device address used */
 	__aligned_u64 phys_sample;	/* a physical address of the transfer */
 	__aligned_u64 dev_sample;	/* its device address */
@@ -280,7 +284,16 @@ struct edu_kernel {
 #define EDU_BAD_SYSTEM_DMA	7	/* IoGetDmaAdapter, Master FALSE: NULL */
 #define EDU_BAD_CHANNEL_BUSY	8	/* AllocateAdapterChannel while held */
 #define EDU_BAD_READ_ONLY_PART	9	/* device write to a part of a read-only lock */
-#define EDU_BADS		10
+#define EDU_BAD_EX_CONTEXT	10	/* GetScatterGatherListEx, context not initialised */
+#define EDU_BAD_EX_FLAGS	11	/* GetScatterGatherListEx, unknown flag */
+#define EDU_BAD_EX_FREED	12	/* InitializeDmaTransferContext, adapter put */
+#define EDU_BAD_EX_V2_ADAPTER	13	/* GetDmaAdapterInfo of a version-2 adapter */
+#define EDU_BAD_INFO_VERSION	14	/* GetDmaAdapterInfo, Version 2 */
+#define EDU_BAD_MAP_EX_SMALL	15	/* MapTransferEx, no room for an element */
+#define EDU_BAD_CONFIGURE	16	/* ConfigureAdapterChannel */
+#define EDU_BAD_MDL_FOREIGN	17	/* BuildMdlFromScatterGatherList, foreign list */
+#define EDU_BAD_EX_COMPLETION	18	/* BuildScatterGatherListEx, completion routine */
+#define EDU_BADS		19
 
 struct edu_bad_args {
 	__aligned_u64 ro;	/* a read-only user page */
@@ -294,6 +307,16 @@ struct edu_info {
 	__u32 address_bits;	/* DmaAddressWidth asked */
 	__u32 alignment;	/* GetDmaAlignment */
 	__u32 ident;		/* the device's identification register */
+	__u32 adapter_version;	/* DMA_ADAPTER.Version */
+	__u32 operations_size;	/* DMA_OPERATIONS.Size */
+	__s32 info_status;	/* GetDmaAdapterInfo */
+	__u32 info_limit;	/* ... ScatterGatherLimit */
+	__u32 info_width;	/* ... DmaAddressWidth */
+	__u32 info_flags;	/* ... Flags */
+	__s32 transfer_status;	/* GetDmaTransferInfo (V2), 5000 bytes of pool */
+	__u32 transfer_registers;	/* ... MapRegisterCount */
+	__u32 transfer_pages;	/* ... LogicalPageCount */
+	__u32 transfer_size_ok;	/* ... ScatterGatherListSize == CalculateScatterGatherList's */
 };
 
 #define IOCTL_EDU_COPY \
