@@ -406,6 +406,12 @@ static void dma_transfer_context(struct kunit *test)
 						 dma_kunit_done, NULL),
 			STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_EQ(test, length, 0);
+	length = 100;
+	KUNIT_EXPECT_EQ(test, ops->MapTransferEx(a, mdl, sgbuf, 0, 0, &length, TRUE,
+						 (PSCATTER_GATHER_LIST)sgbuf, sizeof(sgbuf),
+						 NULL, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, length, 0);
 	/* A list the adapter did not make has no MDL. */
 	memset(sgbuf, 0, sizeof(sgbuf));
 	KUNIT_EXPECT_EQ(test, ops->BuildMdlFromScatterGatherList(a,

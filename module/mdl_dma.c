@@ -1588,7 +1588,8 @@ static BOOLEAN mdl_cancel_adapter_channel(PDMA_ADAPTER DmaAdapter,
  *
  * Context: any; atomic context allowed.
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for bad arguments (a
- * completion routine among them); STATUS_BUFFER_TOO_SMALL for a buffer
+ * completion routine, a @MapRegisterBase that is not live on @DmaAdapter
+ * among them); STATUS_BUFFER_TOO_SMALL for a buffer
  * without room for an element; STATUS_INSUFFICIENT_RESOURCES when nothing
  * could be mapped. On failure *@Length is 0 and nothing is mapped.
  */
@@ -1601,6 +1602,7 @@ static NTSTATUS mdl_map_transfer_ex(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 				    PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
 				    PVOID CompletionContext)
 {
+	struct mdl_adapter *ad = mdl_dma_adapter3(DmaAdapter);
 	PSCATTER_GATHER_LIST list = ScatterGatherBuffer;
 	PUCHAR va = mdl_dma_offset_va(Mdl, Offset);
 	ULONG room, n = 0, done = 0, piece;
@@ -1608,7 +1610,7 @@ static NTSTATUS mdl_map_transfer_ex(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 
 	if (!Length)
 		return STATUS_INVALID_PARAMETER;
-	if (!mdl_dma_adapter3(DmaAdapter) || !va || !*Length || DmaCompletionRoutine ||
+	if (!ad || !va || !*Length || DmaCompletionRoutine ||
 	    !list || !IS_ALIGNED((unsigned long)list, sizeof(u64))) {
 		*Length = 0;
 		return STATUS_INVALID_PARAMETER;
@@ -1616,6 +1618,10 @@ static NTSTATUS mdl_map_transfer_ex(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 	if (ScatterGatherBufferLength < struct_size(list, Elements, 1)) {
 		*Length = 0;
 		return STATUS_BUFFER_TOO_SMALL;
+	}
+	if (!mdl_dma_regs_find(ad, MapRegisterBase)) {
+		*Length = 0;
+		return STATUS_INVALID_PARAMETER;
 	}
 	room = (ScatterGatherBufferLength - offsetof(SCATTER_GATHER_LIST, Elements)) /
 	       sizeof(SCATTER_GATHER_ELEMENT);

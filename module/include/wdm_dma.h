@@ -292,7 +292,10 @@ typedef VOID DMA_COMPLETION_ROUTINE(struct _DMA_ADAPTER *DmaAdapter,
 				    struct _DEVICE_OBJECT *DeviceObject,
 				    PVOID CompletionContext,
 				    DMA_COMPLETION_STATUS Status);
-typedef DMA_COMPLETION_ROUTINE *PDMA_COMPLETION_ROUTINE;
+typedef void (*PDMA_COMPLETION_ROUTINE)(struct _DMA_ADAPTER *DmaAdapter,
+					struct _DEVICE_OBJECT *DeviceObject,
+					PVOID CompletionContext,
+					DMA_COMPLETION_STATUS Status);
 
 typedef NTSTATUS GET_DMA_ADAPTER_INFO(struct _DMA_ADAPTER *DmaAdapter,
 				      PDMA_ADAPTER_INFO AdapterInfo);
@@ -336,7 +339,7 @@ typedef NTSTATUS GET_SCATTER_GATHER_LIST_EX(struct _DMA_ADAPTER *DmaAdapter,
 					    PVOID Context, BOOLEAN WriteToDevice,
 					    PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
 					    PVOID CompletionContext,
-					    PSCATTER_GATHER_LIST *ScatterGatherList);
+					    struct _SCATTER_GATHER_LIST **ScatterGatherList);
 typedef NTSTATUS BUILD_SCATTER_GATHER_LIST_EX(struct _DMA_ADAPTER *DmaAdapter,
 					      struct _DEVICE_OBJECT *DeviceObject,
 					      PVOID DmaTransferContext, PMDL Mdl,
@@ -347,7 +350,7 @@ typedef NTSTATUS BUILD_SCATTER_GATHER_LIST_EX(struct _DMA_ADAPTER *DmaAdapter,
 					      ULONG ScatterGatherLength,
 					      PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
 					      PVOID CompletionContext,
-					      PSCATTER_GATHER_LIST *ScatterGatherList);
+					      struct _SCATTER_GATHER_LIST **ScatterGatherList);
 typedef NTSTATUS FLUSH_ADAPTER_BUFFERS_EX(struct _DMA_ADAPTER *DmaAdapter, PMDL Mdl,
 					  PVOID MapRegisterBase, ULONGLONG Offset,
 					  ULONG Length, BOOLEAN WriteToDevice);
