@@ -14,8 +14,8 @@
 # the device's 28 address bits), "edu-iommu" on q35 behind an Intel IOMMU
 # (intel_iommu=on, MDL_VM_MEM MiB), "edu-pt" with the IOMMU in passthrough
 # mode (iommu=pt, MDL_DMA_VM_MEM MiB), for the rows of MDL_DMA_PT_KERNELS
-# (default "bookworm sid": the oldest and the newest kernel) unless
-# MDL_DMA_MODES names it: "[vmtest] KVER edu: N passed, N failed".
+# (default "all": every kernel) unless MDL_DMA_MODES names it:
+# "[vmtest] KVER edu: N passed, N failed".
 # The debug kernel (--debug) boots the MDL_DMA_MODES ways after its own run,
 # with its checkers. MDL_DMA_ONLY=1 runs the edu boots alone.
 #
@@ -68,8 +68,8 @@ MDL_QEMU_ACCEL=${MDL_QEMU_ACCEL:-tcg}
 MDL_VM_MEM=${MDL_VM_MEM:-1024}
 MDL_DMA_MODES=${MDL_DMA_MODES-edu edu-iommu}
 # Rows that also boot in the passthrough mode (its device addresses are
-# physical, as without an IOMMU); "" for none.
-MDL_DMA_PT_KERNELS=${MDL_DMA_PT_KERNELS-bookworm sid}
+# physical, as without an IOMMU); "all" for every row, "" for none.
+MDL_DMA_PT_KERNELS=${MDL_DMA_PT_KERNELS-all}
 MDL_DMA_VM_MEM=${MDL_DMA_VM_MEM:-256}
 # More QEMU arguments of the next boot (the edu device, the IOMMU).
 QEMU_EXTRA=()
@@ -336,7 +336,8 @@ run_kernel() {
 	for dmode in $MDL_DMA_MODES; do
 		run_dma "$kver" "$kernel" "$res" "$dmode"
 	done
-	if [[ -n $name && " $MDL_DMA_PT_KERNELS " == *" $name "* &&
+	if [[ -n $name && ($MDL_DMA_PT_KERNELS == all ||
+		" $MDL_DMA_PT_KERNELS " == *" $name "*) &&
 		" $MDL_DMA_MODES " != *" edu-pt "* ]]; then
 		run_dma "$kver" "$kernel" "$res" edu-pt
 	fi
