@@ -113,10 +113,12 @@ static int addresses_ok(const struct edu_stats *s, int method, char *why, size_t
 	return 1;
 }
 
-static void test_user(int method, size_t offset, unsigned int length, int partial)
+static void test_user(int method, size_t offset, unsigned int length, int partial,
+		      unsigned int repeat)
 {
 	unsigned char *src = malloc(length + 8192), *dst = malloc(length + 8192);
-	struct edu_copy c = { .length = length, .method = method, .partial = partial };
+	struct edu_copy c = { .length = length, .method = method, .partial = partial,
+			      .repeat = repeat };
 	char why[200];
 	size_t bad;
 	int ok;
@@ -130,8 +132,11 @@ static void test_user(int method, size_t offset, unsigned int length, int partia
 	ok = ok && !bad && dst[76] == 0x5a && dst[77 + length] == 0x5a;
 	ok = ok && addresses_ok(&c.stats, method, why, sizeof(why));
 	high_seen += c.stats.high;
-	tap_ok(ok, "%s: user buffers (MmProbeAndLockPages%s), %u bytes at offset %zu, %u device DMAs, %zu bytes wrong, status %#x: %s",
+	tap_ok(ok, "%s: user buffers (MmProbeAndLockPages%s%s), %u bytes at offset %zu, %u device DMAs, %zu bytes wrong, status %#x: %s",
 	       methods[method], partial ? ", the device writes a partial MDL of the lock" : "",
+	       !repeat ? "" : method == EDU_METHOD_GET_SG ?
+	       ", copied again over the same locks, the destination zeroed each time, the last time beside a second list of the source" :
+	       ", copied again over the same locks, the destination zeroed each time",
 	       length, offset, c.stats.transfers, bad,
 	       (unsigned int)c.stats.status, why);
 	free(src);
@@ -225,7 +230,7 @@ int main(void)
 		return tap_exit();
 	}
 	iommu = !strcmp(mode, "iommu");
-	tap_plan(2 + EDU_METHODS * 2 + 1 + 12 + 1 + EDU_BADS + 1);
+	tap_plan(2 + EDU_METHODS * 2 + 1 + 2 + 12 + 1 + EDU_BADS + 1);
 	dev = open("/dev/wdm_dma", O_RDWR);
 	if (dev < 0 || device_io_control(IOCTL_EDU_INFO, &info, sizeof(info))) {
 		tap_ok(0, "open /dev/wdm_dma and IOCTL_EDU_INFO: %s", strerror(errno));
@@ -248,10 +253,13 @@ int main(void)
 	       info.transfer_registers, info.transfer_pages,
 	       info.transfer_size_ok ? "matches" : "differs from");
 	for (m = 0; m < EDU_METHODS; m++) {
-		test_user(m, 0x123, 20000, 0);
-		test_user(m, 4000, 300, 0);	/* across a page boundary */
+		test_user(m, 0x123, 20000, 0, 0);
+		test_user(m, 4000, 300, 0, 0);	/* across a page boundary */
 	}
-	test_user(EDU_METHOD_GET_SG, 0x123, 20000, 1);
+	test_user(EDU_METHOD_GET_SG, 0x123, 20000, 1, 0);
+	/* Whole-MDL lists of one lock, mapped again and again. */
+	test_user(EDU_METHOD_GET_SG, 4000, 300, 0, 3);
+	test_user(EDU_METHOD_GET_SG_EX, 200, 3000, 0, 3);
 	test_kernel(EDU_KERNEL_POOL, EDU_METHOD_GET_SG, "pool (MmBuildMdlForNonPagedPool)");
 	test_kernel(EDU_KERNEL_PAGES, EDU_METHOD_BUILD_SG, "MmAllocatePagesForMdlEx pages");
 	test_kernel(EDU_KERNEL_HIGH, EDU_METHOD_MAP_TRANSFER,

@@ -5,8 +5,9 @@
  * of mdl.ko. It times, inside the kernel, what user space cannot see: bare
  * pin_user_pages_fast + unpin of a range (the floor for any long-term pin),
  * the PFN bookkeeping mdl.ko does around it, and the MDL core calls
- * (IoAllocateMdl, MmProbeAndLockPages, MmUnlockPages, IoFreeMdl), and
- * pool allocation against kmalloc.
+ * (IoAllocateMdl, MmProbeAndLockPages, MmUnlockPages, IoFreeMdl),
+ * pool allocation against kmalloc, and a DMA adapter's scatter/gather
+ * lists against the bare DMA API on QEMU's edu PCI device.
  * The interface is in mdl_bench.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,8 +15,12 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
+#include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -27,7 +32,31 @@
 #define MDL_BENCH_FLAGS (MDL_BENCH_WRITE | MDL_BENCH_DIRTY | MDL_BENCH_CONVERT)
 #define MDL_BENCH_CHUNK SZ_1G	/* bytes per MDL in MDL_BENCH_IOC_MDL */
 
+#define MDL_BENCH_DMA_MAX SZ_256M	/* bytes per MDL_BENCH_IOC_DMA range */
+
 static struct dentry *mdl_bench_dentry;
+
+/**
+ * struct mdl_bench_dev - the edu function the DMA pair maps for
+ * @pdev: the PCI device, NULL while none is bound
+ * @pdo: its device object for IoGetDmaAdapter
+ * @lock: serialises the DMA pair (the adapter is reconfigured per range)
+ */
+static struct mdl_bench_dev {
+	struct pci_dev *pdev;
+	struct _DEVICE_OBJECT *pdo;
+	struct mutex lock;	/* serialises the DMA pair */
+} mdl_bench_edu = { .lock = __MUTEX_INITIALIZER(mdl_bench_edu.lock) };
+
+/* A page-aligned, non-empty user range of the caller's address space. */
+static bool mdl_bench_range_ok(u64 addr, u64 length)
+{
+	unsigned long end;
+
+	return length && PAGE_ALIGNED(addr) && PAGE_ALIGNED(length) &&
+	       !check_add_overflow((unsigned long)addr, (unsigned long)length, &end) &&
+	       end <= TASK_SIZE;
+}
 
 static u64 mdl_bench_ns(ktime_t start)
 {
@@ -267,16 +296,14 @@ static int mdl_bench_pool(struct mdl_bench_pool *a)
 static long mdl_bench_pool_ioctl(unsigned long arg)
 {
 	struct mdl_bench_pool a;
-	int ret, i;
+	int ret;
 
 	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
 		return -EFAULT;
 	if ((a.flags & ~MDL_BENCH_POOL_KMALLOC) || !a.size || a.size > SZ_1M ||
-	    !a.batch || a.batch > 4096 || !a.iterations || a.live > (1U << 20))
+	    !a.batch || a.batch > 4096 || !a.iterations || a.live > (1U << 20) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
-		if (a.reserved[i])
-			return -EINVAL;
 	a.alloc_ns = 0;
 	a.free_ns = 0;
 	a.live_bytes = 0;
@@ -288,26 +315,196 @@ static long mdl_bench_pool_ioctl(unsigned long arg)
 	return 0;
 }
 
+/* The device address @addr of @page is not its physical address. */
+static u32 mdl_bench_translated(dma_addr_t addr, struct page *page)
+{
+	return addr != (dma_addr_t)page_to_phys(page);
+}
+
+/* Add the time since @t to the first round's or the later rounds' @later. */
+static void mdl_bench_dma_time(struct mdl_bench_dma *a, u32 it, ktime_t t, u64 *later)
+{
+	if (it)
+		*later += mdl_bench_ns(t);
+	else
+		a->first_ns += mdl_bench_ns(t);
+}
+
+static int mdl_bench_dma_bare(struct device *dev, struct mdl_bench_dma *a)
+{
+	unsigned long n = a->length >> PAGE_SHIFT;
+	struct sg_table sgt = { };
+	struct page **pages;
+	long done = 0, ret;
+	ktime_t t;
+	u32 it;
+
+	/* What IoGetDmaAdapter sets for the adapter of the other half. */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	dma_set_max_seg_size(dev, a->length);
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	while (done < n) {
+		ret = pin_user_pages_fast(a->addr + done * PAGE_SIZE, n - done,
+					  FOLL_LONGTERM, pages + done);
+		if (ret <= 0) {
+			ret = ret ? ret : -EFAULT;
+			goto unpin;
+		}
+		done += ret;
+	}
+	ret = 0;
+	for (it = 0; it <= a->iterations && !ret; it++) {
+		t = ktime_get();
+		if (!it)
+			ret = sg_alloc_table_from_pages_segment(&sgt, pages, n, 0, a->length,
+								dma_get_max_seg_size(dev),
+								GFP_KERNEL);
+		if (!ret)
+			ret = dma_map_sgtable(dev, &sgt, DMA_TO_DEVICE, 0);
+		mdl_bench_dma_time(a, it, t, &a->map_ns);
+		if (ret)
+			break;
+		a->nr_segments = sgt.nents;
+		a->translated = mdl_bench_translated(sg_dma_address(sgt.sgl),
+						     sg_page(sgt.sgl));
+		t = ktime_get();
+		dma_unmap_sgtable(dev, &sgt, DMA_TO_DEVICE, 0);
+		mdl_bench_dma_time(a, it, t, &a->unmap_ns);
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	sg_free_table(&sgt);
+unpin:
+	unpin_user_pages(pages, done);
+	kvfree(pages);
+	return ret;
+}
+
+/* DRIVER_LIST_CONTROL of the DMA pair: hand the list to the caller. */
+static void mdl_bench_dma_list(struct _DEVICE_OBJECT *DeviceObject, PIRP Irp,
+			       PSCATTER_GATHER_LIST ScatterGather, PVOID Context)
+{
+	*(PSCATTER_GATHER_LIST *)Context = ScatterGather;
+}
+
+static int mdl_bench_dma_mdl(struct mdl_bench_dev *d, struct mdl_bench_dma *a)
+{
+	DEVICE_DESCRIPTION desc = {
+		.Version = DEVICE_DESCRIPTION_VERSION,
+		.Master = TRUE,
+		.ScatterGather = TRUE,
+		.Dma64BitAddresses = TRUE,
+		.InterfaceType = PCIBus,
+		.MaximumLength = (ULONG)a->length,
+	};
+	PSCATTER_GATHER_LIST list;
+	PDMA_OPERATIONS ops;
+	PDMA_ADAPTER adapter;
+	ULONG nregs;
+	NTSTATUS st;
+	int ret = 0;
+	ktime_t t;
+	PMDL mdl;
+	u32 it;
+
+	adapter = IoGetDmaAdapter(d->pdo, &desc, &nregs);
+	if (!adapter)
+		return -ENODEV;
+	ops = adapter->DmaOperations;
+	mdl = IoAllocateMdl((PVOID)(uintptr_t)a->addr, (ULONG)a->length, FALSE,
+			    FALSE, NULL);
+	if (!mdl) {
+		ret = -ENOMEM;
+		goto put;
+	}
+	if (!NT_SUCCESS(MmTryProbeAndLockPages(mdl, UserMode, IoReadAccess))) {
+		ret = -EFAULT;
+		goto free;
+	}
+	for (it = 0; it <= a->iterations && !ret; it++) {
+		t = ktime_get();
+		st = ops->GetScatterGatherList(adapter, d->pdo, mdl,
+					       MmGetMdlVirtualAddress(mdl),
+					       (ULONG)a->length, mdl_bench_dma_list,
+					       &list, TRUE);
+		mdl_bench_dma_time(a, it, t, &a->map_ns);
+		if (!NT_SUCCESS(st)) {
+			ret = -ENOMEM;
+			break;
+		}
+		a->nr_segments = list->NumberOfElements;
+		a->translated = mdl_bench_translated(list->Elements[0].Address.QuadPart,
+						     pfn_to_page(MmGetMdlPfnArray(mdl)[0]));
+		t = ktime_get();
+		ops->PutScatterGatherList(adapter, list, TRUE);
+		mdl_bench_dma_time(a, it, t, &a->unmap_ns);
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	MmUnlockPages(mdl);
+free:
+	IoFreeMdl(mdl);
+put:
+	ops = adapter->DmaOperations;
+	ops->PutDmaAdapter(adapter);
+	return ret;
+}
+
+static long mdl_bench_dma_ioctl(unsigned long arg)
+{
+	struct mdl_bench_dev *d = &mdl_bench_edu;
+	struct mdl_bench_dma a;
+	int ret;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	if ((a.flags & ~MDL_BENCH_DMA_BARE) || !a.iterations ||
+	    a.length > MDL_BENCH_DMA_MAX || !mdl_bench_range_ok(a.addr, a.length) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	a.first_ns = 0;
+	a.map_ns = 0;
+	a.unmap_ns = 0;
+	a.nr_segments = 0;
+	a.translated = 0;
+	mutex_lock(&d->lock);
+	if (!d->pdev)
+		ret = -ENODEV;
+	else if (a.flags & MDL_BENCH_DMA_BARE)
+		ret = mdl_bench_dma_bare(&d->pdev->dev, &a);
+	else
+		ret = mdl_bench_dma_mdl(d, &a);
+	mutex_unlock(&d->lock);
+	if (ret)
+		return ret;
+	if (copy_to_user((void __user *)arg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
 static long mdl_bench_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	struct mdl_bench_args a;
-	unsigned long end;
-	int ret, i;
+	int ret;
 
 	if (cmd == MDL_BENCH_IOC_POOL)
 		return mdl_bench_pool_ioctl(arg);
+	if (cmd == MDL_BENCH_IOC_DMA)
+		return mdl_bench_dma_ioctl(arg);
 
 	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
 		return -EFAULT;
-	if ((a.flags & ~MDL_BENCH_FLAGS) || !a.iterations || !a.length ||
-	    !PAGE_ALIGNED(a.addr) || !PAGE_ALIGNED(a.length) ||
-	    check_add_overflow((unsigned long)a.addr, (unsigned long)a.length,
-			       &end) || end > TASK_SIZE)
+	if ((a.flags & ~MDL_BENCH_FLAGS) || !a.iterations ||
+	    !mdl_bench_range_ok(a.addr, a.length) ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
-		if (a.reserved[i])
-			return -EINVAL;
 	a.alloc_ns = 0;
 	a.pin_ns = 0;
 	a.conv_ns = 0;
@@ -341,8 +538,50 @@ static const struct file_operations mdl_bench_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
+static int mdl_bench_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct mdl_bench_dev *d = &mdl_bench_edu;
+	struct _DEVICE_OBJECT *pdo;
+
+	pdo = MdlCreatePhysicalDeviceObject(&pdev->dev);
+	if (!pdo)
+		return -ENOMEM;
+	mutex_lock(&d->lock);
+	d->pdo = pdo;
+	d->pdev = pdev;
+	mutex_unlock(&d->lock);
+	return 0;
+}
+
+static void mdl_bench_remove(struct pci_dev *pdev)
+{
+	struct mdl_bench_dev *d = &mdl_bench_edu;
+
+	mutex_lock(&d->lock);
+	MdlDeletePhysicalDeviceObject(d->pdo);
+	d->pdo = NULL;
+	d->pdev = NULL;
+	mutex_unlock(&d->lock);
+}
+
+static const struct pci_device_id mdl_bench_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },		/* QEMU's edu */
+	{ }
+};
+
+static struct pci_driver mdl_bench_pci = {
+	.name = "mdl_bench",
+	.id_table = mdl_bench_ids,
+	.probe = mdl_bench_probe,
+	.remove = mdl_bench_remove,
+};
+
 static int __init mdl_bench_init(void)
 {
+	int ret = pci_register_driver(&mdl_bench_pci);
+
+	if (ret)
+		return ret;
 	mdl_bench_dentry = debugfs_create_file("mdl_bench", 0600, NULL, NULL,
 					       &mdl_bench_fops);
 	return 0;
@@ -351,6 +590,7 @@ static int __init mdl_bench_init(void)
 static void __exit mdl_bench_exit(void)
 {
 	debugfs_remove(mdl_bench_dentry);
+	pci_unregister_driver(&mdl_bench_pci);
 }
 
 module_init(mdl_bench_init);

@@ -23,6 +23,17 @@
  *   @batch allocations live at a time, @iterations times; then the memory
  *   @live allocations of that size hold: the growth of mdl's pool arena
  *   (its pages and their descriptors), or the sum of ksize() for kmalloc.
+ * MDL_BENCH_IOC_DMA: the DMA pair, on the QEMU edu PCI device when one is
+ *   present (its DMA engine never runs: the device only gives the DMA API
+ *   a real PCI function, behind an IOMMU where the guest has one). The
+ *   range is locked once (IoAllocateMdl + MmProbeAndLockPages, or
+ *   pin_user_pages_fast with MDL_BENCH_DMA_BARE), then mapped for the
+ *   device to read and unmapped, once (timed as @first_ns, with
+ *   sg_alloc_table_from_pages_segment for the bare half: the first list of
+ *   a lock fills the entries later lists map again) and then @iterations
+ *   times: GetScatterGatherList + PutScatterGatherList of the adapter
+ *   IoGetDmaAdapter gave (64-bit addresses, MaximumLength the range), or
+ *   dma_map_sgtable + dma_unmap_sgtable of the same pages.
  */
 #ifndef _MDL_BENCH_H
 #define _MDL_BENCH_H
@@ -94,8 +105,38 @@ struct mdl_bench_pool {
 
 #define MDL_BENCH_POOL_KMALLOC	0x1U
 
+/**
+ * struct mdl_bench_dma - one DMA mapping benchmark request
+ * @addr: start of the caller's buffer (page-aligned)
+ * @length: its bytes (a multiple of the page size, at most 256 MiB)
+ * @iterations: map + unmap rounds after the first, at least 1
+ * @flags: 0 for the DMA adapter, MDL_BENCH_DMA_BARE for the DMA API
+ * @first_ns: out: time of the first map + unmap (and table)
+ * @map_ns: out: total time of the later maps (the list callback included)
+ * @unmap_ns: out: total time of the later unmaps
+ * @nr_segments: out: elements of the device's list (last iteration)
+ * @translated: out: 1 when the first device address is not the physical
+ *              address (an IOMMU translates), else 0
+ * @reserved: must be 0
+ */
+struct mdl_bench_dma {
+	__u64 addr;
+	__u64 length;
+	__u32 iterations;
+	__u32 flags;
+	__u64 first_ns;
+	__u64 map_ns;
+	__u64 unmap_ns;
+	__u64 nr_segments;
+	__u32 translated;
+	__u32 reserved[3];
+};
+
+#define MDL_BENCH_DMA_BARE	0x1U
+
 #define MDL_BENCH_IOC_PIN	_IOWR('b', 1, struct mdl_bench_args)
 #define MDL_BENCH_IOC_MDL	_IOWR('b', 2, struct mdl_bench_args)
 #define MDL_BENCH_IOC_POOL	_IOWR('b', 3, struct mdl_bench_pool)
+#define MDL_BENCH_IOC_DMA	_IOWR('b', 4, struct mdl_bench_dma)
 
 #endif /* _MDL_BENCH_H */

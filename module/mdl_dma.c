@@ -33,6 +33,13 @@
 
 #include "mdl_internal.h"
 
+/*
+ * Pages of one aligned block of this size are all valid or all not (the
+ * subsection of SPARSEMEM is 2 MiB): mdl_dma_fill() asks pfn_valid() once
+ * a block for a run of consecutive PFNs.
+ */
+#define MDL_DMA_VALID_BLOCK		(SZ_2M >> PAGE_SHIFT)
+
 /* Map registers an adapter may hand out at most (a 256 MiB transfer). */
 #define MDL_DMA_MAX_MAP_REGISTERS	(SZ_256M / PAGE_SIZE + 1)
 
@@ -96,6 +103,9 @@ struct mdl_common_buffer {
  * @sgt: the mapped table (its entries follow the list's elements)
  * @dir: the mapping's direction
  * @allocated: GetScatterGatherList allocated this (kvfree on release)
+ * @cache: the lock's cached entries this list maps, the state being theirs
+ *         (a reference), or NULL when the list's own entries follow its
+ *         elements
  * @mdl: the first MDL of the mapped range
  * @offset: where the range starts in @mdl's buffer
  * @length: the range's bytes
@@ -107,10 +117,40 @@ struct mdl_sgl {
 	struct sg_table sgt;
 	enum dma_data_direction dir;
 	bool allocated;
+	struct mdl_dma_cache *cache;
 	PMDL mdl;
 	ULONG offset;
 	ULONG length;
 	SCATTER_GATHER_LIST list;
+};
+
+/**
+ * struct mdl_dma_cache - the sg entries of a whole locked MDL, built once
+ * @ref: the MDL's state holds one reference while the lock lasts, each
+ *       list mapping @sgt one more
+ * @busy: bit 0 set while a list maps @sgt (its DMA fields are that list's)
+ * @max_seg: the longest entry, the adapter's max_segment it was built for
+ * @rcu: deferred free: the last reference may go in atomic context
+ * @sgl: the list state of the list that maps @sgt (room for @sgt's
+ *       elements), after @sg in this allocation
+ * @sgt: the table over @sg
+ * @sg: its entries
+ *
+ * The pages of a lock (MmProbeAndLockPages) do not change until
+ * MmUnlockPages, so the entries that GetScatterGatherList of the whole MDL
+ * would fill page by page are filled once, at its first call, and mapped
+ * again by each later one, into the same list state: a call then costs
+ * what dma_map_sgtable of the entries does. Released with the lock
+ * (mdl_dma_cache_drop()).
+ */
+struct mdl_dma_cache {
+	refcount_t ref;
+	unsigned long busy;
+	ULONG max_seg;
+	struct rcu_head rcu;
+	struct mdl_sgl *sgl;
+	struct sg_table sgt;
+	struct scatterlist sg[];
 };
 
 /**
@@ -541,20 +581,24 @@ static struct scatterlist *mdl_dma_sg_area(struct mdl_sgl *s, ULONG pages)
 }
 
 /*
- * Fill @sg (room for r->pages entries) with the pages of the range,
- * physically contiguous pages merged up to @max_seg bytes; returns the
- * number of entries, 0 for a page without a struct page.
+ * Fill @sg (room for @room entries) with the pages of the range,
+ * physically contiguous pages merged up to @max_seg bytes, or only count
+ * the entries when @sg is NULL; returns the number of entries, 0 for a
+ * page without a struct page.
  */
 static unsigned int mdl_dma_fill(const struct mdl_dma_range *r,
-				 struct scatterlist *sg, ULONG max_seg)
+				 struct scatterlist *sg, unsigned int room,
+				 ULONG max_seg)
 {
 	struct scatterlist *cur = NULL;
 	unsigned long prev_pfn = 0;
-	ULONG left = r->length, off = r->offset;
+	ULONG left = r->length, off = r->offset, seg = 0;
+	bool seg_ends_page = false;
 	unsigned int n = 0;
 	PMDL m;
 
-	sg_init_table(sg, r->pages);
+	if (sg)
+		sg_init_table(sg, room);
 	for (m = r->mdl; m && left; m = m->Next, off = 0) {
 		ULONG pos = m->ByteOffset + off;
 		ULONG end = m->ByteOffset + off + min_t(ULONG, left, m->ByteCount - off);
@@ -565,42 +609,46 @@ static unsigned int mdl_dma_fill(const struct mdl_dma_range *r,
 			ULONG in = pos & ~PAGE_MASK;
 			ULONG len = min_t(ULONG, PAGE_SIZE - in, end - pos);
 
-			if (!pfn_valid(pfn))
+			bool next = n && !in && pfn == prev_pfn + 1 && seg_ends_page;
+
+			/* pfn_valid() holds for whole aligned 2 MiB blocks. */
+			if ((!next || !(pfn & (MDL_DMA_VALID_BLOCK - 1))) && !pfn_valid(pfn))
 				return 0;
-			if (cur && !in && pfn == prev_pfn + 1 &&
-			    ((cur->offset + cur->length) & ~PAGE_MASK) == 0 &&
-			    cur->length + len <= max_seg) {
-				cur->length += len;
+			if (next && seg + len <= max_seg) {
+				seg += len;
+				if (cur)
+					cur->length += len;
 			} else {
-				cur = cur ? sg_next(cur) : sg;
-				sg_set_page(cur, pfn_to_page(pfn), len, in);
+				seg = len;
 				n++;
+				if (sg) {
+					cur = cur ? sg_next(cur) : sg;
+					sg_set_page(cur, pfn_to_page(pfn), len, in);
+				}
 			}
+			seg_ends_page = !((in + len) & ~PAGE_MASK);
 			prev_pfn = pfn;
 			pos += len;
 		}
 	}
-	sg_mark_end(cur);
+	if (cur)
+		sg_mark_end(cur);
 	return n;
 }
 
-/* Map the range into @s (room for r->pages) and fill the list's elements. */
-static NTSTATUS mdl_dma_map(struct mdl_adapter *ad, const struct mdl_dma_range *r,
-			    bool to_device, struct mdl_sgl *s)
+/* Map @s->sgt (@n entries) for the range and fill the list's elements. */
+static NTSTATUS mdl_dma_map_table(struct mdl_adapter *ad, const struct mdl_dma_range *r,
+				  bool to_device, struct mdl_sgl *s, unsigned int n)
 {
-	struct scatterlist *sg = mdl_dma_sg_area(s, r->pages), *p;
+	struct scatterlist *p;
 	unsigned long flags;
-	unsigned int n, i;
+	unsigned int i;
 
-	n = mdl_dma_fill(r, sg, ad->max_segment);
-	if (!n)
-		return STATUS_NOT_SUPPORTED;
 	s->ad = ad;
 	s->mdl = r->mdl;
 	s->offset = r->offset;
 	s->length = r->length;
 	s->dir = to_device ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	s->sgt.sgl = sg;
 	s->sgt.orig_nents = n;
 	s->sgt.nents = 0;
 	if (dma_map_sgtable(ad->dev, &s->sgt, s->dir, 0))
@@ -617,6 +665,116 @@ static NTSTATUS mdl_dma_map(struct mdl_adapter *ad, const struct mdl_dma_range *
 	ad->users++;
 	spin_unlock_irqrestore(&mdl_dma_lock, flags);
 	return STATUS_SUCCESS;
+}
+
+/* Map the range into @s (room for r->pages) and fill the list's elements. */
+static NTSTATUS mdl_dma_map(struct mdl_adapter *ad, const struct mdl_dma_range *r,
+			    bool to_device, struct mdl_sgl *s)
+{
+	struct scatterlist *sg = mdl_dma_sg_area(s, r->pages);
+	unsigned int n;
+
+	n = mdl_dma_fill(r, sg, r->pages, ad->max_segment);
+	if (!n)
+		return STATUS_NOT_SUPPORTED;
+	s->sgt.sgl = sg;
+	return mdl_dma_map_table(ad, r, to_device, s, n);
+}
+
+static void mdl_dma_cache_free_rcu(struct rcu_head *rcu)
+{
+	kvfree(container_of(rcu, struct mdl_dma_cache, rcu));
+}
+
+static void mdl_dma_cache_put(struct mdl_dma_cache *c)
+{
+	if (refcount_dec_and_test(&c->ref))
+		call_rcu(&c->rcu, mdl_dma_cache_free_rcu);
+}
+
+/**
+ * mdl_dma_cache_drop() - release a lock's cached sg entries
+ * @ext: the MDL's state, its lock being released
+ *
+ * A list still mapping them keeps them until PutScatterGatherList.
+ *
+ * Context: any; atomic context allowed.
+ */
+void mdl_dma_cache_drop(struct mdl_ext *ext)
+{
+	struct mdl_dma_cache *c = xchg(&ext->dma_cache, NULL);
+
+	if (c)
+		mdl_dma_cache_put(c);
+}
+
+/*
+ * The lock's cached entries for a transfer of the whole of @r's first MDL,
+ * built at the first call, taken for one list (a reference, @busy set);
+ * NULL where they do not serve (a piece of the MDL, a chain, an MDL that is
+ * not locked, another segment size, a list mapping them already, memory
+ * short): the caller fills entries of its own then.
+ */
+static struct mdl_dma_cache *mdl_dma_cache_take(struct mdl_adapter *ad,
+						const struct mdl_dma_range *r,
+						gfp_t gfp)
+{
+	struct mdl_ext *ext;
+	struct mdl_dma_cache *c, *old;
+	unsigned int n;
+	size_t size;
+
+	if (r->offset || r->length != r->mdl->ByteCount)
+		return NULL;
+	ext = mdl_ext_find(r->mdl);
+	if (!ext || (ext->hold != MDL_HOLD_PINNED && ext->hold != MDL_HOLD_KERNEL))
+		return NULL;
+	c = READ_ONCE(ext->dma_cache);
+	if (!c) {
+		n = mdl_dma_fill(r, NULL, 0, ad->max_segment);
+		if (!n)
+			return NULL;
+		size = size_add(struct_size(c, sg, n),
+				struct_size(c->sgl, list.Elements, n));
+		c = gfp == GFP_KERNEL ? kvmalloc(size, gfp) :
+		    kmalloc(size, gfp | __GFP_NOWARN);
+		if (!c)
+			return NULL;
+		refcount_set(&c->ref, 1);
+		c->busy = 0;
+		c->max_seg = ad->max_segment;
+		c->sgl = (struct mdl_sgl *)&c->sg[n];
+		c->sgt.sgl = c->sg;
+		c->sgt.orig_nents = mdl_dma_fill(r, c->sg, n, c->max_seg);
+		c->sgt.nents = 0;
+		old = cmpxchg(&ext->dma_cache, NULL, c);
+		if (old) {
+			kvfree(c);
+			c = old;
+		}
+	}
+	if (c->max_seg != ad->max_segment || test_and_set_bit(0, &c->busy))
+		return NULL;
+	refcount_inc(&c->ref);
+	return c;
+}
+
+/* The list state of a list mapping the lock's cached entries @c. */
+static struct mdl_sgl *mdl_dma_cached_list(struct mdl_dma_cache *c)
+{
+	struct mdl_sgl *s = c->sgl;
+
+	memset(s, 0, sizeof(*s));
+	s->cache = c;
+	s->sgt.sgl = c->sgt.sgl;
+	return s;
+}
+
+/* Give the lock's cached entries back after their list's unmap. */
+static void mdl_dma_cache_give(struct mdl_dma_cache *c)
+{
+	clear_bit(0, &c->busy);
+	mdl_dma_cache_put(c);
 }
 
 /*
@@ -717,6 +875,7 @@ static NTSTATUS mdl_dma_get_list(PDMA_ADAPTER DmaAdapter,
 				 PDRIVER_LIST_CONTROL fn, PVOID Context,
 				 BOOLEAN WriteToDevice, PSCATTER_GATHER_LIST *out)
 {
+	struct mdl_dma_cache *c;
 	struct mdl_adapter *ad;
 	struct mdl_dma_range r;
 	struct mdl_sgl *s;
@@ -728,15 +887,26 @@ static NTSTATUS mdl_dma_get_list(PDMA_ADAPTER DmaAdapter,
 	if (!NT_SUCCESS(st))
 		return st;
 	gfp = mdl_dma_gfp();
-	s = gfp == GFP_KERNEL ? kvzalloc(mdl_dma_list_size(r.pages), gfp) :
-	    kzalloc(mdl_dma_list_size(r.pages), gfp | __GFP_NOWARN);
-	if (!s)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	s->allocated = true;
-	st = mdl_dma_map(ad, &r, WriteToDevice, s);
-	if (!NT_SUCCESS(st)) {
-		kvfree(s);
-		return st;
+	c = mdl_dma_cache_take(ad, &r, gfp);
+	if (c) {
+		s = mdl_dma_cached_list(c);
+		st = mdl_dma_map_table(ad, &r, WriteToDevice, s, c->sgt.orig_nents);
+		if (!NT_SUCCESS(st)) {
+			mdl_dma_cache_give(c);
+			return st;
+		}
+	} else {
+		s = gfp == GFP_KERNEL ? kvmalloc(mdl_dma_list_size(r.pages), gfp) :
+		    kmalloc(mdl_dma_list_size(r.pages), gfp | __GFP_NOWARN);
+		if (!s)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		memset(s, 0, sizeof(*s));
+		s->allocated = true;
+		st = mdl_dma_map(ad, &r, WriteToDevice, s);
+		if (!NT_SUCCESS(st)) {
+			kvfree(s);
+			return st;
+		}
 	}
 	if (out)
 		*out = &s->list;
@@ -795,6 +965,9 @@ static NTSTATUS mdl_dma_build_list(PDMA_ADAPTER DmaAdapter,
  * behind an IOMMU, a bounce buffer where swiotlb stands in. The mapping
  * syncs the CPU's writes for the device; PutScatterGatherList syncs the
  * device's writes for the CPU. The list lives until PutScatterGatherList.
+ * The first list of all of a locked MDL (MmProbeAndLockPages) fills sg
+ * entries that later lists of all of it map again until MmUnlockPages:
+ * a driver mapping one lock again and again pays for its pages once.
  *
  * Context: any; atomic context allowed.
  * Return: STATUS_SUCCESS once @ExecutionRoutine ran; STATUS_INVALID_PARAMETER
@@ -887,6 +1060,8 @@ static void mdl_put_sg_list(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST Scatte
 	mdl_dma_put(s->ad);
 	if (s->allocated)
 		kvfree(s);
+	else if (s->cache)
+		mdl_dma_cache_give(s->cache);
 }
 
 /* ---- packet-based DMA: adapter channel, map registers --------------------- */

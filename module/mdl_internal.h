@@ -51,6 +51,8 @@ enum mdl_hold {
  *           referenced for as long as the lock lasts, or NULL
  * @umaps: the user mappings of the MDL (struct mdl_umap, mdl_user.c), or
  *         NULL before the first; under mdl_user.c's lock
+ * @dma_cache: the lock's sg entries GetScatterGatherList built (struct
+ *             mdl_dma_cache, mdl_dma.c), or NULL; released with the lock
  *
  * Operations on one MDL are serialised by its caller, as on Windows; the
  * table itself is safe for concurrent use.
@@ -72,6 +74,7 @@ struct mdl_ext {
 	bool part_writable;
 	PEPROCESS process;
 	struct list_head *umaps;
+	struct mdl_dma_cache *dma_cache;
 };
 
 /* Log a refused call once per call site, without a backtrace. */
@@ -138,6 +141,8 @@ void mdl_release_all(struct mdl_ext *ext);
 /* mdl_lock.c */
 NTSTATUS mdl_errno_to_status(int err);
 void mdl_release_hold(struct mdl_ext *ext);
+/* mdl_dma.c: the sg entries of a lock, built by GetScatterGatherList. */
+void mdl_dma_cache_drop(struct mdl_ext *ext);
 bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn);
 bool mdl_is_kernel_address(const void *va);
 NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,

@@ -133,6 +133,7 @@ void mdl_release_hold(struct mdl_ext *ext)
 {
 	PMDL mdl = ext->mdl;
 
+	mdl_dma_cache_drop(ext);
 	switch (ext->hold) {
 	case MDL_HOLD_PINNED:
 		mdl_unpin_user_pages(mdl, ext->nheld,

@@ -238,6 +238,23 @@ def kernel_tables(kver, R, out):
               "kmalloc's ksize)",
               ["size", "pool ns", "kmalloc ns", "pool/kmalloc", "pool B/alloc",
                "kmalloc B/alloc"], rows, out)
+    rows = []
+    for g, mode in (("dma", "direct"), ("dma_iommu", "IOMMU")):
+        for thp in R.thps(g):
+            for b in R.sizes(g, thp):
+                rows.append([mode, size_name(b), thp, cell(R.get(g, "mdl", thp, b)),
+                             cell(R.get(g, "bare", thp, b)),
+                             rtxt(ratio(R.med(g, "mdl", thp, b), R.med(g, "bare", thp, b))),
+                             fmt(R.med(g, "mdl_first", thp, b)),
+                             fmt(R.med(g, "bare_first", thp, b))])
+    if rows:
+        table("Pair 9: GetScatterGatherList + PutScatterGatherList of a locked MDL against "
+              "dma_map_sgtable + dma_unmap_sgtable of the same pages (ns/page, in the kernel, "
+              "QEMU's edu PCI device; direct = device address is the physical address; "
+              "first = a lock's first mapping: the adapter fills the lock's entries, the "
+              "bare side builds its sg_table)",
+              ["addresses", "size", "THP", "adapter", "dma_map_sgtable", "ratio",
+               "adapter first", "bare first"], rows, out)
     sk = R.skips()
     if sk:
         out.append("")
@@ -335,6 +352,15 @@ def goals(kver, R):
                     "PASS" if ok else "MISS", "; ".join(parts)))
     else:
         res.append(("kernel memory <= 8.5 bytes/page + constant", "n/a", "not measured"))
+    dm = []
+    for g, mode in (("dma", "direct"), ("dma_iommu", "IOMMU")):
+        for thp in R.thps(g):
+            dm.append((ratio(R.med(g, "mdl", thp, 64 << 20), R.med(g, "bare", thp, 64 << 20)),
+                       "%s THP %s" % (mode, thp)))
+    st, d = worst(dm, 1.2)
+    if not any(R.sizes(g) for g in ("dma_iommu",)) and st != "n/a":
+        st, d = "MISS", d + "; not measured behind an IOMMU"
+    res.append(("DMA lists <= 1.2x dma_map_sgtable (64 MiB, with and without IOMMU)", st, d))
     pl = [(ratio(R.med("pool", "mdl", "-", b), R.med("pool", "kmalloc", "-", b)),
            size_name(b)) for b in R.sizes("pool")]
     res.append(("pool alloc+free <= 1.5x kmalloc+kfree (64 B to 64 KiB)",) +

@@ -553,6 +553,43 @@ static PMDL EduPartOf(PMDL Source)
 }
 
 /*
+ * Copy->repeat more copies over the same locks, the destination zeroed
+ * through its system mapping before each: a driver that maps one request's
+ * buffers again and again. During the last, a list of all of the source
+ * stays mapped besides the copy's own (two lists of one MDL at once).
+ */
+static NTSTATUS EduCopyAgain(PEDU_EXTENSION Ext, PMDL Src, PMDL Dst, PMDL Target,
+			     struct edu_copy *Copy)
+{
+	PDMA_OPERATIONS ops = Ext->Adapter->DmaOperations;
+	EDU_CALLBACK held = { .Stats = &Copy->stats };
+	NTSTATUS status = STATUS_SUCCESS;
+	PVOID va;
+	ULONG i;
+
+	for (i = 0; NT_SUCCESS(status) && i < Copy->repeat; i++) {
+		va = MmGetSystemAddressForMdlSafe(Dst, NormalPagePriority | MdlMappingNoExecute);
+		if (!va)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		RtlZeroMemory(va, Copy->length);
+		if (i + 1 == Copy->repeat && Copy->method == EDU_METHOD_GET_SG) {
+			status = ops->GetScatterGatherList(Ext->Adapter, EduDevice, Src,
+							   MmGetMdlVirtualAddress(Src),
+							   MmGetMdlByteCount(Src), EduListReady,
+							   &held, TRUE);
+			if (!NT_SUCCESS(status))
+				return status;
+		}
+		status = EduCopy(Ext, Src, MmGetMdlVirtualAddress(Src), Target,
+				 MmGetMdlVirtualAddress(Dst), Copy->length, Copy->method,
+				 &Copy->stats);
+	}
+	if (held.List)
+		ops->PutScatterGatherList(Ext->Adapter, held.List, TRUE);
+	return status;
+}
+
+/*
  * User buffers (direct I/O): the process checks what arrived. With
  * Copy->partial the device writes a partial MDL of the destination's lock,
  * as a driver that splits a request does.
@@ -562,7 +599,7 @@ static NTSTATUS EduCopyUser(PEDU_EXTENSION Ext, struct edu_copy *Copy)
 	PMDL src, dst = NULL, part = NULL;
 	NTSTATUS status;
 
-	if (!Copy->length || Copy->method >= EDU_METHODS)
+	if (!Copy->length || Copy->method >= EDU_METHODS || Copy->repeat > 8)
 		return STATUS_INVALID_PARAMETER;
 	src = EduLockUser((PVOID)(ULONG_PTR)Copy->src, Copy->length, IoReadAccess, &status);
 	if (src)
@@ -577,6 +614,8 @@ static NTSTATUS EduCopyUser(PEDU_EXTENSION Ext, struct edu_copy *Copy)
 		status = EduCopy(Ext, src, MmGetMdlVirtualAddress(src), part ? part : dst,
 				 MmGetMdlVirtualAddress(dst), Copy->length, Copy->method,
 				 &Copy->stats);
+	if (NT_SUCCESS(status) && dst && (part || !Copy->partial))
+		status = EduCopyAgain(Ext, src, dst, part ? part : dst, Copy);
 	if (part)
 		IoFreeMdl(part);
 	EduUnlockUser(dst);

@@ -252,7 +252,7 @@ struct edu_copy {
 	__u32 length;
 	__u32 method;		/* EDU_METHOD_* */
 	__u32 partial;		/* the device writes a partial MDL of dst's lock */
-	__u32 reserved;
+	__u32 repeat;		/* more copies over the same locks (at most 8) */
 	struct edu_stats stats;	/* out */
 };
 
