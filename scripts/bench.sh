@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: mdl against its Linux peers, in the same boot, on each Debian
-# kernel (6.1, 6.12) under QEMU. Builds mdl.ko with its benchmark hook
+# make bench: mdl against its Linux peers, in the same boot, on Debian's
+# kernels 6.1, 6.12 and 7.2 under QEMU. Builds mdl.ko with its benchmark hook
 # (make MDL_BENCH=1 -> mdl_bench.ko), userspace/bench/mdlbench (static),
 # boots each kernel with $MDL_BENCH_MEM of memory (the 8 GiB case needs
-# about 9 GiB), then prints the table, the ratios and PASS/MISS per goal of
-# issue 5, and writes bench-results/<kernel>.csv and bench-results/*.png.
+# about 9 GiB), then prints the table, the ratios and PASS/MISS per goal,
+# and writes bench-results/<kernel>.csv and bench-results/*.png.
 # Each boot has QEMU's edu PCI device for the DMA pair; a second, short
 # boot per kernel (q35, an Intel IOMMU, intel_iommu=on) runs that pair
 # behind the IOMMU.
@@ -17,7 +17,10 @@
 #   MDL_BENCH_RUNS     timed runs per case (default 5; median, min, max)
 #   MDL_BENCH_ARGS     extra mdlbench arguments, comma separated
 #                      (e.g. --groups,lock+pfn,--sizes,4M+64M)
-#   MDL_BENCH_KERNELS  kernel versions to run (default: both Debian kernels)
+#   MDL_BENCH_NAMES    kernels of scripts/kernels.list to run (default
+#                      "bookworm bookworm-6.12 sid": Debian's 6.1, 6.12
+#                      and 7.2; each module built in its suite)
+#   MDL_BENCH_KERNELS  kernel versions to run instead (any of the list)
 #   MDL_BENCH_MEM      guest memory (default 12G)
 #   MDL_BENCH_TIMEOUT  seconds per boot (default 1200)
 #   MDL_BENCH_IOMMU    0: no boot behind the IOMMU (default 1)
@@ -29,6 +32,7 @@ MDL_STAGE=bench
 
 QUICK=0
 [[ ${1:-} == --quick ]] && QUICK=1
+MDL_BENCH_NAMES=${MDL_BENCH_NAMES:-bookworm bookworm-6.12 sid}
 RUNS=${MDL_BENCH_RUNS:-5}
 MEM=${MDL_BENCH_MEM:-12G}
 TIMEOUT=${MDL_BENCH_TIMEOUT:-1200}
@@ -47,7 +51,7 @@ host_mem_check() {
 # mdlbench and bench-init into RES/initrd.gz.
 build_guest() {
 	local kver=$1 res=$2 kdir stage root
-	kdir=$(kdir_for "$kver")
+	kdir=$(kdir_for "$kver" "$MDL_SUITE")
 	stage=$MDL_BUILD/stage/bench-$kver
 	build_module "$kdir" "$stage" "$res/build.log" MDL_BENCH=1
 	[[ -f $stage/mdl_bench.ko ]] || die "mdl_bench.ko not built (see $res/build.log)"
@@ -92,7 +96,7 @@ run_kernel() {
 	local kver=$1 res kernel log qrc=0 args start
 	res=$RESDIR/$kver
 	mkdir -p "$res"
-	kernel=$(kernel_image "$kver")
+	kernel=$(kernel_image "$kver" "$MDL_SUITE")
 	info "$kver: building mdl.ko + mdl_bench.ko"
 	build_guest "$kver" "$res"
 	if ((QUICK)); then
@@ -140,24 +144,38 @@ group_selected() {
 	[[ $a == *+"$1"+* ]]
 }
 
+# bench_kernels: "SUITE KVER" of each kernel to run: MDL_BENCH_KERNELS
+# (versions), else the kernels of kernels.list named in MDL_BENCH_NAMES.
+bench_kernels() {
+	local name suite kver hmeta want=" ${MDL_BENCH_KERNELS:-} " names=" $MDL_BENCH_NAMES "
+	while read -r name suite kver hmeta; do
+		if [[ -n ${MDL_BENCH_KERNELS:-} ]]; then
+			[[ $want == *" $kver "* ]] || continue
+		else
+			[[ $names == *" $name "* ]] || continue
+		fi
+		printf '%s %s\n' "$suite" "$kver"
+	done < <(MDL_KERNELS='' matrix_kernels) | awk '!seen[$2]++'
+}
+
 main() {
-	local kvers kver start=$SECONDS
+	local kvers=() lines line kver start=$SECONDS
 	clone_lock bench
 	MDL_QEMU_ACCEL_NAME=${MDL_QEMU_ACCEL:-tcg}
 	host_mem_check
 	RESDIR=$(results_dir bench)
-	if [[ -n ${MDL_BENCH_KERNELS:-} ]]; then
-		read -ra kvers <<<"$MDL_BENCH_KERNELS"
-	else
-		mapfile -t kvers < <(debian_kvers)
-		((${#kvers[@]} == ${#MDL_IMAGE_METAS[@]})) || die "could not resolve all kernels"
-	fi
+	mapfile -t lines < <(bench_kernels)
+	((${#lines[@]} > 0)) || die "no kernel to run (MDL_BENCH_KERNELS='${MDL_BENCH_KERNELS:-}', MDL_BENCH_NAMES='$MDL_BENCH_NAMES')"
+	for line in "${lines[@]}"; do
+		kvers+=("${line#* }")
+	done
 	info "building userspace/bench/mdlbench (static)"
 	rm -rf "$MDL_BUILD/bench-bin"
 	run_logged "$RESDIR/mdlbench-build.log" make -C "$MDL_ROOT/userspace/bench" \
 		B="$MDL_BUILD/bench-obj" OUT="$MDL_BUILD/bench-bin"
-	for kver in "${kvers[@]}"; do
-		run_kernel "$kver"
+	for line in "${lines[@]}"; do
+		MDL_SUITE=${line%% *}
+		run_kernel "${line#* }"
 	done
 	if ((QUICK)); then
 		summary_line bench-quick "${#kvers[@]}" 0

@@ -2,12 +2,14 @@
 /*
  * Pairs 1 and 6: lock + unlock of a populated buffer, at every size, through
  * /dev/mdl against io_uring buffer registration, mlock + munlock and bare
- * pin_user_pages_fast + unpin (mdl_bench.ko, in the kernel). Also the
+ * pin_user_pages_fast + unpin (mdl_bench.ko, in the kernel), and at 4 KiB
+ * the floor of an fd per lock: creating and closing an eventfd. Also the
  * kernel-side breakdown (group "split") that says where mdl's time goes.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -112,9 +114,9 @@ static int io_uring_unreg(void)
 
 /* --- the benchmark ---------------------------------------------------------- */
 
-enum { V_MDL, V_URING, V_MLOCK, V_PIN, V_CORE, V_CONV, NV };
+enum { V_MDL, V_URING, V_MLOCK, V_PIN, V_CORE, V_CONV, V_EVENTFD, NV };
 static const char *const vname[NV] = {
-	"mdl", "io_uring", "mlock", "pin", "mdl_core", "pin_conv"
+	"mdl", "io_uring", "mlock", "pin", "mdl_core", "pin_conv", "eventfd"
 };
 
 enum {
@@ -222,6 +224,19 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 			series_add(&st->s[S_CORE_FREE], (double)a.free_ns / np);
 		}
 		return ret;
+	case V_EVENTFD:
+		/* The floor of an fd per object: create and close an eventfd. */
+		t0 = now_ns();
+		for (it = 0; it < iters; it++) {
+			fd = eventfd(0, EFD_CLOEXEC);
+			if (fd < 0)
+				return -errno;
+			close(fd);
+		}
+		t1 = now_ns();
+		if (!warm)
+			series_add(&st->v[k], (double)(t1 - t0) / np);
+		return 0;
 	case V_CONV:
 		ret = hook_run(MDL_BENCH_IOC_PIN, buf, bytes, MDL_BENCH_WRITE |
 			       MDL_BENCH_DIRTY | MDL_BENCH_CONVERT, iters, &a);
@@ -323,6 +338,9 @@ static int variant_possible(int k, size_t bytes, const char *thp)
 			return 0;
 		}
 		return 1;
+	case V_EVENTFD:
+		/* A fixed cost: measured beside the 4 KiB lock only. */
+		return bytes == PAGE;
 	case V_CORE:
 	case V_CONV:
 		/* The kernel-side breakdown: up to 1 GiB is enough. */
