@@ -173,7 +173,8 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 		return STATUS_INVALID_PARAMETER;
 	if (!mdl_has_room(mdl, ext, mdl_page_count(mdl)))
 		return STATUS_INVALID_PARAMETER;
-	ext = mdl_ext_get(mdl);
+	if (!ext)
+		ext = mdl_ext_get(mdl);
 	if (!ext)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	*extp = ext;
