@@ -22,6 +22,7 @@
 #include <linux/bottom_half.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -99,7 +100,7 @@ struct mdl_common_buffer {
 /**
  * struct mdl_sgl - the state behind a SCATTER_GATHER_LIST
  * @ad: the adapter
- * @node: entry in mdl_dma_lists
+ * @node: entry in mdl_dma_lists, hashed by this state's address
  * @sgt: the mapped table (its entries follow the list's elements)
  * @dir: the mapping's direction
  * @allocated: GetScatterGatherList allocated this (kvfree on release)
@@ -113,7 +114,7 @@ struct mdl_common_buffer {
  */
 struct mdl_sgl {
 	struct mdl_adapter *ad;
-	struct list_head node;
+	struct hlist_node node;
 	struct sg_table sgt;
 	enum dma_data_direction dir;
 	bool allocated;
@@ -187,8 +188,9 @@ struct mdl_map_regs {
 static DEFINE_SPINLOCK(mdl_dma_lock);
 static LIST_HEAD(mdl_dma_pdos);
 static LIST_HEAD(mdl_dma_adapters);
-static LIST_HEAD(mdl_dma_lists);
 static LIST_HEAD(mdl_dma_regs);
+/* Live lists by address: a driver with many in flight finds each at once. */
+static DEFINE_HASHTABLE(mdl_dma_lists, 8);
 
 static bool mdl_dma_listed(struct list_head *head, struct list_head *node)
 {
@@ -196,6 +198,17 @@ static bool mdl_dma_listed(struct list_head *head, struct list_head *node)
 
 	list_for_each(pos, head)
 		if (pos == node)
+			return true;
+	return false;
+}
+
+/* @s is a live list's state (only live states are looked at); mdl_dma_lock held. */
+static bool mdl_dma_list_live(struct mdl_sgl *s)
+{
+	struct mdl_sgl *p;
+
+	hash_for_each_possible(mdl_dma_lists, p, node, (unsigned long)s)
+		if (p == s)
 			return true;
 	return false;
 }
@@ -661,7 +674,7 @@ static NTSTATUS mdl_dma_map_table(struct mdl_adapter *ad, const struct mdl_dma_r
 		s->list.Elements[i].Reserved = 0;
 	}
 	spin_lock_irqsave(&mdl_dma_lock, flags);
-	list_add(&s->node, &mdl_dma_lists);
+	hash_add(mdl_dma_lists, &s->node, (unsigned long)s);
 	ad->users++;
 	spin_unlock_irqrestore(&mdl_dma_lock, flags);
 	return STATUS_SUCCESS;
@@ -1045,9 +1058,9 @@ static void mdl_put_sg_list(PDMA_ADAPTER DmaAdapter, PSCATTER_GATHER_LIST Scatte
 	bool ok = false;
 
 	spin_lock_irqsave(&mdl_dma_lock, flags);
-	if (s && mdl_dma_listed(&mdl_dma_lists, &s->node) &&
+	if (s && mdl_dma_list_live(s) &&
 	    &s->ad->adapter == DmaAdapter && s->dir == dir) {
-		list_del(&s->node);
+		hash_del(&s->node);
 		ok = true;
 	}
 	spin_unlock_irqrestore(&mdl_dma_lock, flags);
@@ -1425,7 +1438,7 @@ static NTSTATUS mdl_build_mdl_from_sg_list(PDMA_ADAPTER DmaAdapter,
 		return STATUS_INVALID_PARAMETER;
 	spin_lock_irqsave(&mdl_dma_lock, flags);
 	ok = s && mdl_dma_adapter_locked(DmaAdapter) &&
-	     mdl_dma_listed(&mdl_dma_lists, &s->node) &&
+	     mdl_dma_list_live(s) &&
 	     &s->ad->adapter == DmaAdapter && s->mdl == OriginalMdl;
 	spin_unlock_irqrestore(&mdl_dma_lock, flags);
 	if (!ok)
