@@ -15,8 +15,12 @@ STATUS=()
 TOTAL_PASS=0
 TOTAL_FAIL=0
 
+# The host tests, and a host build of the selftests (on the host's kernel
+# source's kselftest harness).
 userspace_check() {
-	make -C "$MDL_ROOT/userspace" check
+	local src
+	src=$(kernel_src)
+	make -C "$MDL_ROOT/userspace" check KSELFTEST_DIR="$src/tools/testing/selftests"
 }
 
 # run_stage NAME CMD...: run one stage, output to console and a log file.

@@ -43,8 +43,11 @@
 #                       make -C <stage>/examples vmtest-bins OUT=<abs dir> \
 #                            CC="gcc -static"      (programs -> /tests/bin/)
 #   userspace/Makefile  make -C userspace vmtest-bins OUT=<abs dir> \
-#                            CC="gcc -static"
-#                       installs static programs into OUT -> /tests/bin/.
+#                            CC="gcc -static" KSELFTEST_DIR=<dir>
+#                       installs static programs into OUT -> /tests/bin/;
+#                       KSELFTEST_DIR is tools/testing/selftests of the
+#                       host's kernel source (kernel_src), the selftests'
+#                       kselftest harness.
 #   userspace/tests/    copied to /tests/; /tests/run (executable) is run as
 #                       root in /tests, PATH starting with /tests/bin, env
 #                       MDL_KVER and MDL_TESTS_BIN; it prints TAP ("ok N ..." /
@@ -88,13 +91,14 @@ build_extras() {
 # build_userspace OUT LOG: static test programs (userspace/ and examples/),
 # built once on the host for all kernels.
 build_userspace() {
-	local out=$1 log=$2 ex=$MDL_BUILD/stage/examples-bins
+	local out=$1 log=$2 ex=$MDL_BUILD/stage/examples-bins src
 	rm -rf "$out"
 	mkdir -p "$out"
 	if [[ -f $MDL_ROOT/userspace/Makefile ]]; then
+		src=$(kernel_src)
 		info "building static user-space test programs"
 		run_logged "$log" make -C "$MDL_ROOT/userspace" vmtest-bins OUT="$out" \
-			CC="gcc -static"
+			CC="gcc -static" KSELFTEST_DIR="$src/tools/testing/selftests"
 	else
 		info "no userspace/Makefile: no test programs"
 	fi

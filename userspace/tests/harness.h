@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The selftests' framework: suites of cases, each case run in its own
- * forked process (a crash, a leaked fd or a changed credential never
- * reaches the next case), results printed as TAP by the runner.
+ * The selftests' cases: suites hand them out from their tables, and
+ * mdl_selftest (main.c) runs each as a variant of the kselftest harness's
+ * fixture, in a process of its own (a crash, a leaked fd or a changed
+ * credential never reaches the next case).
  *
  * A case returns T_PASS, T_FAIL or T_SKIP (after t_skip("why")). Failed
  * checks print "# file:line: what" and return T_FAIL; nothing needs to be
@@ -27,8 +28,10 @@ enum t_result { T_PASS = 0, T_FAIL = 1, T_SKIP = 2 };
 #define T_DROP		(1U << 1)	/* runs as the unprivileged user, dropping root */
 #define T_NODEV		(1U << 2)	/* does not open /dev/mdl itself */
 
+#define T_NAME_MAX	120
+
 struct t_case {
-	char name[120];
+	char name[T_NAME_MAX];
 	int (*run)(const struct t_case *tc);
 	const void *arg;	/* a row of the suite's table, if any */
 	unsigned int needs;
@@ -53,7 +56,7 @@ struct t_suite {
 	}								\
 	const struct t_suite ident = { #ident, ident##_count, ident##_get }
 
-/* What a case's process knows: set up by the runner before the case runs. */
+/* What a case's process knows: set up by the fixture before the case runs. */
 struct t_env {
 	int dev;			/* /dev/mdl, opened for this case */
 	struct mdl_version ver;		/* its GET_VERSION answer */
@@ -63,12 +66,12 @@ struct t_env {
 	unsigned int seed;		/* random seed of this run */
 	int vm_refresh_fd;		/* /proc/sys/vm/stat_refresh, opened as root */
 	int stats_fd;			/* mdl's debugfs stats, opened as root */
-	int refresh_req, refresh_ack;	/* the runner's refresh service */
+	int refresh_req, refresh_ack;	/* the counter refresh service */
 };
 
 extern struct t_env t_env;
 
-/* Mark the running case skipped; the runner prints @fmt as the reason. */
+/* Mark the running case skipped, with @fmt as the reason. */
 int t_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A "# " diagnostic line from inside a case. */
 void t_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,48 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mdl_selftest: runs every suite's cases, each in its own process, and
- * prints TAP.
+ * mdl_selftest: every suite's cases on the kernel's kselftest harness
+ * (tools/testing/selftests/kselftest_harness.h), TAP on stdout.
  *
- *   mdl_selftest [--user UID] [--filter TEXT] [--seed N]
- *                [--list | --count] [--no-plan] [--first N]
+ *   mdl_selftest [--user UID] [--filter TEXT] [--seed N] [--list | --count]
+ *                [harness options: -l, -r mdl.CASE.run, -v CASE, ...; -h]
  *
- * --count prints the number of cases; --no-plan and --first let a script
- * run the binary several times under one TAP plan (root, then unprivileged).
- * --user: the unprivileged run. Every case's process drops to UID (and its
- * gid, no supplementary groups) before the case starts; cases that need
- * privileges are skipped with the reason. T_DROP cases run unprivileged in
- * either run. The runner itself stays root when it is: it reads the exact
- * pin counters (vm.stat_refresh) and mdl's debugfs statistics around every
- * case, and refreshes the counters for unprivileged cases on request.
+ * One fixture, mdl, with a variant per case, registered at start-up from
+ * the suites' tables, and one test, run: a case is mdl.CASE.run. The
+ * harness runs each case in a process of its own. The fixture's set-up, in
+ * that process, drops to the unprivileged user when the run or the case
+ * asks for it and opens /dev/mdl; its teardown, in the parent that stays
+ * root, checks that the case left no pins, MDL objects, pages or dma-bufs
+ * behind.
+ *
+ * --count prints the number of cases, --list their names; --filter keeps
+ * the cases whose name holds TEXT. --user: the unprivileged run. Every
+ * case's process drops to UID (and its gid, no supplementary groups)
+ * before the case starts; cases that need privileges are skipped with the
+ * reason. T_DROP cases run unprivileged in either run. The harness's
+ * processes stay root when it is: they read the exact pin counters
+ * (vm.stat_refresh) and mdl's debugfs statistics around every case, and a
+ * service process refreshes the counters for unprivileged cases on request.
  */
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#define TH_LOG_STREAM stdout
+#include "kselftest_harness.h"
+
 #include "harness.h"
 #include "suites.h"
-#include "tap.h"
 #include "util.h"
 
 #define CASE_TIMEOUT_S	120
+/* The harness's own limit: past every alarm a case arms (race.c's, 920 s). */
+#define HARNESS_TIMEOUT_S	1800
 #define NOBODY		65534
 #define STATS_FILE	"/sys/kernel/debug/mdl/stats"
 
 struct t_env t_env = { .dev = -1, .vm_refresh_fd = -1, .stats_fd = -1,
 			.refresh_req = -1, .refresh_ack = -1 };
 
-/* Shared with each case's process: where t_skip() leaves its reason. */
+/* Shared with each case's processes: where t_skip() leaves its reason. */
 static char *skip_reason;
+static bool drop_all;	/* --user: every case runs unprivileged */
+/* The refresh service's pipes: requests written, answers read. */
+static int service_req = -1, service_ack = -1;
 
 static const struct t_suite *const suites[] = {
 	&suite_version,
@@ -78,8 +90,6 @@ struct options {
 	const char *filter;
 	bool list;
 	bool count;
-	bool no_plan;
-	unsigned int first;
 	bool drop;
 	unsigned int uid;
 };
@@ -133,6 +143,22 @@ int t_drop_privileges(unsigned int uid)
 	return 0;
 }
 
+/* Drop to the unprivileged user when the run or the case asks for it. */
+static int case_credentials(const struct t_case *tc)
+{
+	int ret;
+
+	if (!(drop_all || (tc->needs & T_DROP)) || geteuid() != 0)
+		return 0;
+	ret = t_drop_privileges(t_env.unpriv_uid);
+	if (ret) {
+		t_diag("dropping to uid %u: %s", t_env.unpriv_uid, strerror(-ret));
+		return ret;
+	}
+	t_env.root = false;
+	return 0;
+}
+
 /* Open /dev/mdl and ask its version, as the case's credentials allow. */
 static int open_device(void)
 {
@@ -142,40 +168,12 @@ static int open_device(void)
 	if (t_env.dev < 0) {
 		t_diag("open %s: %s%s", LIBMDL_DEVICE, strerror(-t_env.dev),
 		       t_env.dev == -ENOENT ? " (mdl.ko not loaded?)" : "");
-		return T_FAIL;
+		return t_env.dev;
 	}
 	ret = mdl_version(t_env.dev, &t_env.ver);
-	if (ret) {
+	if (ret)
 		t_diag("MDL_IOC_GET_VERSION: %s", strerror(-ret));
-		return T_FAIL;
-	}
-	return T_PASS;
-}
-
-/* The body of a case's process. */
-static bool drop_all;	/* --user: every case runs unprivileged */
-
-static int case_main(const struct t_case *tc)
-{
-	int ret;
-
-	/* The debug kernel (KASAN, lockdep, kmemleak under TCG) is slower. */
-	alarm(getenv("MDL_DEBUG_KERNEL") ? 4 * CASE_TIMEOUT_S : CASE_TIMEOUT_S);
-	if ((drop_all || (tc->needs & T_DROP)) && geteuid() == 0) {
-		ret = t_drop_privileges(t_env.unpriv_uid);
-		if (ret) {
-			t_diag("dropping to uid %u: %s", t_env.unpriv_uid,
-			       strerror(-ret));
-			return T_FAIL;
-		}
-		t_env.root = false;
-	}
-	if (!(tc->needs & T_NODEV)) {
-		ret = open_device();
-		if (ret)
-			return ret;
-	}
-	return tc->run(tc);
+	return ret;
 }
 
 /*
@@ -214,88 +212,156 @@ static int leak_probe_check(const struct leak_probe *p)
 }
 
 /*
- * Counter refreshes for a case's processes that cannot write
- * vm/stat_refresh themselves: a byte on @req asks, a byte on @ack answers
- * after the refresh.
+ * Counter refreshes for the cases' processes that cannot write
+ * vm/stat_refresh themselves, by a process that stays root: a byte on
+ * @req asks, a byte on @ack answers after the refresh. It ends with the
+ * runner.
  */
-struct refresh_service {
-	int req[2];
-	int ack[2];
-};
-
-static int service_open(struct refresh_service *s)
+static void service_run(int req, int ack)
 {
-	if (pipe2(s->req, O_CLOEXEC))
-		return -errno;
-	if (pipe2(s->ack, O_CLOEXEC)) {
-		close(s->req[0]);
-		close(s->req[1]);
-		return -errno;
-	}
-	return 0;
-}
-
-static void service_close(struct refresh_service *s)
-{
-	close(s->req[0]);
-	close(s->req[1]);
-	close(s->ack[0]);
-	close(s->ack[1]);
-}
-
-/* Answer refresh requests until the case's process @pid exits. */
-static void service_run(struct refresh_service *s, pid_t pid)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p[2] = { { s->req[0], POLLIN, 0 }, { pidfd, POLLIN, 0 } };
 	char buf[64];
 	ssize_t n;
 
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	for (;;) {
-		if (poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 50) < 0 &&
-		    errno != EINTR)
+		n = read(req, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
-		if (p[0].revents & POLLIN) {
-			n = read(s->req[0], buf, sizeof(buf));
-			if (n > 0) {
-				t_vm_refresh();
-				(void)!write(s->ack[1], buf, (size_t)n);
-			}
-		}
-		if (pidfd >= 0 ? (p[1].revents & POLLIN) != 0 :
-		    waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid)
-			break;
+		t_vm_refresh();
+		(void)!write(ack, buf, (size_t)n);
 	}
-	if (pidfd >= 0)
-		close(pidfd);
 }
 
-static int run_case(const struct t_case *tc)
+static int service_start(void)
 {
-	struct refresh_service svc;
-	struct leak_probe probe;
+	int req[2], ack[2];
 	pid_t pid;
-	int ret;
 
-	if (service_open(&svc))
-		return T_FAIL;
-	leak_probe_start(&probe);
-	skip_reason[0] = '\0';
+	if (pipe2(req, O_CLOEXEC))
+		return -errno;
+	if (pipe2(ack, O_CLOEXEC)) {
+		close(req[0]);
+		close(req[1]);
+		return -errno;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		t_env.refresh_req = svc.req[1];
-		t_env.refresh_ack = svc.ack[0];
-		ret = case_main(tc);
-		fflush(NULL);
-		_exit(ret);
+		close(req[1]);
+		close(ack[0]);
+		service_run(req[0], ack[1]);
+		_exit(0);
 	}
-	service_run(&svc, pid);
-	service_close(&svc);
-	ret = t_reap(pid);
-	if (ret != T_FAIL && leak_probe_check(&probe) != T_PASS)
-		ret = T_FAIL;
-	return ret;
+	close(req[0]);
+	close(ack[1]);
+	if (pid < 0) {
+		close(req[1]);
+		close(ack[0]);
+		return -errno;
+	}
+	service_req = req[1];
+	service_ack = ack[0];
+	return 0;
+}
+
+FIXTURE(mdl) {
+	struct leak_probe probe;
+};
+
+FIXTURE_VARIANT(mdl) {
+	struct t_case tc;
+};
+
+FIXTURE_SETUP(mdl)
+{
+	const struct t_case *tc = &variant->tc;
+
+	if ((tc->needs & T_ROOT) && !t_env.root)
+		SKIP(return, "needs root (CAP_SYS_ADMIN / CAP_SYS_RAWIO); %s",
+		     "this is the unprivileged run");
+	skip_reason[0] = '\0';
+	leak_probe_start(&self->probe);
+	/* The debug kernel (KASAN, lockdep, kmemleak under TCG) is slower. */
+	alarm(getenv("MDL_DEBUG_KERNEL") ? 4 * CASE_TIMEOUT_S : CASE_TIMEOUT_S);
+	t_env.refresh_req = service_req;
+	t_env.refresh_ack = service_ack;
+	ASSERT_EQ(0, case_credentials(tc));
+	if (!(tc->needs & T_NODEV))
+		ASSERT_EQ(0, open_device());
+}
+
+FIXTURE_TEARDOWN_PARENT(mdl)
+{
+	EXPECT_EQ(T_PASS, leak_probe_check(&self->probe));
+}
+
+TEST_F_TIMEOUT(mdl, run, HARNESS_TIMEOUT_S)
+{
+	int result = variant->tc.run(&variant->tc);
+
+	fflush(NULL);
+	if (result == T_SKIP)
+		SKIP(return, "%s", skip_reason[0] ? skip_reason : "skipped");
+	EXPECT_EQ(T_PASS, result);
+}
+
+static size_t count_all(void)
+{
+	size_t n = 0, s;
+
+	for (s = 0; s < ARRAY_SIZE(suites); s++)
+		n += suites[s]->count();
+	return n;
+}
+
+/* A case as a variant of the fixture. */
+struct case_variant {
+	FIXTURE_VARIANT(mdl) data;
+	struct __fixture_variant_metadata meta;
+	char name[T_NAME_MAX];
+};
+
+/* A variant's name: the case's, without what would end a TAP line's name. */
+static void variant_name(char *name, const char *case_name)
+{
+	size_t i;
+
+	for (i = 0; case_name[i]; i++) {
+		name[i] = case_name[i];
+		if (name[i] == '#' || (unsigned char)name[i] < ' ')
+			name[i] = '_';
+	}
+	name[i] = '\0';
+}
+
+/* One variant of the fixture per case of every suite, in the suites' order. */
+static void __attribute__((constructor(KSELFTEST_PRIO_TEST + 1)))
+register_cases(void)
+{
+	size_t n = count_all(), s, i, k = 0, j;
+	struct case_variant *cv = calloc(n, sizeof(*cv));
+
+	if (!cv)
+		ksft_exit_fail_msg("no memory for the variants of %zu cases\n", n);
+	for (s = 0; s < ARRAY_SIZE(suites); s++) {
+		for (i = 0; i < suites[s]->count(); i++, k++) {
+			suites[s]->get(i, &cv[k].data.tc);
+			variant_name(cv[k].name, cv[k].data.tc.name);
+			for (j = 0; j < k; j++)
+				if (!strcmp(cv[j].name, cv[k].name))
+					ksft_exit_fail_msg("two cases named \"%s\"\n", cv[k].name);
+			cv[k].meta.name = cv[k].name;
+			cv[k].meta.data = &cv[k].data;
+			__register_fixture_variant(&_mdl_fixture_object, &cv[k].meta);
+		}
+	}
+}
+
+static const struct t_case *variant_case(const struct __fixture_variant_metadata *v)
+{
+	return &((const FIXTURE_VARIANT(mdl) *)v->data)->tc;
 }
 
 static bool selected(const struct options *o, const struct t_case *tc)
@@ -303,78 +369,50 @@ static bool selected(const struct options *o, const struct t_case *tc)
 	return !o->filter || strstr(tc->name, o->filter);
 }
 
-static unsigned int count_cases(const struct options *o)
+/* Keep the variants of the cases --filter selects; how many they are. */
+static size_t select_cases(const struct options *o)
 {
-	unsigned int n = 0;
-	struct t_case tc;
-	size_t s, i;
+	struct __fixture_variant_metadata *v = _mdl_fixture_object.variant, *next;
+	size_t n = 0;
 
-	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
-		for (i = 0; i < suites[s]->count(); i++) {
-			suites[s]->get(i, &tc);
-			n += selected(o, &tc);
-		}
+	_mdl_fixture_object.variant = NULL;
+	for (; v; v = next) {
+		next = v->next;
+		if (!selected(o, variant_case(v)))
+			continue;
+		__register_fixture_variant(&_mdl_fixture_object, v);
+		n++;
+	}
 	return n;
 }
 
-static void report(struct tap *t, const struct t_case *tc, int result)
-{
-	if (result == T_SKIP)
-		tap_skip(t, tc->name, skip_reason[0] ? skip_reason : "skipped");
-	else
-		tap_ok(t, result == T_PASS, tc->name);
-}
-
-static void run_one(struct tap *t, const struct options *o,
-		    const struct t_case *tc)
-{
-	if (o->list) {
-		printf("%s\n", tc->name);
-		return;
-	}
-	if ((tc->needs & T_ROOT) && !t_env.root) {
-		tap_skip(t, tc->name, "needs root (CAP_SYS_ADMIN / CAP_SYS_RAWIO); this is the unprivileged run");
-		return;
-	}
-	report(t, tc, run_case(tc));
-}
-
-static void run_all(struct tap *t, const struct options *o)
-{
-	struct t_case tc;
-	size_t s, i;
-
-	for (s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
-		for (i = 0; i < suites[s]->count(); i++) {
-			suites[s]->get(i, &tc);
-			if (selected(o, &tc))
-				run_one(t, o, &tc);
-		}
-}
-
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: mdl_selftest [--user UID] [--filter TEXT] [--seed N]\n"
-		   "                    [--list | --count] [--no-plan] [--first N]\n");
+		   "                    [--list | --count]\n"
+		   "                    [harness options: -l, -r mdl.CASE.run, -v CASE, ...; -h]\n");
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+/* Take mdl_selftest's options out of @argv; the harness's stay. */
+static int parse_options(int *argc, char **argv, struct options *o)
 {
-	int i;
+	int i, n = 1;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i], *v = i + 1 < *argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "--list") || !strcmp(a, "--count") ||
-		    !strcmp(a, "--no-plan")) {
+		if (!strcmp(a, "--list") || !strcmp(a, "--count")) {
 			o->list |= a[2] == 'l';
 			o->count |= a[2] == 'c';
-			o->no_plan |= a[2] == 'n';
 			continue;
 		}
 		if (!strcmp(a, "--help")) {
-			usage(stdout);
+			print_usage(stdout);
 			exit(0);
+		}
+		if (strncmp(a, "--", 2)) {
+			argv[n++] = argv[i];
+			continue;
 		}
 		if (!v)
 			return -1;
@@ -383,8 +421,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->uid = (unsigned int)strtoul(v, NULL, 0);
 		} else if (!strcmp(a, "--filter")) {
 			o->filter = v;
-		} else if (!strcmp(a, "--first")) {
-			o->first = (unsigned int)strtoul(v, NULL, 0);
 		} else if (!strcmp(a, "--seed")) {
 			t_env.seed = (unsigned int)strtoul(v, NULL, 0);
 		} else {
@@ -392,6 +428,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		i++;
 	}
+	argv[n] = NULL;
+	*argc = n;
 	return 0;
 }
 
@@ -413,31 +451,39 @@ static int setup(const struct options *o)
 	t_env.root = geteuid() == 0 && !drop_all;
 	skip_reason = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	return skip_reason == MAP_FAILED ? -1 : 0;
+	if (skip_reason == MAP_FAILED)
+		return -1;
+	return service_start();
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { .first = 1 };
-	struct tap t = { 0 };
+	struct __fixture_variant_metadata *v;
+	struct options o = { 0 };
+	size_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (parse_options(argc, argv, &o)) {
-		usage(stderr);
+	if (parse_options(&argc, argv, &o)) {
+		print_usage(stderr);
 		return 2;
 	}
-	if (o.count) {
-		printf("%u\n", count_cases(&o));
+	n = select_cases(&o);
+	if (o.count || o.list) {
+		if (o.count)
+			printf("%zu\n", n);
+		for (v = _mdl_fixture_object.variant; o.list && v; v = v->next)
+			printf("%s\n", variant_case(v)->name);
 		return 0;
 	}
 	if (setup(&o))
 		return 1;
-	if (!o.list) {
-		tap_plan(&t, count_cases(&o), o.first, !o.no_plan);
-		tap_diag("mdl selftests: cases run as uid %u (%s), seed %u",
-			 drop_all ? t_env.unpriv_uid : (unsigned int)getuid(),
-			 t_env.root ? "root" : "unprivileged", t_env.seed);
+	printf("# mdl selftests: cases run as uid %u (%s), seed %u\n",
+	       drop_all ? t_env.unpriv_uid : (unsigned int)getuid(),
+	       t_env.root ? "root" : "unprivileged", t_env.seed);
+	if (!n) {
+		ksft_print_header();
+		ksft_set_plan(0);
+		ksft_finished();
 	}
-	run_all(&t, &o);
-	return o.list ? 0 : tap_finish(&t);
+	return test_harness_run(argc, argv);
 }

@@ -180,7 +180,8 @@ int64_t t_stats_get(const struct t_stats *s, const char *key)
 /*
  * /proc/vmstat folds per-CPU counter deltas only about once a second;
  * writing vm/stat_refresh (root) folds them now. An unprivileged case asks
- * the runner to do it. Without either the counters may lag behind.
+ * the selftests' refresh service to do it. Without either the counters may
+ * lag behind.
  */
 void t_vm_refresh(void)
 {
