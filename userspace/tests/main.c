@@ -42,7 +42,10 @@
 #include "util.h"
 
 #define CASE_TIMEOUT_S	120
-/* The harness's own limit: past every alarm a case arms (race.c's, 920 s). */
+/*
+ * The harness's own limit of a case, past every alarm a case arms (race.c's
+ * on the debug kernel: 920 s).
+ */
 #define HARNESS_TIMEOUT_S	1800
 #define NOBODY		65534
 #define STATS_FILE	"/sys/kernel/debug/mdl/stats"
