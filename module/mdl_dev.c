@@ -153,7 +153,6 @@ static int mdl_status_errno(NTSTATUS status)
 	case STATUS_ACCESS_DENIED:
 		return -EPERM;
 	case STATUS_INSUFFICIENT_RESOURCES:
-	case STATUS_WORKING_SET_QUOTA:
 	case STATUS_NO_MEMORY:
 		return -ENOMEM;
 	default:
