@@ -423,6 +423,11 @@ typedef struct _DMA_OPERATIONS {
 
 static_assert(offsetof(DMA_OPERATIONS, GetScatterGatherList) == 0x58,
 	      "DMA_OPERATIONS.GetScatterGatherList");
+static_assert(offsetof(DMA_OPERATIONS, GetDmaAdapterInfo) == 0x80,
+	      "DMA_OPERATIONS.GetDmaAdapterInfo");
+static_assert(offsetof(DMA_OPERATIONS, MapTransferEx) == 0xb8,
+	      "DMA_OPERATIONS.MapTransferEx");
+static_assert(sizeof(DMA_OPERATIONS) == 0xe0, "DMA_OPERATIONS size");
 
 /**
  * struct _DMA_ADAPTER - what IoGetDmaAdapter returns
