@@ -80,15 +80,38 @@ wait_debroots() {
 	info "deb-check's root file systems ready (waited $((SECONDS - t)) s)"
 }
 
+# The debug kernel of vmtest-debug (about 20 minutes to build on a cold
+# cache) is built in the background from the end of set-up on, at a lower
+# priority than the stages (debug-kernel.sh runs make under nice), on what
+# CPU they leave; vmtest-debug waits for it (and resumes an unfinished one).
+DEBUGK_PID=
+start_debugk() {
+	[[ " ${STAGES[*]} " == *" vmtest-debug "* ]] || return 0
+	info "the debug kernel: built in the background" \
+		"(log: $MDL_RESULTS/check/debug-kernel.log)"
+	"$MDL_ROOT/scripts/debug-kernel.sh" >"$MDL_RESULTS/check/debug-kernel.log" 2>&1 &
+	DEBUGK_PID=$!
+}
+
+wait_debugk() {
+	local t=$SECONDS
+	[[ -n $DEBUGK_PID ]] || return 0
+	wait "$DEBUGK_PID" || warn "the debug kernel's background build failed" \
+		"(log: $MDL_RESULTS/check/debug-kernel.log); vmtest-debug builds it itself"
+	DEBUGK_PID=
+	info "the debug kernel ready (waited $((SECONDS - t)) s)"
+}
+
 main() {
 	local stage failed=
 	rm -rf "$MDL_RESULTS/check"
 	mkdir -p "$MDL_RESULTS/check"
-	trap '[[ -z $DEBROOT_PID ]] || kill "$DEBROOT_PID" 2>/dev/null || true' EXIT
+	trap 'for p in $DEBROOT_PID $DEBUGK_PID; do kill "$p" 2>/dev/null || true; done' EXIT
 	for stage in "${STAGES[@]}"; do
 		[[ $stage == deb-check ]] && wait_debroots
+		[[ $stage == vmtest-debug ]] && wait_debugk
 		run_stage "$stage" make -s -C "$MDL_ROOT" "$stage" || { failed=$stage; break; }
-		[[ $stage == setup ]] && start_debroots
+		[[ $stage == setup ]] && start_debroots && start_debugk
 	done
 	if [[ -z $failed && -f $MDL_ROOT/userspace/Makefile ]]; then
 		run_stage userspace-check userspace_check || failed=userspace-check
