@@ -25,6 +25,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "mdl_internal.h"
 #include "mdl_bench.h"
@@ -488,6 +489,46 @@ static long mdl_bench_dma_ioctl(unsigned long arg)
 	return 0;
 }
 
+static long mdl_bench_array_ioctl(unsigned long arg)
+{
+	struct mdl_bench_array a;
+	bool vm;
+	void *p;
+	ktime_t t;
+	u32 it;
+
+	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
+		return -EFAULT;
+	if ((a.flags & ~MDL_BENCH_ARRAY_VMALLOC) || a.size < SZ_16K || a.size > SZ_4M ||
+	    !a.iterations || memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	vm = a.flags & MDL_BENCH_ARRAY_VMALLOC;
+	a.alloc_ns = 0;
+	a.free_ns = 0;
+	for (it = 0; it < a.iterations; it++) {
+		t = ktime_get();
+		p = vm ? __vmalloc(a.size, GFP_KERNEL_ACCOUNT) :
+		    alloc_pages_exact(a.size, (GFP_KERNEL_ACCOUNT & ~__GFP_DIRECT_RECLAIM) |
+					      __GFP_NORETRY | __GFP_NOWARN);
+		a.alloc_ns += mdl_bench_ns(t);
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0x5a, a.size);
+		t = ktime_get();
+		if (vm)
+			vfree(p);
+		else
+			free_pages_exact(p, a.size);
+		a.free_ns += mdl_bench_ns(t);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	if (copy_to_user((void __user *)arg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
 static long mdl_bench_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -498,6 +539,8 @@ static long mdl_bench_ioctl(struct file *file, unsigned int cmd,
 		return mdl_bench_pool_ioctl(arg);
 	if (cmd == MDL_BENCH_IOC_DMA)
 		return mdl_bench_dma_ioctl(arg);
+	if (cmd == MDL_BENCH_IOC_ARRAY)
+		return mdl_bench_array_ioctl(arg);
 
 	if (copy_from_user(&a, (void __user *)arg, sizeof(a)))
 		return -EFAULT;

@@ -23,6 +23,10 @@
  *   @batch allocations live at a time, @iterations times; then the memory
  *   @live allocations of that size hold: the growth of mdl's pool arena
  *   (its pages and their descriptors), or the sum of ksize() for kmalloc.
+ * MDL_BENCH_IOC_ARRAY: the two page-granular ways to allocate a large PFN
+ *   array: alloc_pages_exact() (a block of the next power of two, its tail
+ *   freed) and __vmalloc() (the pages needed, mapped; freed lazily), each
+ *   allocation written whole as an array is, then freed.
  * MDL_BENCH_IOC_DMA: the DMA pair, on the QEMU edu PCI device when one is
  *   present (its DMA engine never runs: the device only gives the DMA API
  *   a real PCI function, behind an IOMMU where the guest has one). The
@@ -134,9 +138,30 @@ struct mdl_bench_dma {
 
 #define MDL_BENCH_DMA_BARE	0x1U
 
+/**
+ * struct mdl_bench_array - one PFN-array allocation benchmark request
+ * @size: bytes per allocation (16 KiB to 4 MiB)
+ * @iterations: allocations, each written whole and freed, at least 1
+ * @flags: 0 for alloc_pages_exact(), MDL_BENCH_ARRAY_VMALLOC for __vmalloc()
+ * @alloc_ns: out: total time of the allocations
+ * @free_ns: out: total time of the frees
+ * @reserved: must be 0
+ */
+struct mdl_bench_array {
+	__u64 size;
+	__u32 iterations;
+	__u32 flags;
+	__u64 alloc_ns;
+	__u64 free_ns;
+	__u64 reserved[2];
+};
+
+#define MDL_BENCH_ARRAY_VMALLOC	0x1U
+
 #define MDL_BENCH_IOC_PIN	_IOWR('b', 1, struct mdl_bench_args)
 #define MDL_BENCH_IOC_MDL	_IOWR('b', 2, struct mdl_bench_args)
 #define MDL_BENCH_IOC_POOL	_IOWR('b', 3, struct mdl_bench_pool)
 #define MDL_BENCH_IOC_DMA	_IOWR('b', 4, struct mdl_bench_dma)
+#define MDL_BENCH_IOC_ARRAY	_IOWR('b', 5, struct mdl_bench_array)
 
 #endif /* _MDL_BENCH_H */

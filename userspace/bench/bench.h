@@ -105,5 +105,6 @@ void bench_bw(const char *thp);		/* pairs 4 and 5 */
 void bench_mem(const char *thp);	/* pair 7 */
 void bench_pool(void);			/* pair 8 */
 void bench_dma(const char *thp);	/* pair 9 */
+void bench_array(void);			/* PFN array allocators */
 
 #endif /* MDLBENCH_H */

@@ -7,7 +7,7 @@
  * LIST: groups separated by + or ,
  *
  * Groups: lock (lock+unlock, pairs 1 and 6), pfn (2), share (3), bw (4 and
- * 5), mem (7), pool (8), dma (9). Run as root in the guest of `make bench`
+ * 5), mem (7), pool (8), dma (9), array (the PFN array's allocators). Run as root in the guest of `make bench`
  * (scripts/bench.sh), with mdl.ko and mdl_bench.ko loaded. Every benchmark checks the data it
  * moves; any mismatch prints MDLB-CHECK,...,FAIL and the exit status is 1.
  */
@@ -298,7 +298,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mdlbench [--runs N] [--thp always|never|both]\n"
-		"                [--groups lock+pfn+share+bw+mem+pool+dma] [--sizes 4M+64M+1G]\n"
+		"                [--groups lock+pfn+share+bw+mem+pool+dma+array] [--sizes 4M+64M+1G]\n"
 		"                [--budget SECONDS] [--quick]\n");
 	exit(2);
 }
@@ -417,6 +417,8 @@ int main(int argc, char **argv)
 			bench_mem(thp);
 		if (i == 0 && group_on("pool"))
 			bench_pool();
+		if (i == 0 && group_on("array"))
+			bench_array();
 	}
 	thp_set("always");
 	printf("MDLB-END failures=%d\n", failures);

@@ -74,3 +74,55 @@ void bench_pool(void)
 		}
 	}
 }
+
+/*
+ * The PFN array of an MDL over a large buffer ([state][MDL][8 bytes a
+ * page], just over a power of two): alloc_pages_exact() against
+ * __vmalloc(), in the kernel, allocations written whole; ns per page of
+ * the buffer the array describes (group "array", sizes of that buffer).
+ */
+#define ARRAY_HEADER	256
+
+static int array_run(size_t size, uint32_t flags, unsigned int iterations,
+		     struct mdl_bench_array *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = size;
+	a->iterations = iterations;
+	a->flags = flags;
+	return ioctl(hook_fd, MDL_BENCH_IOC_ARRAY, a) ? -errno : 0;
+}
+
+void bench_array(void)
+{
+	static const char *const vname[2] = { "pages_exact", "vmalloc" };
+	static const uint32_t vflags[2] = { 0, MDL_BENCH_ARRAY_VMALLOC };
+	static const size_t described[] = { 64 * MIB, 256 * MIB, GIB };
+	unsigned int iterations = cfg.quick ? 2 : 64, s;
+	struct mdl_bench_array a;
+	struct series st[2];
+	int r, k, ret;
+
+	for (s = 0; s < sizeof(described) / sizeof(described[0]); s++) {
+		size_t pages = described[s] / PAGE, size = pages * 8 + ARRAY_HEADER;
+
+		if (hook_fd < 0) {
+			skip("array", "vmalloc", "-", described[s], "no mdl_bench.ko hook");
+			continue;
+		}
+		memset(st, 0, sizeof(st));
+		for (r = -1; r < cfg.runs; r++) {
+			for (k = 0; k < 2; k++) {
+				ret = array_run(size, vflags[k], iterations, &a);
+				check(!ret, "array", "%s of %zu bytes: %s", vname[k], size,
+				      ret ? strerror(-ret) : "ok");
+				if (ret || r < 0)
+					continue;
+				series_add(&st[k], (double)(a.alloc_ns + a.free_ns) /
+						   ((double)iterations * (double)pages));
+			}
+		}
+		for (k = 0; k < 2; k++)
+			report("array", vname[k], "-", described[s], &st[k], "ns/page");
+	}
+}
