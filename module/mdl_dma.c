@@ -28,6 +28,8 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -742,7 +744,11 @@ static struct mdl_dma_cache *mdl_dma_cache_take(struct mdl_adapter *ad,
 	ext = mdl_ext_find(r->mdl);
 	if (!ext || (ext->hold != MDL_HOLD_PINNED && ext->hold != MDL_HOLD_KERNEL))
 		return NULL;
+	rcu_read_lock();
 	c = READ_ONCE(ext->dma_cache);
+	if (c && !refcount_inc_not_zero(&c->ref))
+		c = NULL;
+	rcu_read_unlock();
 	if (!c) {
 		n = mdl_dma_fill(r, NULL, 0, ad->max_segment);
 		if (!n)
@@ -753,7 +759,8 @@ static struct mdl_dma_cache *mdl_dma_cache_take(struct mdl_adapter *ad,
 		    kmalloc(size, gfp | __GFP_NOWARN);
 		if (!c)
 			return NULL;
-		refcount_set(&c->ref, 1);
+		/* The lock's reference and this list's. */
+		refcount_set(&c->ref, 2);
 		c->busy = 0;
 		c->max_seg = ad->max_segment;
 		c->sgl = (struct mdl_sgl *)&c->sg[n];
@@ -762,13 +769,15 @@ static struct mdl_dma_cache *mdl_dma_cache_take(struct mdl_adapter *ad,
 		c->sgt.nents = 0;
 		old = cmpxchg(&ext->dma_cache, NULL, c);
 		if (old) {
+			/* Another list built them first: fill entries of its own. */
 			kvfree(c);
-			c = old;
+			return NULL;
 		}
 	}
-	if (c->max_seg != ad->max_segment || test_and_set_bit(0, &c->busy))
+	if (c->max_seg != ad->max_segment || test_and_set_bit(0, &c->busy)) {
+		mdl_dma_cache_put(c);
 		return NULL;
-	refcount_inc(&c->ref);
+	}
 	return c;
 }
 
