@@ -511,6 +511,64 @@ static void pool_frees_locked_hand_built_mdl(struct kunit *test)
 	MDL_KUNIT_EXPECT_PINS(test, &before, 4, 4);
 }
 
+/*
+ * ExFreePool of an MDL of MmAllocatePagesForMdl while a caller-built MDL
+ * in pool memory holds a state (the path that asks the table first).
+ */
+static void pool_frees_allocated_mdl_beside_hand_built(struct kunit *test)
+{
+	unsigned long ubuf = wdk_user_mem(test, PAGE_SIZE);
+	SIZE_T size = MmSizeOfMdl((PVOID)ubuf, PAGE_SIZE);
+	struct mdl_kunit_pins before;
+	PMDL mdl;
+
+	mdl_kunit_pins_read(&before);
+	mdl = ExAllocatePoolWithTag(NonPagedPool, size, WDK_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmInitializeMdl(mdl, (PVOID)ubuf, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(mdl, UserMode, IoReadAccess),
+			STATUS_SUCCESS);
+	wdk_leak_loop(test, 16, "ExFreePool of allocated MDLs beside a locked one",
+		      pool_round_allocated_mdl, test);
+	MmUnlockPages(mdl);
+	ExFreePool(mdl);
+	MDL_KUNIT_EXPECT_PINS(test, &before, 1, 1);
+}
+
+#define POOL_CACHE_FILL	1100	/* one-page blocks: more than the cache keeps */
+
+/*
+ * Freed blocks of one size cannot keep the cache from another: once
+ * one-page blocks have filled it, a freed four-page block still goes into
+ * it (pushing out the oldest), and the next four-page request gets that
+ * block back without taking new pages or a new descriptor.
+ */
+static void pool_cache_shared_by_sizes(struct kunit *test)
+{
+	void **p = kunit_kcalloc(test, POOL_CACHE_FILL, sizeof(*p), GFP_KERNEL);
+	long freed, again;
+	void *a, *b;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < POOL_CACHE_FILL; i++) {
+		p[i] = ExAllocatePoolWithTag(NonPagedPool, PAGE_SIZE, WDK_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < POOL_CACHE_FILL; i++)
+		ExFreePoolWithTag(p[i], WDK_TAG);
+	a = ExAllocatePoolWithTag(NonPagedPool, 4 * PAGE_SIZE, WDK_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	ExFreePoolWithTag(a, WDK_TAG);
+	freed = mdl_pool_bytes();
+	b = ExAllocatePoolWithTag(NonPagedPool, 4 * PAGE_SIZE, WDK_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	again = mdl_pool_bytes();
+	ExFreePoolWithTag(b, WDK_TAG);
+	KUNIT_EXPECT_PTR_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, again - freed, 4 * (long)PAGE_SIZE);
+}
+
 static void pool_round(struct kunit *test, const void *ctx)
 {
 	PVOID big = ExAllocatePool(NonPagedPool, 8 * PAGE_SIZE);
@@ -545,6 +603,8 @@ static struct kunit_case mdl_pool_cases[] = {
 	KUNIT_CASE(pool_frees_allocated_mdl),
 	KUNIT_CASE(pool_frees_mdl_with_pages),
 	KUNIT_CASE(pool_frees_locked_hand_built_mdl),
+	KUNIT_CASE(pool_frees_allocated_mdl_beside_hand_built),
+	KUNIT_CASE(pool_cache_shared_by_sizes),
 	KUNIT_CASE(pool_no_leak),
 	{}
 };

@@ -84,6 +84,7 @@ struct mdl_ext {
 /* mdl_main.c: the table of MDL states. */
 struct mdl_ext *mdl_ext_find(PMDL mdl);
 struct mdl_ext *mdl_ext_get(PMDL mdl);
+bool mdl_ext_callers(void);
 void mdl_ext_release_if_idle(struct mdl_ext *ext);
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
 void mdl_free_owned(struct mdl_ext *ext);

@@ -28,6 +28,8 @@ static const struct rhashtable_params mdl_ext_params = {
 };
 
 static struct rhashtable mdl_exts;
+/* States of MDLs their callers built (not owned) in mdl_exts. */
+static atomic_long_t mdl_ext_caller_count = ATOMIC_LONG_INIT(0);
 
 struct mdl_ext *mdl_ext_find(PMDL mdl)
 {
@@ -60,7 +62,14 @@ struct mdl_ext *mdl_ext_get(PMDL mdl)
 		kfree(ext);
 		return NULL;
 	}
+	atomic_long_inc(&mdl_ext_caller_count);
 	return ext;
+}
+
+/* Has any MDL its caller built a state now (ExFreePool's fast path)? */
+bool mdl_ext_callers(void)
+{
+	return atomic_long_read(&mdl_ext_caller_count) != 0;
 }
 
 /* Forget the state of a caller-allocated MDL once it holds nothing. */
@@ -69,6 +78,7 @@ void mdl_ext_release_if_idle(struct mdl_ext *ext)
 	if (ext->owned || ext->hold != MDL_HOLD_NONE || ext->sys_va || ext->umaps)
 		return;
 	mdl_ext_remove(ext);
+	atomic_long_dec(&mdl_ext_caller_count);
 	kfree_rcu(ext, rcu);
 }
 

@@ -21,8 +21,10 @@
  *    vm_insert_pages() needs), page-aligned. Freed blocks of up to
  *    MDL_POOL_CACHE_MAX_PAGES pages are kept, by size, up to
  *    MDL_POOL_CACHE_PAGES pages in all, and given to the next request of
- *    the same number of pages; larger blocks, and blocks the page allocator
- *    cannot give at once, come from vmalloc.
+ *    the same number of pages; when a freed block finds the cache full,
+ *    the blocks freed longest ago (of any size) make room for it, so that
+ *    one size cannot keep the cache from the others. Larger blocks, and
+ *    blocks the page allocator cannot give at once, come from vmalloc.
  *
  * Pages are zeroed when the arena takes them from the page allocator, so a
  * page of the arena only ever holds pool memory: allocations of ported
@@ -87,6 +89,7 @@
  * struct mdl_pool_page - an arena page or block, described outside it
  * @link: in its class's partial list or the cache of its size; empty for
  *        a full class page and a block in use
+ * @lru: in mdl_pool_lru while cached, newest first
  * @addr: kernel address of the first byte
  * @kind: class index, %MDL_POOL_BLOCK or %MDL_POOL_CACHED
  * @npages: pages of the block (1 for a class page)
@@ -97,6 +100,7 @@
  */
 struct mdl_pool_page {
 	struct list_head link;
+	struct list_head lru;
 	void *addr;
 	int kind;
 	unsigned int npages;
@@ -120,6 +124,7 @@ static DEFINE_SPINLOCK(mdl_pool_lock);
 static DEFINE_XARRAY(mdl_pool_pages);	/* first PFN -> descriptor */
 static struct mdl_pool_class mdl_pool_classes[MDL_POOL_CLASSES];
 static struct list_head mdl_pool_cache[MDL_POOL_CACHE_MAX_PAGES + 1];
+static LIST_HEAD(mdl_pool_lru);		/* every cached block, newest first */
 static unsigned int mdl_pool_cached;	/* pages in mdl_pool_cache */
 /* Bytes of arena pages and descriptors not in mdl_pool_cache. */
 static atomic_long_t mdl_pool_footprint = ATOMIC_LONG_INIT(0);
@@ -181,6 +186,7 @@ static struct mdl_pool_page *mdl_pool_new(int kind, unsigned int npages)
 	if (!pg)
 		return NULL;
 	INIT_LIST_HEAD(&pg->link);
+	INIT_LIST_HEAD(&pg->lru);
 	pg->kind = kind;
 	pg->npages = npages;
 	/* A block the page allocator has no room for comes from vmalloc. */
@@ -266,6 +272,7 @@ static struct mdl_pool_page *mdl_pool_cache_take(unsigned int npages, u32 tag)
 				      struct mdl_pool_page, link);
 	if (pg) {
 		list_del_init(&pg->link);
+		list_del_init(&pg->lru);
 		mdl_pool_cached -= npages;
 		atomic_long_add((long)npages << PAGE_SHIFT, &mdl_pool_footprint);
 		pg->kind = MDL_POOL_BLOCK;
@@ -432,11 +439,35 @@ static struct mdl_pool_page *mdl_pool_find(const void *p)
 }
 
 /*
- * Take the pool allocation at @p (see mdl_pool_free()) off the arena; a
- * page of the arena left unused goes to *@gone. Caller holds mdl_pool_lock.
+ * Keep the freed block @pg for reuse, making room by taking the blocks
+ * freed longest ago out of the cache onto @gone. Caller holds mdl_pool_lock.
+ */
+static void mdl_pool_cache_put(struct mdl_pool_page *pg, struct list_head *gone)
+{
+	struct mdl_pool_page *old;
+
+	while (mdl_pool_cached + pg->npages > MDL_POOL_CACHE_PAGES) {
+		old = list_last_entry(&mdl_pool_lru, struct mdl_pool_page, lru);
+		list_del_init(&old->lru);
+		mdl_pool_forget(old);
+		mdl_pool_cached -= old->npages;
+		/* mdl_pool_destroy() takes the pages off the footprint again. */
+		atomic_long_add((long)old->npages << PAGE_SHIFT, &mdl_pool_footprint);
+		list_add(&old->link, gone);
+	}
+	pg->kind = MDL_POOL_CACHED;
+	list_add(&pg->link, &mdl_pool_cache[pg->npages]);
+	list_add(&pg->lru, &mdl_pool_lru);
+	mdl_pool_cached += pg->npages;
+	atomic_long_sub((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
+}
+
+/*
+ * Take the pool allocation at @p (see mdl_pool_free()) off the arena;
+ * pages of the arena left unused go on @gone. Caller holds mdl_pool_lock.
  */
 static int mdl_pool_free_locked(void *p, bool check, u32 tag,
-				struct mdl_pool_page **gone)
+				struct list_head *gone)
 {
 	struct mdl_pool_page *pg;
 	struct mdl_pool_class *cls;
@@ -452,15 +483,11 @@ static int mdl_pool_free_locked(void *p, bool check, u32 tag,
 		if (check && pg->tags[0] != tag)
 			return -EPERM;
 		if (!pg->vmalloc && pg->npages <= MDL_POOL_CACHE_MAX_PAGES &&
-		    mdl_pool_cached + pg->npages <= MDL_POOL_CACHE_PAGES &&
 		    !mdl_pool_shared(pg)) {
-			pg->kind = MDL_POOL_CACHED;
-			list_add(&pg->link, &mdl_pool_cache[pg->npages]);
-			mdl_pool_cached += pg->npages;
-			atomic_long_sub((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
+			mdl_pool_cache_put(pg, gone);
 		} else {
 			mdl_pool_forget(pg);
-			*gone = pg;
+			list_add(&pg->link, gone);
 		}
 		return 0;
 	}
@@ -479,7 +506,7 @@ static int mdl_pool_free_locked(void *p, bool check, u32 tag,
 	if (!pg->used) {
 		if (cls->empty >= MDL_POOL_SPARE_PAGES || mdl_pool_shared(pg)) {
 			mdl_pool_forget(pg);
-			*gone = pg;
+			list_add(&pg->link, gone);
 		} else {
 			/* Pages in use come first: they fill before spares. */
 			list_move_tail(&pg->link, &cls->partial);
@@ -496,36 +523,52 @@ static int mdl_pool_free_locked(void *p, bool check, u32 tag,
  */
 static int mdl_pool_free(void *p, bool check, u32 tag)
 {
-	struct mdl_pool_page *gone = NULL;
+	struct mdl_pool_page *pg, *next;
+	LIST_HEAD(gone);
 	int ret;
 
 	spin_lock(&mdl_pool_lock);
 	ret = mdl_pool_free_locked(p, check, tag, &gone);
 	spin_unlock(&mdl_pool_lock);
-	mdl_pool_destroy(gone);
+	list_for_each_entry_safe(pg, next, &gone, link)
+		mdl_pool_destroy(pg);
 	return ret;
 }
 
-/* Free @P: an MDL mdl.ko owns, or pool memory (maybe holding an MDL). */
+/*
+ * Free @P: pool memory (maybe holding an MDL built by its caller), or an
+ * MDL mdl.ko owns. The table of MDL states is asked first only while some
+ * caller-built MDL has a state; an owned MDL is never pool memory, so it is
+ * looked for only once the arena has refused @P.
+ */
 static void mdl_pool_free_any(void *P, bool check, u32 tag)
 {
-	struct mdl_ext *ext;
+	struct mdl_ext *ext = NULL;
+	bool looked = false;
 	int ret;
 
 	if (!P)
 		return;
-	ext = mdl_ext_find(P);
-	if (ext && ext->owned) {
-		/* An MDL of MmAllocatePagesForMdl* or MmAllocateMdlForIoSpace. */
-		IoFreeMdl(P);
-		return;
-	}
-	/* Pool memory that holds a caller-built MDL: forget its state too. */
-	if (ext) {
-		mdl_release_all(ext);
-		mdl_ext_release_if_idle(ext);
+	if (mdl_ext_callers()) {
+		looked = true;
+		ext = mdl_ext_find(P);
+		if (ext && !ext->owned) {
+			/* Forget the state of the MDL the memory holds. */
+			mdl_release_all(ext);
+			mdl_ext_release_if_idle(ext);
+			ext = NULL;
+		}
 	}
 	ret = mdl_pool_free(P, check, tag);
+	if (ret == -ENOENT) {
+		if (!looked)
+			ext = mdl_ext_find(P);
+		if (ext && ext->owned) {
+			/* An MDL of MmAllocatePagesForMdl* or MmAllocateMdlForIoSpace. */
+			IoFreeMdl(P);
+			return;
+		}
+	}
 	if (ret == -EPERM)
 		mdl_refuse("%p was allocated with another tag than %#x: not freed",
 			   P, tag);
