@@ -386,7 +386,8 @@ prune_builds() {
 	done
 }
 
-# UML kernel for KUnit: cache key = linux-source version + kunitconfig hash.
+# UML kernel for KUnit: cache key = linux-source version + hash of the
+# kunitconfig and kunit/uml-patches/.
 # With MDL_UML_GCOV=1 (make coverage), kunit/.kunitconfig plus kernel gcov,
 # written to $MDL_BUILD/kunitconfig-gcov.
 uml_kunitconfig() {
@@ -416,11 +417,12 @@ uml_cache() {
 }
 
 # uml_dir [SRC SUITE]: build directory of the UML kernel made from the
-# kernel source package SRC of SUITE (default: $MDL_SOURCE_PKG).
+# kernel source package SRC of SUITE (default: $MDL_SOURCE_PKG); its key
+# covers the kunitconfig and the patches of kunit/uml-patches/.
 uml_dir() {
 	local suite=${2:-$(host_suite)} ver hash
 	ver=$(path_safe "$(pkg_version "$(source_pkg "${1:-$MDL_SOURCE_PKG}" "$suite")" "$suite")")
-	hash=$(sha256sum "$(uml_kunitconfig)" | cut -c1-12)
+	hash=$(cat "$(uml_kunitconfig)" "$MDL_ROOT"/kunit/uml-patches/*.patch | sha256sum | cut -c1-12)
 	printf '%s\n' "$MDL_CACHE/$(uml_cache "$suite")/$ver-$hash"
 }
 

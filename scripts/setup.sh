@@ -18,7 +18,7 @@ PACKAGES=(
 	build-essential libc6-dev libelf-dev flex bison bc cpio kmod xz-utils
 	python3 perl sparse dkms busybox-static qemu-system-x86 liburing-dev
 	gnuplot-nox shellcheck mmdebstrap pkgconf man-db e2fsprogs
-	dpkg-dev debhelper dh-dkms lintian
+	dpkg-dev debhelper dh-dkms lintian patch
 )
 MDL_CHROOT_TIMEOUT=${MDL_CHROOT_TIMEOUT:-1800}
 

@@ -22,6 +22,23 @@ MDL_STAGE=kunit
 UML_BOOT_TIMEOUT=${UML_BOOT_TIMEOUT:-300}
 UML_BUILD_TIMEOUT=${UML_BUILD_TIMEOUT:-3600}
 
+# uml_patch SRC: apply to the kernel tree SRC each patch of
+# kunit/uml-patches/ that its version needs (one that applies; a patch
+# already in, or written for other versions, is left out). They touch
+# arch/x86/um only: the tree's other users never build that.
+uml_patch() {
+	local src=$1 p
+	for p in "$MDL_ROOT"/kunit/uml-patches/*.patch; do
+		if patch -d "$src" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1; then
+			continue
+		fi
+		if patch -d "$src" -p1 -N -s -f --dry-run <"$p" >/dev/null 2>&1; then
+			info "patching $src: $(head -n 1 "$p")" >&2
+			patch -d "$src" -p1 -N -s -f <"$p" >&2 || die "patch $p failed in $src"
+		fi
+	done
+}
+
 # uml_build SRC SUITE: build (or reuse) the cached UML kernel of the kernel
 # source package SRC of SUITE; prints its directory.
 uml_build() {
@@ -30,6 +47,7 @@ uml_build() {
 	uml=$(uml_dir "$1" "$2")
 	kconf=$(uml_kunitconfig)
 	cache_lock "$(uml_cache "$2")"
+	uml_patch "$src"
 	if [[ -f $uml/.mdl-ok && -x $uml/linux ]]; then
 		info "UML kernel cached: $uml" >&2
 		printf '%s\n' "$uml"
