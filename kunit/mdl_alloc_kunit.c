@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
+#include "mdl_internal.h"
 #include "mdl_kunit.h"
 
 /* A user-looking address nothing is mapped at: IoAllocateMdl never touches it. */
@@ -175,6 +176,62 @@ static void io_free_mdl_frees_one_not_chain(struct kunit *test)
 	IoFreeMdl(head);
 	/* tail is freed at exit: a use after free there would show in KASAN. */
 	KUNIT_EXPECT_EQ(test, tail->ByteCount, 20);
+}
+
+#define MDL_KUNIT_TABLE_MDLS	512
+
+/* Does the table lead @mdl to a state of its own? */
+static bool mdl_kunit_has_own_state(PMDL mdl, bool owned)
+{
+	struct mdl_ext *ext = mdl_ext_find(mdl);
+
+	return ext && ext->mdl == mdl && ext->owned == owned;
+}
+
+/*
+ * The table leads every live MDL to its own state while the entries of
+ * freed MDLs are reused under others (their cache is SLAB_TYPESAFE_BY_RCU),
+ * and a caller's MDL has a state only while it holds something.
+ */
+static void mdl_table_follows_reused_entries(struct kunit *test)
+{
+	PMDL *m = kunit_kcalloc(test, MDL_KUNIT_TABLE_MDLS, sizeof(*m),
+				GFP_KERNEL);
+	void *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	PMDL raw = mdl_kunit_raw_mdl(test, 1);
+	unsigned int i, round, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < MDL_KUNIT_TABLE_MDLS; i++) {
+		m[i] = IoAllocateMdl((PVOID)MDL_KUNIT_FAKE_VA,
+				     (i % 8 + 1) * PAGE_SIZE, FALSE, FALSE, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, m[i]);
+	}
+	for (round = 0; round < 4; round++) {
+		/* Free every other MDL and allocate one in its place. */
+		for (i = round & 1; i < MDL_KUNIT_TABLE_MDLS; i += 2) {
+			IoFreeMdl(m[i]);
+			m[i] = IoAllocateMdl((PVOID)MDL_KUNIT_FAKE_VA,
+					     (round + i % 8 + 1) * PAGE_SIZE,
+					     FALSE, FALSE, NULL);
+			KUNIT_ASSERT_NOT_NULL(test, m[i]);
+		}
+		for (i = 0; i < MDL_KUNIT_TABLE_MDLS; i++)
+			bad += !mdl_kunit_has_own_state(m[i], true);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	for (i = 0; i < MDL_KUNIT_TABLE_MDLS; i++)
+		IoFreeMdl(m[i]);
+
+	MmInitializeMdl(raw, buf, PAGE_SIZE);
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(raw));
+	KUNIT_ASSERT_EQ(test, MmTryProbeAndLockPages(raw, KernelMode,
+						     IoWriteAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, mdl_kunit_has_own_state(raw, false));
+	MmUnlockPages(raw);
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(raw));
 }
 
 struct mdl_size_case {
@@ -388,6 +445,7 @@ static struct kunit_case mdl_alloc_cases[] = {
 	KUNIT_CASE(io_allocate_mdl_charge_quota_ignored),
 	KUNIT_CASE(io_free_mdl_refuses_foreign_mdl),
 	KUNIT_CASE(io_free_mdl_frees_one_not_chain),
+	KUNIT_CASE(mdl_table_follows_reused_entries),
 	KUNIT_CASE_PARAM(mm_size_of_mdl_counts_spanned_pages, mdl_size_gen_params),
 	KUNIT_CASE(mm_create_mdl_allocates),
 	KUNIT_CASE(mm_create_mdl_initializes_caller_memory),

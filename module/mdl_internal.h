@@ -8,7 +8,6 @@
 #include <linux/cleanup.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable-types.h>
 #include <linux/rcupdate.h>
 #include <linux/printk.h>
 
@@ -24,11 +23,14 @@ enum mdl_hold {
 	MDL_HOLD_IO,		/* device memory from MmAllocateMdlForIoSpace */
 };
 
+struct mdl_ext_entry;
+
 /**
  * struct mdl_ext - what mdl.ko knows about one MDL
- * @node: link in the table keyed by @mdl
+ * @entry: the state's entry in the table (struct mdl_ext_entry, mdl_main.c)
  * @mdl: the MDL this state belongs to
- * @rcu: deferred free after removal from the table
+ * @rcu: deferred free of a state its caller's MDL had (not owned), or of
+ *       an owned MDL from vmalloc
  * @owned: the MDL lives in this allocation (IoAllocateMdl, MmCreateMdl,
  *         MmAllocatePagesForMdl*, MmAllocateMdlForIoSpace); it is freed with
  *         the state
@@ -58,7 +60,7 @@ enum mdl_hold {
  * table itself is safe for concurrent use.
  */
 struct mdl_ext {
-	struct rhash_head node;
+	struct mdl_ext_entry *entry;
 	PMDL mdl;
 	struct rcu_head rcu;
 	bool owned;

@@ -6,9 +6,22 @@
  * or its MdlFlags: what it holds for an MDL (pins, mappings, allocations)
  * lives in a struct mdl_ext, found by the MDL's address. An MDL that
  * mdl.ko allocated is laid out as [struct mdl_ext][MDL][PFN array].
+ *
+ * The table holds small entries (key and state), not the states: entries
+ * come from a SLAB_TYPESAFE_BY_RCU cache, so a lookup walking the chains
+ * under RCU may meet an entry freed and reused under it at any time. It
+ * then reads a stale key (compared with READ_ONCE) or follows the entry
+ * into another chain, whose end marker is not its bucket's, and the lookup
+ * starts again (rhashtable's nulls markers). An entry is freed the moment
+ * it leaves the table, and an owned MDL from kmalloc or the page allocator
+ * with it: freeing such an MDL costs no RCU callback and no grace period.
+ * A lookup is only meaningful for an MDL that is alive (its caller
+ * serialises the MDL's life, as on Windows), so a match is that MDL's
+ * entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/cleanup.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -20,31 +33,83 @@
 
 #include "mdl_internal.h"
 
+/**
+ * struct mdl_ext_entry - an entry of the table of MDL states
+ * @head: link in its chain
+ * @mdl: the key; rewritten when a freed entry is reused
+ * @ext: the state of @mdl
+ */
+struct mdl_ext_entry {
+	struct rhash_head head;
+	PMDL mdl;
+	struct mdl_ext *ext;
+};
+
+/* A key of an entry that may be reused under the lookup: read once. */
+static int mdl_ext_entry_cmp(struct rhashtable_compare_arg *arg,
+			     const void *obj)
+{
+	const struct mdl_ext_entry *e = obj;
+
+	return READ_ONCE(e->mdl) != *(const PMDL *)arg->key;
+}
+
 static const struct rhashtable_params mdl_ext_params = {
 	.key_len = sizeof(PMDL),
-	.key_offset = offsetof(struct mdl_ext, mdl),
-	.head_offset = offsetof(struct mdl_ext, node),
+	.key_offset = offsetof(struct mdl_ext_entry, mdl),
+	.head_offset = offsetof(struct mdl_ext_entry, head),
+	.obj_cmpfn = mdl_ext_entry_cmp,
 	.automatic_shrinking = true,
 };
 
 static struct rhashtable mdl_exts;
+static struct kmem_cache *mdl_entry_cache;
 /* States of MDLs their callers built (not owned) in mdl_exts. */
 static atomic_long_t mdl_ext_caller_count = ATOMIC_LONG_INIT(0);
 
 struct mdl_ext *mdl_ext_find(PMDL mdl)
 {
-	return rhashtable_lookup_fast(&mdl_exts, &mdl, mdl_ext_params);
-}
+	struct mdl_ext_entry *e;
+	struct mdl_ext *ext = NULL;
 
-static int mdl_ext_insert(struct mdl_ext *ext)
+	rcu_read_lock();
+	e = rhashtable_lookup(&mdl_exts, &mdl, mdl_ext_params);
+	if (e)
+		ext = READ_ONCE(e->ext);
+	rcu_read_unlock();
+	return ext;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdl_ext_find);
+
+/*
+ * Enter @ext in the table. The new entry's link is left as the cache gave
+ * it: a lookup may still be following it, and the insert sets it before
+ * the entry is published.
+ */
+static int mdl_ext_insert(struct mdl_ext *ext, gfp_t gfp)
 {
-	return rhashtable_lookup_insert_fast(&mdl_exts, &ext->node,
-					     mdl_ext_params);
+	struct mdl_ext_entry *e;
+	int ret;
+
+	e = kmem_cache_alloc(mdl_entry_cache, gfp | __GFP_NOWARN);
+	if (!e)
+		return -ENOMEM;
+	WRITE_ONCE(e->mdl, ext->mdl);
+	WRITE_ONCE(e->ext, ext);
+	ret = rhashtable_lookup_insert_fast(&mdl_exts, &e->head, mdl_ext_params);
+	if (ret) {
+		kmem_cache_free(mdl_entry_cache, e);
+		return ret;
+	}
+	ext->entry = e;
+	return 0;
 }
 
 static void mdl_ext_remove(struct mdl_ext *ext)
 {
-	rhashtable_remove_fast(&mdl_exts, &ext->node, mdl_ext_params);
+	rhashtable_remove_fast(&mdl_exts, &ext->entry->head, mdl_ext_params);
+	kmem_cache_free(mdl_entry_cache, ext->entry);
+	ext->entry = NULL;
 }
 
 /* The state of @mdl, created (not owned) when the MDL has none yet. */
@@ -58,7 +123,7 @@ struct mdl_ext *mdl_ext_get(PMDL mdl)
 	if (!ext)
 		return NULL;
 	ext->mdl = mdl;
-	if (mdl_ext_insert(ext)) {
+	if (mdl_ext_insert(ext, GFP_KERNEL)) {
 		kfree(ext);
 		return NULL;
 	}
@@ -79,6 +144,7 @@ void mdl_ext_release_if_idle(struct mdl_ext *ext)
 		return;
 	mdl_ext_remove(ext);
 	atomic_long_dec(&mdl_ext_caller_count);
+	/* A DMA list builder racing with MmUnlockPages reads it under RCU. */
 	kfree_rcu(ext, rcu);
 }
 
@@ -165,11 +231,6 @@ static void mdl_ext_free(struct mdl_ext *ext)
 		free_pages_exact(ext, size);
 }
 
-static void mdl_ext_free_rcu(struct rcu_head *rcu)
-{
-	mdl_ext_free(container_of(rcu, struct mdl_ext, rcu));
-}
-
 /**
  * mdl_alloc_owned() - allocate an initialised MDL that mdl.ko owns
  * @va: start of the buffer
@@ -198,7 +259,7 @@ PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp)
 	ext->owned = true;
 	ext->capacity = pages;
 	MmInitializeMdl(mdl, va, length);
-	if (mdl_ext_insert(ext)) {
+	if (mdl_ext_insert(ext, gfp)) {
 		mdl_ext_free(ext);
 		return NULL;
 	}
@@ -206,22 +267,36 @@ PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp)
 	return mdl;
 }
 
+static void mdl_ext_free_rcu(struct rcu_head *rcu)
+{
+	mdl_ext_free(container_of(rcu, struct mdl_ext, rcu));
+}
+
 void mdl_free_owned(struct mdl_ext *ext)
 {
 	mdl_ext_remove(ext);
 	mdl_ext_count_pages(ext, -1);
-	call_rcu(&ext->rcu, mdl_ext_free_rcu);
+	/*
+	 * vfree() may sleep, and IoFreeMdl may be called where nothing may:
+	 * a large MDL goes from an RCU callback (vfree_atomic() there).
+	 */
+	if (is_vmalloc_addr(ext))
+		call_rcu(&ext->rcu, mdl_ext_free_rcu);
+	else
+		mdl_ext_free(ext);
 }
 
 /* At unload, release an MDL its caller left behind. */
 static void mdl_ext_destroy(void *ptr, void *arg)
 {
-	struct mdl_ext *ext = ptr;
+	struct mdl_ext_entry *e = ptr;
+	struct mdl_ext *ext = e->ext;
 
 	pr_warn("MDL %p still held at unload: releasing it\n", ext->mdl);
 	mdl_release_all(ext);
 	mdl_ext_count_pages(ext, -1);
 	mdl_ext_free(ext);
+	kmem_cache_free(mdl_entry_cache, e);
 }
 
 /**
@@ -320,9 +395,12 @@ static int __init mdl_init(void)
 	BUILD_BUG_ON(sizeof(struct page *) != sizeof(PFN_NUMBER));
 	for (kind = 0; kind < MDL_KIND_COUNT; kind++)
 		INIT_LIST_HEAD(&mdl_kinds[kind].list);
+	mdl_entry_cache = KMEM_CACHE(mdl_ext_entry, SLAB_TYPESAFE_BY_RCU);
+	if (!mdl_entry_cache)
+		return -ENOMEM;
 	ret = rhashtable_init(&mdl_exts, &mdl_ext_params);
 	if (ret)
-		return ret;
+		goto err_cache;
 	mdl_pool_init();
 	mdl_stats_init();
 	ret = mdl_dev_init();
@@ -335,6 +413,8 @@ err_stats:
 	mdl_stats_exit();
 	mdl_pool_exit();
 	rhashtable_destroy(&mdl_exts);
+err_cache:
+	kmem_cache_destroy(mdl_entry_cache);
 	return ret;
 }
 
@@ -347,6 +427,7 @@ static void __exit mdl_exit(void)
 	for (kind = 0; kind < MDL_KIND_COUNT; kind++)
 		mdl_reg_release(kind);
 	mdl_pool_exit();
+	kmem_cache_destroy(mdl_entry_cache);
 	pr_info("unloaded\n");
 }
 
