@@ -195,7 +195,7 @@ static int mdl_lock_slice(struct mdl_obj *obj, u32 i, void *arg)
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);
-	return mdl_status_errno(MmTryProbeAndLockPages(mdl, UserMode,
+	return mdl_status_errno(mdl_lock_owned(mdl, UserMode,
 			write ? IoWriteAccess : IoReadAccess));
 }
 

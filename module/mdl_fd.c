@@ -131,11 +131,16 @@ void mdl_obj_get(struct mdl_obj *obj)
 /* Release one MDL of an object the way its kind was built. */
 static void mdl_obj_free_mdl(struct mdl_obj *obj, PMDL mdl)
 {
+	struct mdl_ext *ext;
+
 	switch (obj->kind) {
 	case MDL_KIND_USER:
+		/* MmUnlockPages + IoFreeMdl of an MDL of mdl_alloc_owned(). */
+		ext = mdl_owned_ext(mdl);
 		if (mdl->MdlFlags & MDL_PAGES_LOCKED)
-			MmUnlockPages(mdl);
-		IoFreeMdl(mdl);
+			mdl_unlock(ext);
+		mdl_release_all(ext);
+		mdl_free_owned(ext);
 		break;
 	case MDL_KIND_PAGES:
 		MmFreePagesFromMdl(mdl);

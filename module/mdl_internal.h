@@ -91,6 +91,12 @@ void mdl_ext_release_if_idle(struct mdl_ext *ext);
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
 void mdl_free_owned(struct mdl_ext *ext);
 
+/* The state of an MDL mdl_alloc_owned() returned: just before it. */
+static inline struct mdl_ext *mdl_owned_ext(PMDL mdl)
+{
+	return (struct mdl_ext *)mdl - 1;
+}
+
 /*
  * mdl_main.c: the registry of what mdl.ko owns. MDLs are in a hash table
  * keyed by address; the other kinds each have a list, all under
@@ -150,6 +156,8 @@ bool mdl_kernel_pfn(const void *va, PFN_NUMBER *pfn);
 bool mdl_is_kernel_address(const void *va);
 NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 			struct mdl_ext **extp);
+NTSTATUS mdl_lock_owned(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op);
+void mdl_unlock(struct mdl_ext *ext);
 void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 		   LOCK_OPERATION op, PEPROCESS process);
 void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty);

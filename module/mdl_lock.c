@@ -154,12 +154,11 @@ void mdl_release_hold(struct mdl_ext *ext)
 	mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
 }
 
-/* Common argument checks of the probe-and-lock family. */
-NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
-			struct mdl_ext **extp)
+/* The checks of mdl_lock_check(), @ext being @mdl's state or NULL. */
+static NTSTATUS mdl_lock_check_state(PMDL mdl, struct mdl_ext *ext,
+				     KPROCESSOR_MODE mode, LOCK_OPERATION op,
+				     struct mdl_ext **extp)
 {
-	struct mdl_ext *ext;
-
 	if (!mdl || (mode != KernelMode && mode != UserMode) ||
 	    (op != IoReadAccess && op != IoWriteAccess && op != IoModifyAccess))
 		return STATUS_INVALID_PARAMETER;
@@ -168,7 +167,6 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 		return STATUS_INVALID_PARAMETER;
 	if (!mdl_range_ok(MmGetMdlVirtualAddress(mdl), mdl->ByteCount))
 		return STATUS_INVALID_PARAMETER;
-	ext = mdl_ext_find(mdl);
 	if (ext && ext->hold != MDL_HOLD_NONE)
 		return STATUS_INVALID_PARAMETER;
 	if (!mdl_has_room(mdl, ext, mdl_page_count(mdl)))
@@ -179,6 +177,14 @@ NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
 		return STATUS_INSUFFICIENT_RESOURCES;
 	*extp = ext;
 	return STATUS_SUCCESS;
+}
+
+/* Common argument checks of the probe-and-lock family. */
+NTSTATUS mdl_lock_check(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op,
+			struct mdl_ext **extp)
+{
+	return mdl_lock_check_state(mdl, mdl ? mdl_ext_find(mdl) : NULL, mode,
+				    op, extp);
 }
 
 /*
@@ -201,6 +207,39 @@ void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 	mdl->MdlFlags |= MDL_PAGES_LOCKED;
 	if (op != IoReadAccess)
 		mdl->MdlFlags |= MDL_WRITE_OPERATION;
+}
+
+/* MmTryProbeAndLockPages() of @Mdl, whose state is @ext (or NULL: none). */
+static NTSTATUS mdl_probe_and_lock(PMDL Mdl, struct mdl_ext *ext,
+				   KPROCESSOR_MODE AccessMode,
+				   LOCK_OPERATION Operation)
+{
+	NTSTATUS status;
+	ULONG npages;
+	int err;
+
+	status = mdl_lock_check_state(Mdl, ext, AccessMode, Operation, &ext);
+	if (!NT_SUCCESS(status))
+		return status;
+	npages = mdl_page_count(Mdl);
+
+	if (AccessMode == KernelMode &&
+	    mdl_is_kernel_address(MmGetMdlVirtualAddress(Mdl))) {
+		status = mdl_fill_kernel_pfns(Mdl, npages);
+		if (NT_SUCCESS(status))
+			mdl_lock_done(ext, MDL_HOLD_KERNEL, npages, Operation, NULL);
+	} else if (!current->mm) {
+		status = STATUS_ACCESS_VIOLATION;
+	} else {
+		err = mdl_pin_user_pages(Mdl, npages, Operation != IoReadAccess);
+		status = mdl_errno_to_status(err);
+		if (!err)
+			mdl_lock_done(ext, MDL_HOLD_PINNED, npages, Operation,
+				      PsGetCurrentProcess());
+	}
+	if (!NT_SUCCESS(status))
+		mdl_ext_release_if_idle(ext);
+	return status;
 }
 
 /**
@@ -226,35 +265,26 @@ void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 NTSTATUS MmTryProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode,
 				LOCK_OPERATION Operation)
 {
-	struct mdl_ext *ext;
-	NTSTATUS status;
-	ULONG npages;
-	int err;
-
-	status = mdl_lock_check(Mdl, AccessMode, Operation, &ext);
-	if (!NT_SUCCESS(status))
-		return status;
-	npages = mdl_page_count(Mdl);
-
-	if (AccessMode == KernelMode &&
-	    mdl_is_kernel_address(MmGetMdlVirtualAddress(Mdl))) {
-		status = mdl_fill_kernel_pfns(Mdl, npages);
-		if (NT_SUCCESS(status))
-			mdl_lock_done(ext, MDL_HOLD_KERNEL, npages, Operation, NULL);
-	} else if (!current->mm) {
-		status = STATUS_ACCESS_VIOLATION;
-	} else {
-		err = mdl_pin_user_pages(Mdl, npages, Operation != IoReadAccess);
-		status = mdl_errno_to_status(err);
-		if (!err)
-			mdl_lock_done(ext, MDL_HOLD_PINNED, npages, Operation,
-				      PsGetCurrentProcess());
-	}
-	if (!NT_SUCCESS(status))
-		mdl_ext_release_if_idle(ext);
-	return status;
+	return mdl_probe_and_lock(Mdl, Mdl ? mdl_ext_find(Mdl) : NULL,
+				  AccessMode, Operation);
 }
 EXPORT_SYMBOL_GPL(MmTryProbeAndLockPages);
+
+/**
+ * mdl_lock_owned() - MmTryProbeAndLockPages() of an MDL mdl.ko allocated
+ * @mdl: an MDL from mdl_alloc_owned(), not yet locked
+ * @mode: KernelMode or UserMode
+ * @op: IoReadAccess, IoWriteAccess or IoModifyAccess
+ *
+ * Its state is the one before the MDL: no look-up in the table.
+ *
+ * Context: may sleep.
+ * Return: as MmTryProbeAndLockPages().
+ */
+NTSTATUS mdl_lock_owned(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op)
+{
+	return mdl_probe_and_lock(mdl, mdl_owned_ext(mdl), mode, op);
+}
 
 /**
  * MmProbeAndLockPages() - lock an MDL's pages (Windows form)
@@ -299,11 +329,22 @@ void MmUnlockPages(PMDL Mdl)
 		mdl_refuse("MDL %p is not locked by MmProbeAndLockPages", Mdl);
 		return;
 	}
+	mdl_unlock(ext);
+}
+EXPORT_SYMBOL_GPL(MmUnlockPages);
+
+/**
+ * mdl_unlock() - MmUnlockPages() of an MDL whose state the caller has
+ * @ext: the state of an MDL locked by one of the MmProbeAndLock routines
+ *
+ * Context: may sleep.
+ */
+void mdl_unlock(struct mdl_ext *ext)
+{
 	mdl_unmap_system(ext);
 	mdl_release_hold(ext);
 	mdl_ext_release_if_idle(ext);
 }
-EXPORT_SYMBOL_GPL(MmUnlockPages);
 
 /**
  * MmTryBuildMdlForNonPagedPool() - describe non-paged kernel memory

@@ -326,7 +326,7 @@ static void mdl_umap_vm_close(struct vm_area_struct *vma)
 		list_del_init(&um->node);
 		head = um->ext->umaps;
 		if (list_empty(head))
-			um->ext->umaps = NULL;
+			WRITE_ONCE(um->ext->umaps, NULL);
 		else
 			head = NULL;
 		um->ext = NULL;
@@ -422,7 +422,7 @@ static int mdl_umap_list(struct mdl_ext *ext)
 		kfree(head);
 		return 0;
 	}
-	ext->umaps = head;
+	WRITE_ONCE(ext->umaps, head);
 	spin_unlock(&mdl_user_lock);
 	return 0;
 }
@@ -435,7 +435,7 @@ static void mdl_umap_list_put(struct mdl_ext *ext)
 	spin_lock(&mdl_user_lock);
 	if (ext->umaps && list_empty(ext->umaps)) {
 		head = ext->umaps;
-		ext->umaps = NULL;
+		WRITE_ONCE(ext->umaps, NULL);
 	}
 	spin_unlock(&mdl_user_lock);
 	kfree(head);
@@ -566,15 +566,19 @@ void mdl_unmap_user(struct mdl_ext *ext, PVOID base)
 /*
  * The MDL is being freed: detach its user mappings. They stay valid (they
  * hold their own page references) until the processes unmap them or exit.
+ * The list is made by the MDL's first user mapping, which its caller does
+ * not run beside the free: an MDL that never had one takes no lock.
  */
 void mdl_user_release_all(struct mdl_ext *ext)
 {
 	struct mdl_umap *um, *tmp;
 	struct list_head *head;
 
+	if (!READ_ONCE(ext->umaps))
+		return;
 	spin_lock(&mdl_user_lock);
 	head = ext->umaps;
-	ext->umaps = NULL;
+	WRITE_ONCE(ext->umaps, NULL);
 	if (head) {
 		list_for_each_entry_safe(um, tmp, head, node) {
 			list_del_init(&um->node);

@@ -170,7 +170,7 @@ def kernel_tables(kver, R, out):
                         [fmt(R.med("split", v, thp, b)) for v in phases])
     if rows:
         table("Where the time goes: medians in ns/page. mdl.* timed in user space "
-              "around the ioctl and the close; the rest inside the kernel "
+              "around the ioctl and the close (a pass of its own); the rest inside the kernel "
               "(mdl_bench.ko): pin = pin_user_pages_fast / unpin_user_pages; "
               "mdl_core = what /dev/mdl does per 1 GiB slice; pin_conv = the "
               "struct page <-> PFN passes MmProbeAndLockPages / MmUnlockPages add",
