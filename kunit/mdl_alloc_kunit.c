@@ -5,6 +5,8 @@
  * MmGetMdl* accessors and the MDL's WDK layout.
  */
 #include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
@@ -234,6 +236,54 @@ static void mdl_table_follows_reused_entries(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, mdl_ext_find(raw));
 }
 
+/*
+ * An MDL of mdl_alloc_private() (the locks of /dev/mdl) is never in the
+ * table: its owner locks, builds parts of and frees it through the state
+ * before it, and a large one (vmalloc) is freed the same way.
+ */
+static void mdl_private_stays_out_of_table(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	PMDL mdl, part, big;
+	struct mdl_ext *ext;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	mdl = mdl_alloc_private(buf, 2 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	ext = mdl_owned_ext(mdl);
+	KUNIT_EXPECT_PTR_EQ(test, ext->mdl, mdl);
+	KUNIT_EXPECT_TRUE(test, ext->owned);
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(mdl));
+	KUNIT_ASSERT_EQ(test, mdl_lock_owned(mdl, KernelMode, IoWriteAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, mdl->MdlFlags & MDL_PAGES_LOCKED);
+	KUNIT_EXPECT_EQ(test, ext->nheld, 2);
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(mdl));
+	KUNIT_EXPECT_EQ(test, MmGetMdlPfnArray(mdl)[1],
+			page_to_pfn(virt_to_page(buf + PAGE_SIZE)));
+
+	part = IoAllocateMdl(buf + PAGE_SIZE, PAGE_SIZE, FALSE, FALSE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, part);
+	IoBuildPartialMdl(mdl, part, buf + PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, part->MdlFlags & MDL_PARTIAL);
+	KUNIT_EXPECT_EQ(test, MmGetMdlPfnArray(part)[0],
+			MmGetMdlPfnArray(mdl)[1]);
+	IoFreeMdl(part);
+
+	mdl_unlock(ext);
+	KUNIT_EXPECT_FALSE(test, mdl->MdlFlags & MDL_PAGES_LOCKED);
+	KUNIT_EXPECT_EQ(test, ext->hold, MDL_HOLD_NONE);
+	mdl_release_all(ext);
+	mdl_free_owned(ext);
+
+	big = mdl_alloc_private((PVOID)MDL_KUNIT_FAKE_VA, SZ_64M, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(mdl_owned_ext(big)));
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(big));
+	KUNIT_EXPECT_EQ(test, mdl_owned_ext(big)->capacity, SZ_64M / PAGE_SIZE);
+	mdl_free_owned(mdl_owned_ext(big));
+}
+
 struct mdl_size_case {
 	const char *name;
 	unsigned long offset;
@@ -446,6 +496,7 @@ static struct kunit_case mdl_alloc_cases[] = {
 	KUNIT_CASE(io_free_mdl_refuses_foreign_mdl),
 	KUNIT_CASE(io_free_mdl_frees_one_not_chain),
 	KUNIT_CASE(mdl_table_follows_reused_entries),
+	KUNIT_CASE(mdl_private_stays_out_of_table),
 	KUNIT_CASE_PARAM(mm_size_of_mdl_counts_spanned_pages, mdl_size_gen_params),
 	KUNIT_CASE(mm_create_mdl_allocates),
 	KUNIT_CASE(mm_create_mdl_initializes_caller_memory),

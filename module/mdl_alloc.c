@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -71,6 +72,7 @@ void mdl_release_all(struct mdl_ext *ext)
 	mdl_unmap_system(ext);
 	mdl_release_hold(ext);
 }
+EXPORT_SYMBOL_IF_KUNIT(mdl_release_all);
 
 /**
  * IoFreeMdl() - free one MDL (not its chain)

@@ -135,7 +135,7 @@ static void mdl_obj_free_mdl(struct mdl_obj *obj, PMDL mdl)
 
 	switch (obj->kind) {
 	case MDL_KIND_USER:
-		/* MmUnlockPages + IoFreeMdl of an MDL of mdl_alloc_owned(). */
+		/* MmUnlockPages + IoFreeMdl of an MDL of mdl_alloc_private(). */
 		ext = mdl_owned_ext(mdl);
 		if (mdl->MdlFlags & MDL_PAGES_LOCKED)
 			mdl_unlock(ext);

@@ -27,7 +27,8 @@ struct mdl_ext_entry;
 
 /**
  * struct mdl_ext - what mdl.ko knows about one MDL
- * @entry: the state's entry in the table (struct mdl_ext_entry, mdl_main.c)
+ * @entry: the state's entry in the table (struct mdl_ext_entry, mdl_main.c),
+ *         or NULL for an MDL of mdl_alloc_private()
  * @mdl: the MDL this state belongs to
  * @rcu: deferred free of a state its caller's MDL had (not owned), or of
  *       an owned MDL from vmalloc
@@ -89,9 +90,10 @@ struct mdl_ext *mdl_ext_get(PMDL mdl);
 bool mdl_ext_callers(void);
 void mdl_ext_release_if_idle(struct mdl_ext *ext);
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
+PMDL mdl_alloc_private(void *va, size_t length, gfp_t gfp);
 void mdl_free_owned(struct mdl_ext *ext);
 
-/* The state of an MDL mdl_alloc_owned() returned: just before it. */
+/* The state of an MDL of mdl_alloc_owned() or _private(): just before it. */
 static inline struct mdl_ext *mdl_owned_ext(PMDL mdl)
 {
 	return (struct mdl_ext *)mdl - 1;

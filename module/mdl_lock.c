@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -272,7 +273,7 @@ EXPORT_SYMBOL_GPL(MmTryProbeAndLockPages);
 
 /**
  * mdl_lock_owned() - MmTryProbeAndLockPages() of an MDL mdl.ko allocated
- * @mdl: an MDL from mdl_alloc_owned(), not yet locked
+ * @mdl: an MDL from mdl_alloc_owned() or mdl_alloc_private(), not yet locked
  * @mode: KernelMode or UserMode
  * @op: IoReadAccess, IoWriteAccess or IoModifyAccess
  *
@@ -285,6 +286,7 @@ NTSTATUS mdl_lock_owned(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op)
 {
 	return mdl_probe_and_lock(mdl, mdl_owned_ext(mdl), mode, op);
 }
+EXPORT_SYMBOL_IF_KUNIT(mdl_lock_owned);
 
 /**
  * MmProbeAndLockPages() - lock an MDL's pages (Windows form)
@@ -345,6 +347,7 @@ void mdl_unlock(struct mdl_ext *ext)
 	mdl_release_hold(ext);
 	mdl_ext_release_if_idle(ext);
 }
+EXPORT_SYMBOL_IF_KUNIT(mdl_unlock);
 
 /**
  * MmTryBuildMdlForNonPagedPool() - describe non-paged kernel memory

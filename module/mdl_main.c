@@ -5,7 +5,9 @@
  * The table of MDL states. mdl.ko never keeps private state inside an MDL
  * or its MdlFlags: what it holds for an MDL (pins, mappings, allocations)
  * lives in a struct mdl_ext, found by the MDL's address. An MDL that
- * mdl.ko allocated is laid out as [struct mdl_ext][MDL][PFN array].
+ * mdl.ko allocated is laid out as [struct mdl_ext][MDL][PFN array]; those
+ * that only their owner inside mdl.ko ever uses (mdl_alloc_private(), the
+ * locks of /dev/mdl) are not in the table at all.
  *
  * The table holds small entries (key and state), not the states: entries
  * come from a SLAB_TYPESAFE_BY_RCU cache, so a lookup walking the chains
@@ -231,6 +233,26 @@ static void mdl_ext_free(struct mdl_ext *ext)
 		free_pages_exact(ext, size);
 }
 
+/* An owned MDL and its state, initialised, not yet in the table. */
+static struct mdl_ext *mdl_owned_new(void *va, size_t length, gfp_t gfp)
+{
+	struct mdl_ext *ext;
+	u32 pages;
+
+	if (!mdl_range_ok(va, length))
+		return NULL;
+	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length);
+	ext = mdl_owned_mem(mdl_owned_size(pages), gfp);
+	if (!ext)
+		return NULL;
+	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
+	ext->mdl = (PMDL)(ext + 1);
+	ext->owned = true;
+	ext->capacity = pages;
+	MmInitializeMdl(ext->mdl, va, length);
+	return ext;
+}
+
 /**
  * mdl_alloc_owned() - allocate an initialised MDL that mdl.ko owns
  * @va: start of the buffer
@@ -243,29 +265,44 @@ static void mdl_ext_free(struct mdl_ext *ext)
  */
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp)
 {
-	struct mdl_ext *ext;
-	u32 pages;
-	PMDL mdl;
+	struct mdl_ext *ext = mdl_owned_new(va, length, gfp);
 
-	if (!mdl_range_ok(va, length))
-		return NULL;
-	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length);
-	ext = mdl_owned_mem(mdl_owned_size(pages), gfp);
 	if (!ext)
 		return NULL;
-	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
-	mdl = (PMDL)(ext + 1);
-	ext->mdl = mdl;
-	ext->owned = true;
-	ext->capacity = pages;
-	MmInitializeMdl(mdl, va, length);
 	if (mdl_ext_insert(ext, gfp)) {
 		mdl_ext_free(ext);
 		return NULL;
 	}
 	mdl_ext_count_pages(ext, 1);
-	return mdl;
+	return ext->mdl;
 }
+
+/**
+ * mdl_alloc_private() - allocate an owned MDL that only its owner uses
+ * @va: start of the buffer
+ * @length: length of the buffer, checked by mdl_range_ok()
+ * @gfp: allocation flags
+ *
+ * As mdl_alloc_owned(), but the MDL is not entered in the table: its owner
+ * reaches the state with mdl_owned_ext() (mdl_lock_owned(), mdl_unlock(),
+ * mdl_release_all(), mdl_free_owned()) and never hands the MDL to a routine
+ * that takes an MDL alone, except those that rely on its MdlFlags only
+ * (IoBuildPartialMdl() of a locked source, the MDL's PFN array). The MDLs
+ * of /dev/mdl's locks are such: a lock and its close then cost no table
+ * insert nor removal.
+ *
+ * Return: the MDL, or NULL.
+ */
+PMDL mdl_alloc_private(void *va, size_t length, gfp_t gfp)
+{
+	struct mdl_ext *ext = mdl_owned_new(va, length, gfp);
+
+	if (!ext)
+		return NULL;
+	mdl_ext_count_pages(ext, 1);
+	return ext->mdl;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdl_alloc_private);
 
 static void mdl_ext_free_rcu(struct rcu_head *rcu)
 {
@@ -274,7 +311,8 @@ static void mdl_ext_free_rcu(struct rcu_head *rcu)
 
 void mdl_free_owned(struct mdl_ext *ext)
 {
-	mdl_ext_remove(ext);
+	if (ext->entry)
+		mdl_ext_remove(ext);
 	mdl_ext_count_pages(ext, -1);
 	/*
 	 * vfree() may sleep, and IoFreeMdl may be called where nothing may:
@@ -285,6 +323,7 @@ void mdl_free_owned(struct mdl_ext *ext)
 	else
 		mdl_ext_free(ext);
 }
+EXPORT_SYMBOL_IF_KUNIT(mdl_free_owned);
 
 /* At unload, release an MDL its caller left behind. */
 static void mdl_ext_destroy(void *ptr, void *arg)
