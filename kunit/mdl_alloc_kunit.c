@@ -284,6 +284,40 @@ static void mdl_private_stays_out_of_table(struct kunit *test)
 	mdl_free_owned(mdl_owned_ext(big));
 }
 
+/*
+ * An MDL of mdl_init_private() lives in its owner's memory: it locks and
+ * unlocks as any other, and mdl_free_owned() leaves that memory to the
+ * owner (freeing it there would be a double free at the kfree() below).
+ */
+static void mdl_private_in_owner_memory(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	size_t size = mdl_private_size(buf + 1, 2 * PAGE_SIZE);
+	void *mem = kzalloc(size, GFP_KERNEL);
+	struct mdl_ext *ext;
+	PMDL mdl;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_EXPECT_EQ(test, size, sizeof(struct mdl_ext) + sizeof(MDL) +
+			3 * sizeof(PFN_NUMBER));
+	KUNIT_EXPECT_EQ(test, mdl_private_size(buf, 0), 0);
+	mdl = mdl_init_private(mem, buf + 1, 2 * PAGE_SIZE);
+	ext = mdl_owned_ext(mdl);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)ext, mem);
+	KUNIT_EXPECT_TRUE(test, ext->embedded);
+	KUNIT_EXPECT_EQ(test, ext->capacity, 3);
+	KUNIT_EXPECT_NULL(test, mdl_ext_find(mdl));
+	KUNIT_ASSERT_EQ(test, mdl_lock_owned(mdl, KernelMode, IoReadAccess),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, MmGetMdlPfnArray(mdl)[2],
+			page_to_pfn(virt_to_page(buf + 2 * PAGE_SIZE)));
+	mdl_unlock(ext);
+	mdl_release_all(ext);
+	mdl_free_owned(ext);
+	kfree(mem);
+}
+
 struct mdl_size_case {
 	const char *name;
 	unsigned long offset;
@@ -497,6 +531,7 @@ static struct kunit_case mdl_alloc_cases[] = {
 	KUNIT_CASE(io_free_mdl_frees_one_not_chain),
 	KUNIT_CASE(mdl_table_follows_reused_entries),
 	KUNIT_CASE(mdl_private_stays_out_of_table),
+	KUNIT_CASE(mdl_private_in_owner_memory),
 	KUNIT_CASE_PARAM(mm_size_of_mdl_counts_spanned_pages, mdl_size_gen_params),
 	KUNIT_CASE(mm_create_mdl_allocates),
 	KUNIT_CASE(mm_create_mdl_initializes_caller_memory),

@@ -191,7 +191,11 @@ static int mdl_lock_slice(struct mdl_obj *obj, u32 i, void *arg)
 	PMDL mdl;
 
 	mdl_slice_range(obj->va, obj->length, i, &start, &len);
-	mdl = mdl_alloc_private((void *)(uintptr_t)start, len, MDL_GFP_USER);
+	if (obj->embed)
+		mdl = mdl_init_private(obj->embed, (void *)(uintptr_t)start, len);
+	else
+		mdl = mdl_alloc_private((void *)(uintptr_t)start, len,
+					MDL_GFP_USER);
 	if (!mdl)
 		return -ENOMEM;
 	mdl_obj_add(obj, mdl);

@@ -56,17 +56,34 @@ static atomic64_t mdl_uncached_pages = ATOMIC64_INIT(0);
 /* ------------------------------------------------------------------ */
 
 /*
+ * Locks whose MDL takes up to this many bytes (buffers up to about 100
+ * pages) have it in their object's allocation: one allocation and one free
+ * less per lock.
+ */
+#define MDL_OBJ_EMBED_MAX	SZ_1K
+
+/*
  * A new, empty object for a buffer of @length bytes from @va, holding one
  * reference and room for the MDLs of every slice.
  */
 static struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
 {
 	u32 n = mdl_slice_count(va, length);
+	size_t size = struct_size_t(struct mdl_obj, mdls, n), embed = 0;
 	struct mdl_obj *obj;
 
-	obj = kzalloc(struct_size(obj, mdls, n), MDL_GFP_USER);
+	if (kind == MDL_KIND_USER && n == 1) {
+		embed = mdl_private_size((void *)(uintptr_t)va, length);
+		if (embed > MDL_OBJ_EMBED_MAX)
+			embed = 0;
+		if (embed)
+			size = ALIGN(size, __alignof__(struct mdl_ext)) + embed;
+	}
+	obj = kzalloc(size, MDL_GFP_USER);
 	if (!obj)
 		return NULL;
+	if (embed)
+		obj->embed = (char *)obj + size - embed;
 	refcount_set(&obj->ref, 1);
 	mutex_init(&obj->map_lock);
 	obj->kind = kind;

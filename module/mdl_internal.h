@@ -5,6 +5,7 @@
 #ifndef _MDL_INTERNAL_H
 #define _MDL_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/cleanup.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -35,6 +36,8 @@ struct mdl_ext_entry;
  * @owned: the MDL lives in this allocation (IoAllocateMdl, MmCreateMdl,
  *         MmAllocatePagesForMdl*, MmAllocateMdlForIoSpace); it is freed with
  *         the state
+ * @embedded: an owned MDL in memory of its owner (mdl_init_private()), which
+ *            frees that memory itself
  * @hold: how the pages counted by @nheld are held
  * @nheld: number of PFN array entries that @hold covers
  * @capacity: PFN entries the MDL has room for (owned MDLs), else 0
@@ -65,6 +68,7 @@ struct mdl_ext {
 	PMDL mdl;
 	struct rcu_head rcu;
 	bool owned;
+	bool embedded;
 	enum mdl_hold hold;
 	u32 nheld;
 	u32 capacity;
@@ -91,6 +95,8 @@ bool mdl_ext_callers(void);
 void mdl_ext_release_if_idle(struct mdl_ext *ext);
 PMDL mdl_alloc_owned(void *va, size_t length, gfp_t gfp);
 PMDL mdl_alloc_private(void *va, size_t length, gfp_t gfp);
+size_t mdl_private_size(const void *va, size_t length);
+PMDL mdl_init_private(void *mem, void *va, size_t length);
 void mdl_free_owned(struct mdl_ext *ext);
 
 /* The state of an MDL of mdl_alloc_owned() or _private(): just before it. */
@@ -245,7 +251,19 @@ enum mdl_stat {
 	MDL_STAT_COUNT,
 };
 
-void mdl_stat_add(enum mdl_stat stat, s64 delta);
+extern atomic64_t mdl_stats[MDL_STAT_COUNT];
+
+/**
+ * mdl_stat_add() - change a counter of /sys/kernel/debug/mdl/stats
+ * @stat: the counter
+ * @delta: amount to add (negative to subtract)
+ *
+ * Context: any.
+ */
+static inline void mdl_stat_add(enum mdl_stat stat, s64 delta)
+{
+	atomic64_add(delta, &mdl_stats[stat]);
+}
 void mdl_stats_init(void);
 void mdl_stats_exit(void);
 

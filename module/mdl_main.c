@@ -233,6 +233,17 @@ static void mdl_ext_free(struct mdl_ext *ext)
 		free_pages_exact(ext, size);
 }
 
+/* Make @ext, at the start of [state][MDL][@pages PFNs], an owned MDL's state. */
+static void mdl_owned_init(struct mdl_ext *ext, void *va, size_t length,
+			   u32 pages)
+{
+	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
+	ext->mdl = (PMDL)(ext + 1);
+	ext->owned = true;
+	ext->capacity = pages;
+	MmInitializeMdl(ext->mdl, va, length);
+}
+
 /* An owned MDL and its state, initialised, not yet in the table. */
 static struct mdl_ext *mdl_owned_new(void *va, size_t length, gfp_t gfp)
 {
@@ -243,13 +254,8 @@ static struct mdl_ext *mdl_owned_new(void *va, size_t length, gfp_t gfp)
 		return NULL;
 	pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length);
 	ext = mdl_owned_mem(mdl_owned_size(pages), gfp);
-	if (!ext)
-		return NULL;
-	memset(ext, 0, sizeof(*ext) + sizeof(MDL));
-	ext->mdl = (PMDL)(ext + 1);
-	ext->owned = true;
-	ext->capacity = pages;
-	MmInitializeMdl(ext->mdl, va, length);
+	if (ext)
+		mdl_owned_init(ext, va, length, pages);
 	return ext;
 }
 
@@ -304,6 +310,44 @@ PMDL mdl_alloc_private(void *va, size_t length, gfp_t gfp)
 }
 EXPORT_SYMBOL_IF_KUNIT(mdl_alloc_private);
 
+/**
+ * mdl_private_size() - bytes an MDL of mdl_init_private() needs
+ * @va: start of the buffer
+ * @length: length of the buffer
+ *
+ * Return: the size, or 0 for a range mdl_range_ok() refuses.
+ */
+size_t mdl_private_size(const void *va, size_t length)
+{
+	if (!mdl_range_ok(va, length))
+		return 0;
+	return mdl_owned_size(ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length));
+}
+EXPORT_SYMBOL_IF_KUNIT(mdl_private_size);
+
+/**
+ * mdl_init_private() - make an MDL of mdl_alloc_private() in its owner's memory
+ * @mem: mdl_private_size() bytes, aligned for struct mdl_ext, that outlive
+ *       the MDL
+ * @va: start of the buffer
+ * @length: length of the buffer, as given to mdl_private_size()
+ *
+ * The MDL is used as one of mdl_alloc_private(); mdl_free_owned() releases
+ * it without freeing @mem, which its owner frees afterwards. /dev/mdl's
+ * small locks live in their object's allocation this way.
+ *
+ * Return: the MDL.
+ */
+PMDL mdl_init_private(void *mem, void *va, size_t length)
+{
+	struct mdl_ext *ext = mem;
+
+	mdl_owned_init(ext, va, length, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, length));
+	ext->embedded = true;
+	return ext->mdl;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdl_init_private);
+
 static void mdl_ext_free_rcu(struct rcu_head *rcu)
 {
 	mdl_ext_free(container_of(rcu, struct mdl_ext, rcu));
@@ -313,6 +357,8 @@ void mdl_free_owned(struct mdl_ext *ext)
 {
 	if (ext->entry)
 		mdl_ext_remove(ext);
+	if (ext->embedded)
+		return;
 	mdl_ext_count_pages(ext, -1);
 	/*
 	 * vfree() may sleep, and IoFreeMdl may be called where nothing may:

@@ -76,6 +76,8 @@
  * @uncached: pages counted against uncached_max_pages (mdl_obj_charge_uncached())
  * @vbuf: MDL_KIND_NONPAGED: the vmalloc buffer the MDLs describe
  * @linked: complete and counted in the statistics (mdl_obj_link())
+ * @embed: MDL_KIND_USER of one small slice: room after @mdls for its MDL
+ *         (mdl_init_private()), freed with the object; else NULL
  * @map_lock: serialises system mappings of the MDLs (see above)
  * @nmdls: number of MDLs in @mdls
  * @mdls: the chain, one MDL per slice, linked by Next as well
@@ -93,6 +95,7 @@ struct mdl_obj {
 	u64 uncached;
 	void *vbuf;
 	bool linked;
+	void *embed;
 	struct mutex map_lock;	/* system mappings of @mdls */
 	u32 nmdls;
 	PMDL mdls[];

@@ -32,7 +32,7 @@
 
 #include "mdl_internal.h"
 
-static atomic64_t mdl_stats[MDL_STAT_COUNT];
+atomic64_t mdl_stats[MDL_STAT_COUNT];
 
 static const char *const mdl_stat_names[MDL_STAT_COUNT] = {
 	[MDL_STAT_OBJECTS] = "objects",
@@ -45,18 +45,6 @@ static const char *const mdl_stat_names[MDL_STAT_COUNT] = {
 };
 
 static struct dentry *mdl_stats_dir;
-
-/**
- * mdl_stat_add() - change a counter of /sys/kernel/debug/mdl/stats
- * @stat: the counter
- * @delta: amount to add (negative to subtract)
- *
- * Context: any.
- */
-void mdl_stat_add(enum mdl_stat stat, s64 delta)
-{
-	atomic64_add(delta, &mdl_stats[stat]);
-}
 
 static int mdl_stats_show(struct seq_file *m, void *unused)
 {
