@@ -264,6 +264,7 @@ static inline void mdl_stat_add(enum mdl_stat stat, s64 delta)
 {
 	atomic64_add(delta, &mdl_stats[stat]);
 }
+
 void mdl_stats_init(void);
 void mdl_stats_exit(void);
 
