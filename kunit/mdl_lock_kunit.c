@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "mdl_internal.h"
 #include "mdl_kunit.h"
 
 /* User buffer of the lock tests: 5 pages mapped, MDL over 4 at an offset. */
@@ -455,6 +456,40 @@ static void probe_and_lock_bad_argument_refused(struct kunit *test)
 }
 
 /* Pins balance over many lock/unlock rounds of a large buffer. */
+/*
+ * Unlock unpins by runs of consecutive PFNs: every run ends where the next
+ * PFN does not continue it, inside and across the blocks of eight compared
+ * at once, and at the end of the array.
+ */
+static void unlock_pfn_runs_end_where_pfns_break(struct kunit *test)
+{
+	static const u32 breaks[] = { 1, 7, 8, 9, 16, 17, 40, 63 };
+	PFN_NUMBER pfns[64];
+	u32 b, i, n, ends;
+
+	for (n = 1; n <= ARRAY_SIZE(pfns); n++) {
+		for (i = 0; i < n; i++)
+			pfns[i] = 1000 + i;
+		KUNIT_EXPECT_EQ(test, mdl_pfn_run_end(pfns, 0, n), n);
+		KUNIT_EXPECT_EQ(test, mdl_pfn_run_end(pfns, n - 1, n), n);
+	}
+	for (b = 0; b < ARRAY_SIZE(breaks); b++) {
+		for (i = 0; i < ARRAY_SIZE(pfns); i++)
+			pfns[i] = 5000 + i + (i >= breaks[b] ? 100 : 0);
+		KUNIT_EXPECT_EQ(test, mdl_pfn_run_end(pfns, 0, 64), breaks[b]);
+		KUNIT_EXPECT_EQ(test, mdl_pfn_run_end(pfns, breaks[b], 64), 64);
+		/* A repeated PFN breaks it too. */
+		pfns[breaks[b]] = 5000 + breaks[b] - 1;
+		KUNIT_EXPECT_EQ(test, mdl_pfn_run_end(pfns, 0, 64), breaks[b]);
+	}
+	/* Descending PFNs: every entry is a run of its own. */
+	for (i = 0; i < ARRAY_SIZE(pfns); i++)
+		pfns[i] = 9000 - i;
+	for (i = 0, ends = 0; i < 64; i = mdl_pfn_run_end(pfns, i, 64))
+		ends++;
+	KUNIT_EXPECT_EQ(test, ends, 64);
+}
+
 static void probe_and_lock_pins_balance(struct kunit *test)
 {
 	const ULONG npages = 64;
@@ -633,6 +668,7 @@ static struct kunit_case mdl_lock_cases[] = {
 	KUNIT_CASE(probe_and_lock_user_mode_kernel_address_fails),
 	KUNIT_CASE_PARAM(probe_and_lock_bad_argument_refused, lock_bad_arg_gen_params),
 	KUNIT_CASE(probe_and_lock_pins_balance),
+	KUNIT_CASE(unlock_pfn_runs_end_where_pfns_break),
 	KUNIT_CASE(free_locked_mapped_mdl_releases_all),
 	KUNIT_CASE_PARAM(build_mdl_for_nonpaged_pool, lock_kernel_gen_params),
 	KUNIT_CASE(try_build_mdl_for_nonpaged_pool_succeeds),

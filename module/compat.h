@@ -110,6 +110,30 @@ static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 }
 
 /*
+ * PFNs of @n struct pages, into @pfns (which may be @pages itself, entry
+ * for entry). In the linear memory maps (vmemmap, flat) a PFN is the
+ * page's index from the map's base: the base is read once, where
+ * page_to_pfn() would load it again for every page (a store to @pfns may
+ * alias it, as far as the compiler knows).
+ */
+static inline void mdl_pages_to_pfns(struct page *const *pages,
+				     unsigned long *pfns, unsigned long n)
+{
+#if defined(CONFIG_SPARSEMEM_VMEMMAP) || defined(CONFIG_FLATMEM)
+	const struct page *base = pfn_to_page(0);
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		pfns[i] = pages[i] - base;
+#else
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+#endif
+}
+
+/*
  * Kernel page protections. User-Mode Linux has no PAGE_KERNEL_RO (the
  * generic fallback is PAGE_KERNEL, writable): build it from its bits.
  */

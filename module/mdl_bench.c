@@ -108,8 +108,7 @@ static int mdl_bench_pin_once(struct mdl_bench_args *a, struct page **pages,
 	if (a->flags & MDL_BENCH_CONVERT) {
 		/* The page-to-PFN pass mdl_pin_user_pages() makes after each batch ... */
 		t = ktime_get();
-		for (i = 0; i < n; i++)
-			pfns[i] = page_to_pfn(pages[i]);
+		mdl_pages_to_pfns(pages, pfns, n);
 		a->conv_ns += mdl_bench_ns(t);
 		/*
 		 * ... and the PFN/page passes an unpin through a page array

@@ -168,6 +168,7 @@ NTSTATUS mdl_lock_owned(PMDL mdl, KPROCESSOR_MODE mode, LOCK_OPERATION op);
 void mdl_unlock(struct mdl_ext *ext);
 void mdl_lock_done(struct mdl_ext *ext, enum mdl_hold hold, u32 npages,
 		   LOCK_OPERATION op, PEPROCESS process);
+u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n);
 void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty);
 
 /* mdl_pages.c: pages of MmAllocatePagesForMdl* (MDL_HOLD_ALLOCATED). */

@@ -94,7 +94,7 @@ static int mdl_pin_user_pages(PMDL mdl, u32 npages, bool write)
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
 	unsigned long start = (unsigned long)mdl->StartVa;
 	unsigned int gup = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
-	u32 done = 0, i, n;
+	u32 done = 0, n;
 	int ret;
 
 	while (done < npages) {
@@ -105,12 +105,37 @@ static int mdl_pin_user_pages(PMDL mdl, u32 npages, bool write)
 			mdl_unpin_user_pages(mdl, done, false);
 			return ret ? ret : -EFAULT;
 		}
-		for (i = done; i < done + ret; i++)
-			pfns[i] = page_to_pfn(pages[i]);
+		mdl_pages_to_pfns(pages + done, pfns + done, ret);
 		done += ret;
 	}
 	return 0;
 }
+
+/*
+ * End of the run of consecutive PFNs that starts at entry @i of @pfns
+ * (@n entries): the first entry after @i that does not continue it. Eight
+ * entries are compared at once, with one branch for the eight.
+ */
+VISIBLE_IF_KUNIT u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
+{
+	PFN_NUMBER base = pfns[i] - i;	/* in the run, pfns[j] == base + j */
+	const PFN_NUMBER *p;
+	PFN_NUMBER e;
+	u32 j = i + 1;
+
+	for (; n - j >= 8; j += 8) {
+		p = pfns + j;
+		e = base + j;
+		if ((p[0] ^ e) | (p[1] ^ (e + 1)) | (p[2] ^ (e + 2)) |
+		    (p[3] ^ (e + 3)) | (p[4] ^ (e + 4)) | (p[5] ^ (e + 5)) |
+		    (p[6] ^ (e + 6)) | (p[7] ^ (e + 7)))
+			break;
+	}
+	while (j < n && pfns[j] == base + j)
+		j++;
+	return j;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdl_pfn_run_end);
 
 /*
  * Unpin by runs of physically contiguous PFNs: one call per run (a whole
@@ -122,8 +147,7 @@ void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty)
 	u32 i = 0, j;
 
 	while (i < npages) {
-		for (j = i + 1; j < npages && pfns[j] == pfns[j - 1] + 1; j++)
-			;
+		j = mdl_pfn_run_end(pfns, i, npages);
 		unpin_user_page_range_dirty_lock(pfn_to_page(pfns[i]), j - i, dirty);
 		i = j;
 	}

@@ -292,7 +292,7 @@ PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 	struct mdl_alloc_req r = { .rejects = LIST_HEAD_INIT(r.rejects) };
 	struct mdl_ext *ext;
 	struct page **pages;
-	u32 want, got, i;
+	u32 want, got;
 	PMDL mdl;
 
 	if (!mdl_alloc_args_ok(&r, LowAddress, HighAddress, SkipBytes, CacheType,
@@ -323,8 +323,7 @@ PMDL mdl_allocate_pages_node(PHYSICAL_ADDRESS LowAddress,
 		mdl_free_owned(mdl_ext_find(mdl));
 		return NULL;
 	}
-	for (i = 0; i < got; i++)
-		MmGetMdlPfnArray(mdl)[i] = page_to_pfn(pages[i]);
+	mdl_pages_to_pfns(pages, MmGetMdlPfnArray(mdl), got);
 	if (got < want)
 		mdl->ByteCount = got << PAGE_SHIFT;
 	ext = mdl_ext_find(mdl);

@@ -93,14 +93,10 @@ static int mdl_pin_remote(struct mm_struct *mm, unsigned long start,
 }
 
 /* Turn the struct page pointers pinned into the PFN array into PFNs. */
-static void mdl_pages_to_pfns(PMDL mdl, u32 npages)
+static void mdl_pinned_to_pfns(PMDL mdl, u32 npages)
 {
-	struct page **pages = (struct page **)MmGetMdlPfnArray(mdl);
-	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
-	u32 i;
-
-	for (i = 0; i < npages; i++)
-		pfns[i] = page_to_pfn(pages[i]);
+	mdl_pages_to_pfns((struct page **)MmGetMdlPfnArray(mdl),
+			  MmGetMdlPfnArray(mdl), npages);
 }
 
 static bool mdl_user_range_ok(struct mm_struct *mm, unsigned long start,
@@ -162,7 +158,7 @@ NTSTATUS MmTryProbeAndLockProcessPages(PMDL Mdl, PEPROCESS Process,
 	}
 	mmput(mm);
 	if (NT_SUCCESS(status)) {
-		mdl_pages_to_pfns(Mdl, npages);
+		mdl_pinned_to_pfns(Mdl, npages);
 		mdl_lock_done(ext, MDL_HOLD_PINNED, npages, Operation, Process);
 	}
 out:
@@ -276,7 +272,7 @@ NTSTATUS MmTryProbeAndLockSelectedPages(PMDL Mdl,
 		status = mdl_errno_to_status(err);
 	}
 	if (NT_SUCCESS(status)) {
-		mdl_pages_to_pfns(Mdl, npages);
+		mdl_pinned_to_pfns(Mdl, npages);
 		mdl_lock_done(ext, MDL_HOLD_PINNED, npages, Operation,
 			      PsGetCurrentProcess());
 	} else {
