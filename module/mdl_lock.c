@@ -116,7 +116,7 @@ static int mdl_pin_user_pages(PMDL mdl, u32 npages, bool write)
  * (@n entries): the first entry after @i that does not continue it. Eight
  * entries are compared at once, with one branch for the eight.
  */
-VISIBLE_IF_KUNIT u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
+u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
 {
 	PFN_NUMBER base = pfns[i] - i;	/* in the run, pfns[j] == base + j */
 	const PFN_NUMBER *p;
