@@ -113,7 +113,8 @@ static int mdl_pin_user_pages(PMDL mdl, u32 npages, bool write)
 
 /*
  * End of the run of consecutive PFNs that starts at entry @i of @pfns
- * (@n entries): the first entry after @i that does not continue it. Eight
+ * (@n entries): the first entry after @i that does not continue it. Past
+ * the first entry (where scattered pages end their runs of one), eight
  * entries are compared at once, with one branch for the eight.
  */
 u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
@@ -123,7 +124,9 @@ u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
 	PFN_NUMBER e;
 	u32 j = i + 1;
 
-	for (; n - j >= 8; j += 8) {
+	if (j == n || pfns[j] != base + j)
+		return j;
+	for (j++; n - j >= 8; j += 8) {
 		p = pfns + j;
 		e = base + j;
 		if ((p[0] ^ e) | (p[1] ^ (e + 1)) | (p[2] ^ (e + 2)) |
