@@ -107,8 +107,8 @@ run_kernel() {
 	log=$res/serial.log
 	info "$kver: booting QEMU (-m $MEM, $MDL_QEMU_ACCEL_NAME, edu, mdlbench ${args//,/ }; log: $log)"
 	start=$SECONDS
-	qemu_boot "$kernel" "$res/initrd.gz" "$MEM" "mdlb_args=$args" "$log" "$TIMEOUT" \
-		-device edu || qrc=$?
+	boot_past_init "$log" qemu_boot "$kernel" "$res/initrd.gz" "$MEM" \
+		"mdlb_args=$args" "$log" "$TIMEOUT" -device edu || qrc=$?
 	info "$kver: guest done in $((SECONDS - start)) s"
 	check_log "$kver" "$log" "$qrc"
 	if ((!QUICK)) && [[ ${MDL_BENCH_IOMMU:-1} != 0 ]] && group_selected dma; then
@@ -116,7 +116,7 @@ run_kernel() {
 		qrc=0
 		info "$kver: booting QEMU (q35, intel-iommu, edu; mdlbench --groups dma; log: $res/iommu.log)"
 		start=$SECONDS
-		qemu_boot "$kernel" "$res/initrd.gz" 2G \
+		boot_past_init "$res/iommu.log" qemu_boot "$kernel" "$res/initrd.gz" 2G \
 			"intel_iommu=on mdlb_args=--runs,$RUNS,--groups,dma" \
 			"$res/iommu.log" "$TIMEOUT" -machine q35 -device intel-iommu \
 			-device edu || qrc=$?

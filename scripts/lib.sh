@@ -491,6 +491,25 @@ pack_initramfs() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
 
+# boot_past_init LOG CMD...: run CMD, a QEMU boot with its serial console in
+# LOG. A kernel that dies before it starts /init (no "MDL: booted" line)
+# never ran mdl.ko or a test: under TCG, the kernel's own boot-time code
+# patching on one emulated CPU can race with the other (an oops inside a
+# patched instruction). Such a run is kept as LOG.before-init, reported, and
+# CMD runs once more; a second such crash is the result.
+boot_past_init() {
+	local log=$1 rc=0
+	shift
+	"$@" || rc=$?
+	if ! grep -q '^MDL: booted' "$log" && grep -Eq 'Kernel panic|Oops|end trace' "$log"; then
+		mv "$log" "$log.before-init"
+		warn "$(basename "$2"): the kernel crashed before /init, before mdl.ko was loaded ($log.before-init): booting once more"
+		rc=0
+		"$@" || rc=$?
+	fi
+	return "$rc"
+}
+
 # qemu_boot KERNEL INITRD MEM APPEND LOG SECONDS [QEMU-ARGS...]: boot a
 # guest with the serial console in LOG (CRs and escape codes stripped), QEMU
 # -m MEM, $MDL_QEMU_ACCEL (default tcg), a hard timeout, and QEMU-ARGS (a

@@ -153,22 +153,10 @@ qemu_once() {
 	return "$rc"
 }
 
-# boot_vm VMLINUZ INITRD MODE LOG: one guest run (qemu_once).  A kernel that
-# dies before it starts /init (no "MDL: booted" line) never ran mdl.ko or a
-# test: under TCG, the kernel's own boot-time code patching on one emulated
-# CPU can race with the other (an oops inside a patched instruction).  Such a
-# run is kept as LOG.before-init, reported, and the guest is booted once
-# more; a second such crash is the result.
+# boot_vm VMLINUZ INITRD MODE LOG: one guest run (qemu_once), booted once
+# more if the kernel crashed before /init (boot_past_init).
 boot_vm() {
-	local log=$4 rc=0
-	qemu_once "$@" || rc=$?
-	if ! grep -q '^MDL: booted' "$log" && grep -Eq 'Kernel panic|Oops|end trace' "$log"; then
-		mv "$log" "$log.before-init"
-		warn "$(basename "$1"): the kernel crashed before /init, before mdl.ko was loaded ($log.before-init): booting once more"
-		rc=0
-		qemu_once "$@" || rc=$?
-	fi
-	return "$rc"
+	boot_past_init "$4" qemu_once "$@"
 }
 
 # prepare_kernel KVER BINS MODE RES: build everything (with the toolchain of
