@@ -172,6 +172,35 @@ static void pool_round_bad_frees(struct kunit *test, const void *ctx)
 	ExFreePool(big);
 }
 
+#define POOL_KUNIT_RETURNED	80	/* 2 KiB chunks: 40 pages, over the spares */
+
+/*
+ * Pages the arena gives back once empty (past its spare pages) are
+ * forgotten with their descriptors: a later free of a chunk they held finds
+ * none, though the last free looked that very page up.
+ */
+static void pool_free_after_page_returned(struct kunit *test)
+{
+	void **p = kunit_kcalloc(test, POOL_KUNIT_RETURNED, sizeof(*p), GFP_KERNEL);
+	long before = mdl_pool_bytes();
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < POOL_KUNIT_RETURNED; i++) {
+		p[i] = ExAllocatePoolWithTag(NonPagedPool, 2048, WDK_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < POOL_KUNIT_RETURNED; i++)
+		ExFreePool(p[i]);
+	KUNIT_EXPECT_LT(test, mdl_pool_bytes(),
+			before + POOL_KUNIT_RETURNED / 2 * (long)PAGE_SIZE);
+	/* Freeing again, newest first: each is refused, nothing changes. */
+	for (i = POOL_KUNIT_RETURNED; i-- > 0;)
+		ExFreePool(p[i]);
+	KUNIT_EXPECT_LT(test, mdl_pool_bytes(),
+			before + POOL_KUNIT_RETURNED / 2 * (long)PAGE_SIZE);
+}
+
 /* Refused frees change nothing, and nothing leaks around them. */
 static void pool_bad_frees_refused(struct kunit *test)
 {
@@ -591,6 +620,7 @@ static struct kunit_case mdl_pool_cases[] = {
 	KUNIT_CASE(pool_fills_pages),
 	KUNIT_CASE(pool_wrong_tag_refused),
 	KUNIT_CASE(pool_bad_frees_refused),
+	KUNIT_CASE(pool_free_after_page_returned),
 	KUNIT_CASE(pool_small_user_map),
 	KUNIT_CASE(pool_any_size_user_map),
 	KUNIT_CASE(pool_free_while_mapped),

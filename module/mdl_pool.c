@@ -39,7 +39,7 @@
  * at free time, searches its chunks first-fit and keeps no per-allocation
  * data (the tag); page_frag cannot reuse a fragment until its whole page is
  * free. Size-class pages give an O(1) free (the page's descriptor is found
- * by PFN in an xarray), natural alignment and room for the tags.
+ * by PFN in an xarray, the last one found tried first), natural alignment and room for the tags.
  *
  * One spinlock guards the arena: descriptors are found, changed and erased
  * from the xarray only under it. ExFreePool also frees the MDLs of
@@ -128,6 +128,13 @@ static LIST_HEAD(mdl_pool_lru);		/* every cached block, newest first */
 static unsigned int mdl_pool_cached;	/* pages in mdl_pool_cache */
 /* Bytes of arena pages and descriptors not in mdl_pool_cache. */
 static atomic_long_t mdl_pool_footprint = ATOMIC_LONG_INIT(0);
+/*
+ * The descriptor found or allocated from last and its first PFN, under
+ * mdl_pool_lock: frees mostly hit the page of a recent allocation, and
+ * then skip the xarray. Cleared when that descriptor leaves the xarray.
+ */
+static struct mdl_pool_page *mdl_pool_last;
+static unsigned long mdl_pool_last_pfn;
 
 static inline unsigned int mdl_pool_chunks(int class)
 {
@@ -217,8 +224,17 @@ static struct mdl_pool_page *mdl_pool_new(int kind, unsigned int npages)
 static void mdl_pool_forget(struct mdl_pool_page *pg)
 {
 	lockdep_assert_held(&mdl_pool_lock);
+	if (mdl_pool_last == pg)
+		mdl_pool_last = NULL;
 	list_del_init(&pg->link);
 	xa_erase(&mdl_pool_pages, mdl_pool_first_pfn(pg->addr, pg->vmalloc));
+}
+
+/* Make @pg the descriptor mdl_pool_find() tries first: mdl_pool_lock held. */
+static void mdl_pool_remember(struct mdl_pool_page *pg)
+{
+	mdl_pool_last = pg;
+	mdl_pool_last_pfn = mdl_pool_first_pfn(pg->addr, pg->vmalloc);
 }
 
 static void *mdl_pool_alloc_chunk(int class, u32 tag)
@@ -243,6 +259,7 @@ static void *mdl_pool_alloc_chunk(int class, u32 tag)
 		spin_lock(&mdl_pool_lock);
 	}
 	pg = list_first_entry(&cls->partial, struct mdl_pool_page, link);
+	mdl_pool_remember(pg);
 	i = find_first_zero_bit(pg->map, n);
 	__set_bit(i, pg->map);
 	pg->tags[i] = tag;
@@ -421,6 +438,7 @@ EXPORT_SYMBOL_GPL(ExAllocatePool2);
 /* The descriptor of the page holding @p, or NULL: mdl_pool_lock held. */
 static struct mdl_pool_page *mdl_pool_find(const void *p)
 {
+	struct mdl_pool_page *pg;
 	unsigned long pfn;
 	struct page *page;
 
@@ -435,7 +453,12 @@ static struct mdl_pool_page *mdl_pool_find(const void *p)
 	} else {
 		return NULL;
 	}
-	return xa_load(&mdl_pool_pages, pfn);
+	if (mdl_pool_last && pfn == mdl_pool_last_pfn)
+		return mdl_pool_last;
+	pg = xa_load(&mdl_pool_pages, pfn);
+	if (pg)
+		mdl_pool_remember(pg);
+	return pg;
 }
 
 /*
@@ -651,6 +674,7 @@ void mdl_pool_exit(void)
 	struct mdl_pool_page *pg;
 	unsigned long idx, left = 0;
 
+	mdl_pool_last = NULL;
 	xa_for_each(&mdl_pool_pages, idx, pg) {
 		if (pg->kind == MDL_POOL_CACHED)
 			atomic_long_add((long)pg->npages << PAGE_SHIFT, &mdl_pool_footprint);
