@@ -273,7 +273,11 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 	return -EINVAL;
 }
 
-/* Every path must see the same pages: pagemap, bare pin, MDL core, /dev/mdl. */
+/*
+ * Every path must see the same pages: pagemap, bare pin, MDL core, /dev/mdl.
+ * The /dev/mdl lock is taken first and held while the others look: pinned
+ * pages cannot move (khugepaged's collapse, compaction) between two looks.
+ */
 static void lock_check(void *buf, size_t bytes, const char *thp)
 {
 	size_t n = bytes / PAGE, i;
@@ -282,13 +286,20 @@ static void lock_check(void *buf, size_t bytes, const char *thp)
 	struct mdl_info inf = { .size = sizeof(inf) };
 	char name[64];
 	long bad;
-	int fd, ret;
+	int fd = -1, ret;
 
 	if (!pm || !mp)
 		die("out of memory");
 	snprintf(name, sizeof(name), "lock.%s.%s", size_name(bytes), thp);
 	bad = buf_check_stamps(buf, bytes, 1);
 	check(bad < 0, name, "buffer stamps intact (first bad page %ld)", bad);
+	if (mdl_dev >= 0) {
+		fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
+		if (fd < 0)
+			check(bytes > mdl_max_bytes, name,
+			      "MDL_IOC_LOCK_USER: %s (max_bytes %llu)",
+			      strerror(-fd), (unsigned long long)mdl_max_bytes);
+	}
 	ret = pagemap_pfns(buf, n, pm);
 	if (!check(!ret, name, "pagemap read: %s", strerror(-ret)))
 		goto out;
@@ -311,15 +322,8 @@ static void lock_check(void *buf, size_t bytes, const char *thp)
 			check(a.pfn_sum == sum, name,
 			      "MmProbeAndLockPages PFN sum == pagemap");
 	}
-	if (mdl_dev < 0)
+	if (fd < 0)
 		goto out;
-	fd = mdl_lock_user(mdl_dev, buf, bytes, MDL_LOCK_WRITE);
-	if (fd < 0) {
-		check(bytes > mdl_max_bytes, name,
-		      "MDL_IOC_LOCK_USER: %s (max_bytes %llu)", strerror(-fd),
-		      (unsigned long long)mdl_max_bytes);
-		goto out;
-	}
 	ret = mdl_query(fd, &inf);
 	if (check(!ret && inf.page_count == n && inf.byte_count == bytes, name,
 		  "MDL_IOC_QUERY: %d, %llu pages", ret,
@@ -331,8 +335,9 @@ static void lock_check(void *buf, size_t bytes, const char *thp)
 		      "MDL_IOC_GET_PFNS == pagemap (%d, sum %#llx)", ret,
 		      (unsigned long long)msum);
 	}
-	close(fd);
 out:
+	if (fd >= 0)
+		close(fd);
 	free(pm);
 	free(mp);
 }
