@@ -119,15 +119,13 @@ static inline unsigned long mdl_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 static inline void mdl_pages_to_pfns(struct page *const *pages,
 				     unsigned long *pfns, unsigned long n)
 {
+	unsigned long i;
 #if defined(CONFIG_SPARSEMEM_VMEMMAP) || defined(CONFIG_FLATMEM)
 	const struct page *base = pfn_to_page(0);
-	unsigned long i;
 
 	for (i = 0; i < n; i++)
 		pfns[i] = pages[i] - base;
 #else
-	unsigned long i;
-
 	for (i = 0; i < n; i++)
 		pfns[i] = page_to_pfn(pages[i]);
 #endif

@@ -72,13 +72,12 @@ static struct mdl_obj *mdl_obj_alloc(u32 kind, u64 va, u64 length)
 	size_t size = struct_size_t(struct mdl_obj, mdls, n), embed = 0;
 	struct mdl_obj *obj;
 
-	if (kind == MDL_KIND_USER && n == 1) {
+	if (kind == MDL_KIND_USER && n == 1)
 		embed = mdl_private_size((void *)(uintptr_t)va, length);
-		if (embed > MDL_OBJ_EMBED_MAX)
-			embed = 0;
-		if (embed)
-			size = ALIGN(size, __alignof__(struct mdl_ext)) + embed;
-	}
+	if (embed > MDL_OBJ_EMBED_MAX)
+		embed = 0;
+	if (embed)
+		size = ALIGN(size, __alignof__(struct mdl_ext)) + embed;
 	obj = kzalloc(size, MDL_GFP_USER);
 	if (!obj)
 		return NULL;

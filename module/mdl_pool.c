@@ -39,7 +39,8 @@
  * at free time, searches its chunks first-fit and keeps no per-allocation
  * data (the tag); page_frag cannot reuse a fragment until its whole page is
  * free. Size-class pages give an O(1) free (the page's descriptor is found
- * by PFN in an xarray, the last one found tried first), natural alignment and room for the tags.
+ * by PFN in an xarray, the last one found tried first), natural alignment
+ * and room for the tags.
  *
  * One spinlock guards the arena: descriptors are found, changed and erased
  * from the xarray only under it. ExFreePool also frees the MDLs of
