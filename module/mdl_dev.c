@@ -5,8 +5,15 @@
  * Commands: MDL_IOC_GET_VERSION, MDL_IOC_LOCK_USER (IoAllocateMdl +
  * MmTryProbeAndLockPages, UserMode), MDL_IOC_ALLOC_PAGES
  * (MmAllocatePagesForMdlEx, or vmalloc + MmTryBuildMdlForNonPagedPool),
- * MDL_IOC_MAP_IO_SPACE (MmAllocateMdlForIoSpace) and MDL_IOC_TRANSLATE
- * (MmGetPhysicalAddress).
+ * MDL_IOC_MAP_IO_SPACE (MmAllocateMdlForIoSpace), MDL_IOC_TRANSLATE
+ * (MmGetPhysicalAddress), and MDL_IOC_UNLOCK and MDL_IOC_HANDLE_FD on the
+ * handles of locks that made no fd (MDL_LOCK_HANDLE).
+ *
+ * Handles: each open file of /dev/mdl has a table (struct mdl_handles), an
+ * allocating xarray of objects, each entry holding one reference. The
+ * xarray's lock orders a lookup that takes a reference (MDL_IOC_HANDLE_FD)
+ * against the removal that drops the entry's (MDL_IOC_UNLOCK); the release
+ * of the file drops what is left.
  *
  * Permissions. The node is created 0666, as /dev/infiniband/uverbs* and
  * /dev/udmabuf commonly are, because the kernel checks every privileged
@@ -22,7 +29,8 @@
  *    /proc/self/pagemap's PFNs do;
  *  - I/O space needs CAP_SYS_RAWIO, is refused under kernel lockdown
  *    (LOCKDOWN_DEV_MEM) and follows /dev/mem's strict rules.
- * There is no global name space: an MDL is reachable only through its fd.
+ * There is no global name space: an MDL is reachable only through its fd,
+ * or its handle in the table of the open file that made it.
  * A site that wants fewer users can still narrow the node with udev, e.g.
  * /etc/udev/rules.d/60-mdl.rules:
  *
@@ -48,6 +56,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include <linux/mdl.h>
 
@@ -59,8 +68,16 @@
 #define MDL_FEATURES	(MDL_FEATURE_LOCK_USER | MDL_FEATURE_ALLOC_PAGES | \
 			 MDL_FEATURE_NONPAGED | MDL_FEATURE_IO_SPACE | \
 			 MDL_FEATURE_TRANSLATE | MDL_FEATURE_PARTIAL | \
-			 MDL_FEATURE_RW | MDL_FEATURE_MMAP | \
+			 MDL_FEATURE_RW | MDL_FEATURE_MMAP | MDL_FEATURE_HANDLES | \
 			 (MDL_HAVE_DMABUF ? MDL_FEATURE_DMABUF : 0))
+
+/**
+ * struct mdl_handles - the state of one open file of /dev/mdl
+ * @xa: its handles: the objects of MDL_LOCK_HANDLE locks, by handle
+ */
+struct mdl_handles {
+	struct xarray xa;
+};
 
 /**
  * mdl_copy_args() - read a command's structure from user space
@@ -111,6 +128,7 @@ int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize)
  * mdl_ioctl() - run a command through a device's ioctl table
  * @ops: the table
  * @nops: its number of entries
+ * @file: the open file the command came to
  * @obj: the object of the MDL fd the command came to, or NULL
  * @cmd: the ioctl number
  * @arg: the caller's structure
@@ -122,11 +140,12 @@ int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize)
  * Return: the handler's result, an error of mdl_copy_args(), or -ENOTTY
  * for a command not in the table.
  */
-long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops,
+long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops, struct file *file,
 	       struct mdl_obj *obj, unsigned int cmd, unsigned long arg)
 {
 	union mdl_ucmd_buffer buf;
 	struct mdl_ucmd ucmd = {
+		.file = file,
 		.obj = obj,
 		.ubuffer = (void __user *)arg,
 		.cmd = &buf,
@@ -357,16 +376,49 @@ static const struct mdl_obj_type mdl_dev_types[] = {
 	[MDL_KIND_IO_SPACE] = { MDL_KIND_IO_SPACE, mdl_io_prepare, mdl_io_slice },
 };
 
+/*
+ * Put a new object into the table of @ucmd's open file and tell the caller
+ * its handle; the object's reference passes to the table, or is dropped on
+ * error.
+ */
+static int mdl_handle_add(struct mdl_ucmd *ucmd, struct mdl_obj *obj,
+			  __s32 __user *uhandle)
+{
+	struct mdl_handles *h = ucmd->file->private_data;
+	u32 id;
+	int ret;
+
+	ret = xa_alloc(&h->xa, &id, obj, xa_limit_31b, MDL_GFP_USER);
+	if (ret) {
+		mdl_obj_put(obj);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	if (put_user(id, uhandle)) {
+		/* Unless another thread of the file's holders unlocked it. */
+		if (xa_cmpxchg(&h->xa, id, obj, NULL, 0) == obj)
+			mdl_obj_put(obj);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 static int mdl_ioc_lock_user(struct mdl_ucmd *ucmd)
 {
 	struct mdl_lock_user *a = ucmd->cmd;
+	__s32 __user *ufd = mdl_ucmd_fd(ucmd, struct mdl_lock_user);
+	struct mdl_obj *obj;
 
 	if (mdl_lock_args_check(a))
 		return -EINVAL;
 	if (!access_ok(u64_to_user_ptr(a->addr), a->length))
 		return -EFAULT;
-	return mdl_obj_create(&mdl_dev_types[MDL_KIND_USER], a->addr, a->length,
-			      a, a->flags, mdl_ucmd_fd(ucmd, struct mdl_lock_user));
+	if (!(a->flags & MDL_LOCK_HANDLE))
+		return mdl_obj_create(&mdl_dev_types[MDL_KIND_USER], a->addr,
+				      a->length, a, a->flags, ufd);
+	obj = mdl_obj_new(&mdl_dev_types[MDL_KIND_USER], a->addr, a->length, a);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	return mdl_handle_add(ucmd, obj, ufd);
 }
 
 static int mdl_ioc_alloc_pages(struct mdl_ucmd *ucmd)
@@ -461,6 +513,43 @@ static int mdl_ioc_translate(struct mdl_ucmd *ucmd)
 }
 
 /* ------------------------------------------------------------------ */
+/* MDL_IOC_UNLOCK, MDL_IOC_HANDLE_FD                                  */
+/* ------------------------------------------------------------------ */
+
+static int mdl_ioc_unlock(struct mdl_ucmd *ucmd)
+{
+	struct mdl_handles *h = ucmd->file->private_data;
+	struct mdl_handle *a = ucmd->cmd;
+	struct mdl_obj *obj;
+
+	if (a->flags)
+		return -EINVAL;
+	obj = xa_erase(&h->xa, a->handle);
+	if (!obj)
+		return -ENOENT;
+	mdl_obj_put(obj);
+	return 0;
+}
+
+static int mdl_ioc_handle_fd(struct mdl_ucmd *ucmd)
+{
+	struct mdl_handles *h = ucmd->file->private_data;
+	struct mdl_handle *a = ucmd->cmd;
+	struct mdl_obj *obj;
+
+	if (!mdl_flags_ok(a->flags, MDL_FD_CLOEXEC))
+		return -EINVAL;
+	xa_lock(&h->xa);
+	obj = xa_load(&h->xa, a->handle);
+	if (obj)
+		mdl_obj_get(obj);
+	xa_unlock(&h->xa);
+	if (!obj)
+		return -ENOENT;
+	return mdl_obj_install(obj, a->flags, mdl_ucmd_fd(ucmd, struct mdl_handle));
+}
+
+/* ------------------------------------------------------------------ */
 /* The device.                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -475,16 +564,49 @@ static const struct mdl_ioctl_op mdl_dev_ops[] = {
 		     struct mdl_io_space, fd),
 	MDL_IOCTL_OP(MDL_IOC_TRANSLATE, mdl_ioc_translate,
 		     struct mdl_translate, reserved),
+	MDL_IOCTL_OP(MDL_IOC_UNLOCK, mdl_ioc_unlock, struct mdl_handle, fd),
+	MDL_IOCTL_OP(MDL_IOC_HANDLE_FD, mdl_ioc_handle_fd, struct mdl_handle, fd),
 };
 
 static long mdl_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	return mdl_ioctl(mdl_dev_ops, ARRAY_SIZE(mdl_dev_ops), NULL, cmd, arg);
+	return mdl_ioctl(mdl_dev_ops, ARRAY_SIZE(mdl_dev_ops), file, NULL, cmd,
+			 arg);
+}
+
+static int mdl_dev_open(struct inode *inode, struct file *file)
+{
+	struct mdl_handles *h = kzalloc(sizeof(*h), MDL_GFP_USER);
+
+	if (!h)
+		return -ENOMEM;
+	xa_init_flags(&h->xa, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
+	file->private_data = h;
+	return 0;
+}
+
+/* The last fd of the open file is gone: release the handles left. */
+static int mdl_dev_release(struct inode *inode, struct file *file)
+{
+	struct mdl_handles *h = file->private_data;
+	struct mdl_obj *obj;
+	unsigned long id;
+
+	xa_for_each(&h->xa, id, obj) {
+		xa_erase(&h->xa, id);
+		mdl_obj_put(obj);
+		cond_resched();
+	}
+	xa_destroy(&h->xa);
+	kfree(h);
+	return 0;
 }
 
 static const struct file_operations mdl_dev_fops = {
 	.owner = THIS_MODULE,
+	.open = mdl_dev_open,
+	.release = mdl_dev_release,
 	.unlocked_ioctl = mdl_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

@@ -835,8 +835,8 @@ static const struct mdl_ioctl_op mdl_fd_ops[] = {
 static long mdl_fd_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	return mdl_ioctl(mdl_fd_ops, ARRAY_SIZE(mdl_fd_ops), file->private_data,
-			 cmd, arg);
+	return mdl_ioctl(mdl_fd_ops, ARRAY_SIZE(mdl_fd_ops), file,
+			 file->private_data, cmd, arg);
 }
 
 static int mdl_fd_release(struct inode *inode, struct file *file)
@@ -856,13 +856,19 @@ static const struct file_operations mdl_fd_fops = {
 	.llseek = mdl_fd_llseek,
 };
 
-/*
- * Give an object to the caller as a new MDL fd; its reference passes to
- * the fd, or is dropped on error. The gpiolib-cdev order: reserve the fd,
- * create the file, tell the caller, and only then install it; a failed
- * copy undoes everything.
+/**
+ * mdl_obj_install() - give an object to the caller as a new MDL fd
+ * @obj: the object; its reference passes to the fd, or is dropped on error
+ * @flags: MDL_FD_CLOEXEC or 0
+ * @ufd: where the command's structure holds the new fd
+ *
+ * The gpiolib-cdev order: reserve the fd, create the file, tell the
+ * caller, and only then install it; a failed copy undoes everything.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
  */
-static int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
+int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
 {
 	int mode = mdl_obj_writable(obj) ? O_RDWR : O_RDONLY;
 	struct file *file;
@@ -889,17 +895,39 @@ static int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
 	return 0;
 }
 
-/* Undo a failed build: the object was never counted nor given out. */
-static void mdl_obj_abort(struct mdl_obj *obj)
+/**
+ * mdl_obj_new() - build an object
+ * @type: how the object is built
+ * @va: address of the buffer's first byte in the object's address space
+ * @length: length of the buffer, 1 to MDL_OBJ_MAX_BYTES
+ * @arg: the command's structure, for @type's functions
+ *
+ * The one construction path of every object: allocate, prepare (charges),
+ * make the MDL of each slice, and count the object in the statistics. A
+ * failure at any step destroys what was built.
+ *
+ * Context: process context, may sleep.
+ * Return: the object, holding one reference for the caller, or an ERR_PTR.
+ */
+struct mdl_obj *mdl_obj_new(const struct mdl_obj_type *type, u64 va,
+			    u64 length, void *arg)
 {
-	mdl_obj_put(obj);
-}
+	struct mdl_obj *obj = mdl_obj_alloc(type->kind, va, length);
+	u32 i, n = mdl_slice_count(va, length);
+	int ret;
 
-/* A complete object: count it, then give it out as an fd. */
-static int mdl_obj_finalize(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
-{
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	ret = type->prepare ? type->prepare(obj, arg) : 0;
+	for (i = 0; i < n && !ret; i++)
+		ret = type->slice(obj, i, arg);
+	if (ret) {
+		/* Never counted nor given out. */
+		mdl_obj_put(obj);
+		return ERR_PTR(ret);
+	}
 	mdl_obj_link(obj);
-	return mdl_obj_install(obj, flags, ufd);
+	return obj;
 }
 
 /**
@@ -911,10 +939,7 @@ static int mdl_obj_finalize(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
  * @flags: the command's flags (MDL_FD_CLOEXEC)
  * @ufd: where the command's structure holds the new fd
  *
- * The one construction path of every object: allocate, prepare (charges),
- * make the MDL of each slice, count the object in the statistics, and
- * install its fd last (mdl_obj_finalize()). A failure at any step destroys
- * what was built (mdl_obj_abort()).
+ * mdl_obj_new(), then mdl_obj_install(): the fd comes last.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno.
@@ -922,18 +947,9 @@ static int mdl_obj_finalize(struct mdl_obj *obj, u32 flags, __s32 __user *ufd)
 int mdl_obj_create(const struct mdl_obj_type *type, u64 va, u64 length,
 		   void *arg, u32 flags, __s32 __user *ufd)
 {
-	struct mdl_obj *obj = mdl_obj_alloc(type->kind, va, length);
-	u32 i, n = mdl_slice_count(va, length);
-	int ret;
+	struct mdl_obj *obj = mdl_obj_new(type, va, length, arg);
 
-	if (!obj)
-		return -ENOMEM;
-	ret = type->prepare ? type->prepare(obj, arg) : 0;
-	for (i = 0; i < n && !ret; i++)
-		ret = type->slice(obj, i, arg);
-	if (ret) {
-		mdl_obj_abort(obj);
-		return ret;
-	}
-	return mdl_obj_finalize(obj, flags, ufd);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	return mdl_obj_install(obj, flags, ufd);
 }

@@ -12,9 +12,10 @@
  * page p of a buffer is found without a search.
  *
  * Lifetime: the object is reference counted. Each MDL fd (its file) holds a
- * reference, an exported dma-buf holds one, a part holds one on the object
- * it was built from; a user mapping holds the file (vm_file), so the pages
- * stay valid while any fd, dma-buf or mapping exists. The last reference
+ * reference, a handle in the table of a /dev/mdl open file holds one, an
+ * exported dma-buf holds one, a part holds one on the object it was built
+ * from; a user mapping holds the file (vm_file), so the pages stay valid
+ * while any fd, handle, dma-buf or mapping exists. The last reference
  * unmaps, unlocks (dirtying written pages) or frees the pages, uncharges
  * RLIMIT_MEMLOCK and frees the MDLs.
  *
@@ -60,7 +61,7 @@
 
 /**
  * struct mdl_obj - the buffer behind an MDL fd
- * @ref: references: fds, dma-bufs, parts built from this object
+ * @ref: references: fds, handles, dma-bufs, parts built from this object
  * @kind: MDL_KIND_*
  * @va: address of the buffer's first byte in the object's address space
  *      (the slicing grid; see the top of this file)
@@ -165,7 +166,10 @@ static inline bool mdl_length_ok(u64 start, u64 length)
 /* Fields of MDL_IOC_LOCK_USER, once copied in: 0 or -EINVAL. */
 static inline int mdl_lock_args_check(const struct mdl_lock_user *a)
 {
-	if (!mdl_flags_ok(a->flags, MDL_LOCK_WRITE | MDL_FD_CLOEXEC) ||
+	if (!mdl_flags_ok(a->flags, MDL_LOCK_WRITE | MDL_FD_CLOEXEC |
+			  MDL_LOCK_HANDLE) ||
+	    (a->flags & (MDL_LOCK_HANDLE | MDL_FD_CLOEXEC)) ==
+	    (MDL_LOCK_HANDLE | MDL_FD_CLOEXEC) ||
 	    a->reserved || !mdl_length_ok(a->addr, a->length))
 		return -EINVAL;
 	return 0;
@@ -206,6 +210,7 @@ union mdl_ucmd_buffer {
 	struct mdl_alloc_pages alloc_pages;
 	struct mdl_io_space io_space;
 	struct mdl_translate translate;
+	struct mdl_handle handle;
 	struct mdl_info info;
 	struct mdl_pfns pfns;
 	struct mdl_partial partial;
@@ -214,11 +219,13 @@ union mdl_ucmd_buffer {
 
 /**
  * struct mdl_ucmd - one command being run
+ * @file: the open file the command came to
  * @obj: the object of the MDL fd the command came to; NULL on /dev/mdl
  * @ubuffer: the caller's structure
  * @cmd: the kernel's copy of it; its size field holds the caller's size
  */
 struct mdl_ucmd {
+	struct file *file;
 	struct mdl_obj *obj;
 	void __user *ubuffer;
 	void *cmd;
@@ -259,7 +266,7 @@ struct mdl_ioctl_op {
 int mdl_copy_args(void *karg, size_t ksize, size_t min_size,
 		  const void __user *uarg);
 int mdl_copy_out(void __user *uarg, const void *karg, size_t ksize);
-long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops,
+long mdl_ioctl(const struct mdl_ioctl_op *ops, size_t nops, struct file *file,
 	       struct mdl_obj *obj, unsigned int cmd, unsigned long arg);
 
 /**
@@ -281,6 +288,9 @@ struct mdl_obj_type {
 };
 
 /* mdl_fd.c: MDL objects and their fds. */
+struct mdl_obj *mdl_obj_new(const struct mdl_obj_type *type, u64 va,
+			    u64 length, void *arg);
+int mdl_obj_install(struct mdl_obj *obj, u32 flags, __s32 __user *ufd);
 int mdl_obj_create(const struct mdl_obj_type *type, u64 va, u64 length,
 		   void *arg, u32 flags, __s32 __user *ufd);
 void mdl_obj_get(struct mdl_obj *obj);

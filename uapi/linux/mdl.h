@@ -3,7 +3,8 @@
  * /dev/mdl: Memory Descriptor Lists for user space.
  *
  * A process locks its buffers, allocates kernel pages or describes device
- * memory; each such MDL is a file descriptor. Through the fd it reads the
+ * memory; each such MDL is a file descriptor, or a handle in a table of its
+ * /dev/mdl open file (MDL_LOCK_HANDLE, below). Through the fd it reads the
  * MDL's facts, its physical page numbers (CAP_SYS_ADMIN), builds partial
  * MDLs, maps the pages with mmap (sharing them with every process that holds
  * the fd: fork, SCM_RIGHTS, pidfd_getfd), reads and writes them through the
@@ -29,7 +30,7 @@
 #include <linux/types.h>
 
 #define MDL_ABI_MAJOR		1
-#define MDL_ABI_MINOR		0
+#define MDL_ABI_MINOR		1
 
 #define MDL_IOCTL_TYPE		0xB9
 
@@ -39,6 +40,8 @@
 #define MDL_CMD_ALLOC_PAGES	0x02
 #define MDL_CMD_MAP_IO_SPACE	0x03
 #define MDL_CMD_TRANSLATE	0x04
+#define MDL_CMD_UNLOCK		0x05
+#define MDL_CMD_HANDLE_FD	0x06
 /* Commands on an MDL fd. */
 #define MDL_CMD_QUERY		0x10
 #define MDL_CMD_GET_PFNS	0x11
@@ -58,6 +61,7 @@
 #define MDL_FEATURE_RW		(1ULL << 6)
 #define MDL_FEATURE_DMABUF	(1ULL << 7)
 #define MDL_FEATURE_MMAP	(1ULL << 8)
+#define MDL_FEATURE_HANDLES	(1ULL << 9)
 
 /* Cache types: the Windows MEMORY_CACHING_TYPE values. */
 #define MDL_CACHE_NONCACHED	0
@@ -89,21 +93,35 @@ struct mdl_version {
 
 /* MDL_IOC_LOCK_USER flags. */
 #define MDL_LOCK_WRITE		(1U << 0)
+#define MDL_LOCK_HANDLE		(1U << 1)
 
 /**
  * struct mdl_lock_user - MDL_IOC_LOCK_USER: lock a buffer of the caller
  * @size: sizeof(struct mdl_lock_user)
  * @flags: MDL_LOCK_WRITE (pages writable, dirtied on release; without it the
- *         MDL is read-only and can never be mapped writable), MDL_FD_CLOEXEC
+ *         MDL is read-only and can never be mapped writable), MDL_FD_CLOEXEC,
+ *         MDL_LOCK_HANDLE (no fd: a handle, see below; not with
+ *         MDL_FD_CLOEXEC)
  * @addr: start of the buffer (any alignment)
  * @length: length in bytes, at least 1, at most max_bytes
- * @fd: out: the new MDL fd
+ * @fd: out: the new MDL fd, or with MDL_LOCK_HANDLE the new handle
  * @reserved: must be 0
  *
  * The pages are pinned (MmProbeAndLockPages, UserMode) and charged to the
  * caller's RLIMIT_MEMLOCK unless it has CAP_IPC_LOCK. They stay valid while
  * the fd, a dup of it, or a mapping of it exists, even after the buffer is
  * unmapped or the caller exits.
+ *
+ * Handles. With MDL_LOCK_HANDLE the lock makes no fd: it goes into a table
+ * of the open file of /dev/mdl the command came to, under a handle (an
+ * integer from 0 to INT32_MAX, the lowest free one) that only this open
+ * file knows, as an io_uring ring's registered buffers are in its ring. A
+ * process that locks many small buffers saves the cost of a file per lock
+ * and is not bounded by RLIMIT_NOFILE; the pages are charged as an fd's
+ * are. MDL_IOC_UNLOCK releases a handle; MDL_IOC_HANDLE_FD makes an MDL fd
+ * of it (to query, map or share the pages), which keeps the pages for as
+ * long as it lives. The table belongs to the open file, which dup and fork
+ * share; when its last fd is closed, every handle left is released.
  */
 struct mdl_lock_user {
 	__u32 size;
@@ -189,6 +207,26 @@ struct mdl_translate {
 	__aligned_u64 phys;
 	__u32 count;
 	__u32 reserved;
+};
+
+/**
+ * struct mdl_handle - MDL_IOC_UNLOCK and MDL_IOC_HANDLE_FD: use a handle
+ * @size: sizeof(struct mdl_handle)
+ * @flags: MDL_IOC_UNLOCK: must be 0; MDL_IOC_HANDLE_FD: MDL_FD_CLOEXEC
+ * @handle: a handle of this open file of /dev/mdl (MDL_LOCK_HANDLE)
+ * @fd: MDL_IOC_HANDLE_FD: out: a new MDL fd of the handle's MDL;
+ *      MDL_IOC_UNLOCK: not read
+ *
+ * MDL_IOC_UNLOCK removes the handle from the table and drops its hold on
+ * the pages: they are unlocked now unless an fd of MDL_IOC_HANDLE_FD or a
+ * mapping of one still holds them. A handle the table does not hold fails
+ * with ENOENT, in both commands.
+ */
+struct mdl_handle {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__s32 fd;
 };
 
 /* Kinds of MDL fd (struct mdl_info.kind). */
@@ -291,6 +329,8 @@ struct mdl_export_dmabuf {
 #define MDL_IOC_ALLOC_PAGES	_IO(MDL_IOCTL_TYPE, MDL_CMD_ALLOC_PAGES)
 #define MDL_IOC_MAP_IO_SPACE	_IO(MDL_IOCTL_TYPE, MDL_CMD_MAP_IO_SPACE)
 #define MDL_IOC_TRANSLATE	_IO(MDL_IOCTL_TYPE, MDL_CMD_TRANSLATE)
+#define MDL_IOC_UNLOCK		_IO(MDL_IOCTL_TYPE, MDL_CMD_UNLOCK)
+#define MDL_IOC_HANDLE_FD	_IO(MDL_IOCTL_TYPE, MDL_CMD_HANDLE_FD)
 #define MDL_IOC_QUERY		_IO(MDL_IOCTL_TYPE, MDL_CMD_QUERY)
 #define MDL_IOC_GET_PFNS	_IO(MDL_IOCTL_TYPE, MDL_CMD_GET_PFNS)
 #define MDL_IOC_PARTIAL		_IO(MDL_IOCTL_TYPE, MDL_CMD_PARTIAL)

@@ -41,6 +41,7 @@ struct bench_cfg {
 extern struct bench_cfg cfg;
 extern int mdl_dev;		/* /dev/mdl, or -1 */
 extern int hook_fd;		/* /sys/kernel/debug/mdl_bench, or -1 */
+extern uint64_t mdl_features;	/* MDL_FEATURE_* of MDL_IOC_GET_VERSION */
 extern uint64_t mdl_max_bytes;
 extern uint32_t mdl_max_pfns;
 extern int failures;

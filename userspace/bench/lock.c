@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Pairs 1 and 6: lock + unlock of a populated buffer, at every size, through
- * /dev/mdl against io_uring buffer registration, mlock + munlock and bare
- * pin_user_pages_fast + unpin (mdl_bench.ko, in the kernel), and at 4 KiB
- * the floor of an fd per lock: creating and closing an eventfd. Also the
- * kernel-side breakdown (group "split") that says where mdl's time goes.
+ * /dev/mdl (an MDL fd per lock, LOCK_USER + close; and a handle per lock,
+ * LOCK_USER with MDL_LOCK_HANDLE + MDL_IOC_UNLOCK) against io_uring buffer
+ * registration, mlock + munlock and bare pin_user_pages_fast + unpin
+ * (mdl_bench.ko, in the kernel), and at 4 KiB the floor of an fd per lock:
+ * creating and closing an eventfd. Also the kernel-side breakdown (group
+ * "split") that says where mdl's time goes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -114,9 +116,12 @@ static int io_uring_unreg(void)
 
 /* --- the benchmark ---------------------------------------------------------- */
 
-enum { V_MDL, V_URING, V_MLOCK, V_PIN, V_CORE, V_CONV, V_EVENTFD, NV };
+enum {
+	V_MDL, V_HANDLE, V_URING, V_MLOCK, V_PIN, V_CORE, V_CONV, V_EVENTFD, NV
+};
 static const char *const vname[NV] = {
-	"mdl", "io_uring", "mlock", "pin", "mdl_core", "pin_conv", "eventfd"
+	"mdl", "mdl_handle", "io_uring", "mlock", "pin", "mdl_core", "pin_conv",
+	"eventfd"
 };
 
 enum {
@@ -160,7 +165,7 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 	double np = (double)(bytes / PAGE) * iters;
 	struct mdl_bench_args a;
 	uint64_t t0, t1, lock_ns = 0, unlock_ns = 0;
-	int fd, ret = 0;
+	int fd, h, ret = 0;
 
 	switch (k) {
 	case V_MDL:
@@ -199,6 +204,22 @@ static int lock_once(int k, void *buf, size_t bytes, struct lock_state *st,
 			series_add(&st->s[S_MDL_LOCK], (double)lock_ns / np);
 			series_add(&st->s[S_MDL_UNLOCK], (double)unlock_ns / np);
 		}
+		return 0;
+	case V_HANDLE:
+		/* As io_uring's buffers: no fd, a handle in the open file. */
+		t0 = now_ns();
+		for (it = 0; it < iters; it++) {
+			h = mdl_lock_handle(mdl_dev, buf, bytes,
+					    MDL_LOCK_WRITE);
+			if (h < 0)
+				return h;
+			ret = mdl_unlock_handle(mdl_dev, (uint32_t)h);
+			if (ret)
+				return ret;
+		}
+		t1 = now_ns();
+		if (!warm)
+			series_add(&st->v[k], (double)(t1 - t0) / np);
 		return 0;
 	case V_URING:
 		t0 = now_ns();
@@ -346,8 +367,14 @@ static int variant_possible(int k, size_t bytes, const char *thp)
 {
 	switch (k) {
 	case V_MDL:
+	case V_HANDLE:
 		if (mdl_dev < 0) {
 			skip("lock", vname[k], thp, bytes, "no /dev/mdl");
+			return 0;
+		}
+		if (k == V_HANDLE && !(mdl_features & MDL_FEATURE_HANDLES)) {
+			skip("lock", vname[k], thp, bytes,
+			     "module without MDL_FEATURE_HANDLES (MDL_LOCK_HANDLE)");
 			return 0;
 		}
 		if (bytes > mdl_max_bytes) {

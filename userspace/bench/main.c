@@ -29,6 +29,7 @@
 struct bench_cfg cfg;
 int mdl_dev = -1;
 int hook_fd = -1;
+uint64_t mdl_features;
 uint64_t mdl_max_bytes;
 uint32_t mdl_max_pfns;
 int failures;
@@ -283,6 +284,7 @@ static void open_devices(void)
 		close(mdl_dev);
 		mdl_dev = -1;
 	} else {
+		mdl_features = v.features;
 		mdl_max_bytes = v.max_bytes;
 		mdl_max_pfns = v.max_pfns_per_call;
 		info("mdl", "abi %u.%u features %#llx max_bytes %llu max_pfns_per_call %u",

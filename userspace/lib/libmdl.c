@@ -89,6 +89,44 @@ LIBMDL_EXPORT int mdl_lock_user(int dev, const void *addr, size_t length,
 	return ret ? ret : arg.fd;
 }
 
+LIBMDL_EXPORT int mdl_lock_handle(int dev, const void *addr, size_t length,
+				  uint32_t flags)
+{
+	if (flags & MDL_LOCK_HANDLE)
+		return -EINVAL;
+	return mdl_lock_user(dev, addr, length, flags | MDL_LOCK_HANDLE);
+}
+
+/* MDL_IOC_UNLOCK or MDL_IOC_HANDLE_FD of @handle; *@fd gets the new fd. */
+static int mdl_handle_cmd(int dev, unsigned long cmd, uint32_t handle,
+			  uint32_t flags, int *fd)
+{
+	struct mdl_handle arg = {
+		.size = sizeof(arg),
+		.flags = flags,
+		.handle = handle,
+		.fd = -1,
+	};
+	int ret = mdl_ioctl(dev, cmd, &arg);
+
+	*fd = arg.fd;
+	return ret;
+}
+
+LIBMDL_EXPORT int mdl_unlock_handle(int dev, uint32_t handle)
+{
+	int fd;
+
+	return mdl_handle_cmd(dev, MDL_IOC_UNLOCK, handle, 0, &fd);
+}
+
+LIBMDL_EXPORT int mdl_handle_fd(int dev, uint32_t handle, uint32_t flags)
+{
+	int fd, ret = mdl_handle_cmd(dev, MDL_IOC_HANDLE_FD, handle, flags, &fd);
+
+	return ret ? ret : fd;
+}
+
 LIBMDL_EXPORT int mdl_alloc_pages(int dev, size_t length, uint32_t flags,
 				  uint32_t cache_type)
 {

@@ -17,7 +17,7 @@
 
 static const char *const feature_names[] = {
 	"lock-user", "alloc-pages", "nonpaged", "io-space", "translate",
-	"partial", "rw", "dmabuf", "mmap",
+	"partial", "rw", "dmabuf", "mmap", "handles",
 };
 
 static void print_features(struct ctx *c, uint64_t features)

@@ -64,12 +64,14 @@ static uint32_t known_flags(enum cmd_id id)
 {
 	switch (id) {
 	case CMD_LOCK_USER:
-		return MDL_LOCK_WRITE | MDL_FD_CLOEXEC;
+	case CMD_LOCK_HANDLE:
+		return MDL_LOCK_WRITE | MDL_LOCK_HANDLE | MDL_FD_CLOEXEC;
 	case CMD_ALLOC_PAGES:
 		return MDL_ALLOC_CONTIGUOUS | MDL_ALLOC_NONPAGED | MDL_FD_CLOEXEC;
 	case CMD_MAP_IO_SPACE:
 	case CMD_PARTIAL:
 	case CMD_EXPORT_DMABUF:
+	case CMD_HANDLE_FD:
 		return MDL_FD_CLOEXEC;
 	default:
 		return 0;
@@ -79,7 +81,7 @@ static uint32_t known_flags(enum cmd_id id)
 /* Does the command write its structure back (results, the new fd)? */
 static bool writes_back(enum cmd_id id)
 {
-	return id != CMD_TRANSLATE && id != CMD_GET_PFNS;
+	return id != CMD_TRANSLATE && id != CMD_GET_PFNS && id != CMD_UNLOCK;
 }
 
 /* Build the argument of @c for variant @v in @arg. */
@@ -192,6 +194,9 @@ static int run_badarg(const struct t_case *tc)
 		ret = cmd_issue(&fx, c, arg);
 	CHECK_ERR(ret, variants[v].want);
 	CHECK_EQ(t_next_fd(), fd0);
+	/* A refused handle lock left no handle (this open file had none). */
+	if (c == &cmd_specs[CMD_LOCK_HANDLE] && variants[v].want)
+		CHECK_ERR(mdl_unlock_handle(fx.dev, 0), ENOENT);
 	if (v == V_SIZE_LONG_ZERO)
 		CHECK(arg[c->size] == 0 && arg[c->size + TAIL - 1] == 0);
 	return T_PASS;

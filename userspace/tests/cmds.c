@@ -88,9 +88,27 @@ static void fill_export(void *arg, const struct fixture *fx)
 	(void)fx;
 }
 
+static void fill_lock_handle(void *arg, const struct fixture *fx)
+{
+	struct mdl_lock_user *a = arg;
+
+	fill_lock(arg, fx);
+	a->flags |= MDL_LOCK_HANDLE;
+}
+
+static void fill_handle(void *arg, const struct fixture *fx)
+{
+	struct mdl_handle *a = arg;
+
+	a->handle = fx->handle;
+	a->fd = -1;
+}
+
 /* @last: the last field of the structure's first version (uapi/linux/mdl.h). */
 #define SPEC(id, st, last, ioc_, tgt, res, fdf, needs_, fn)		\
-	[id] = { .name = #ioc_ + 8, .ioc = ioc_, .size = sizeof(st),	\
+	SPEC_NAMED(id, #ioc_ + 8, st, last, ioc_, tgt, res, fdf, needs_, fn)
+#define SPEC_NAMED(id, name_, st, last, ioc_, tgt, res, fdf, needs_, fn) \
+	[id] = { .name = name_, .ioc = ioc_, .size = sizeof(st),	\
 		 .first_size = offsetof(st, last) + sizeof(((st *)0)->last), \
 		 .target = tgt, .reserved_off = res, .fd_off = fdf,	\
 		 .needs = needs_, .fill = fn }
@@ -120,11 +138,20 @@ const struct cmd_spec cmd_specs[CMD_COUNT] = {
 	     MDL_IOC_EXPORT_DMABUF, ON_MDL,
 	     OFF(struct mdl_export_dmabuf, reserved),
 	     OFF(struct mdl_export_dmabuf, fd), 0, fill_export),
+	/* LOCK_USER again, making a handle: its fd field holds no fd. */
+	SPEC_NAMED(CMD_LOCK_HANDLE, "LOCK_USER with MDL_LOCK_HANDLE",
+		   struct mdl_lock_user, reserved, MDL_IOC_LOCK_USER, ON_DEV,
+		   OFF(struct mdl_lock_user, reserved), -1, 0, fill_lock_handle),
+	SPEC(CMD_UNLOCK, struct mdl_handle, fd, MDL_IOC_UNLOCK, ON_DEV, -1, -1,
+	     0, fill_handle),
+	SPEC(CMD_HANDLE_FD, struct mdl_handle, fd, MDL_IOC_HANDLE_FD, ON_DEV, -1,
+	     OFF(struct mdl_handle, fd), 0, fill_handle),
 };
 
 int fixture_init(struct fixture *fx, const struct cmd_spec *c)
 {
 	size_t i;
+	int ret;
 
 	memset(fx, 0, sizeof(*fx));
 	fx->dev = t_env.dev;
@@ -143,6 +170,12 @@ int fixture_init(struct fixture *fx, const struct cmd_spec *c)
 				MDL_LOCK_WRITE);
 	if (fx->mdl < 0)
 		return fx->mdl;
+	if (c && (c == &cmd_specs[CMD_UNLOCK] || c == &cmd_specs[CMD_HANDLE_FD])) {
+		ret = mdl_lock_handle(fx->dev, fx->buf, t_env.page, MDL_LOCK_WRITE);
+		if (ret < 0)
+			return ret;
+		fx->handle = (uint32_t)ret;
+	}
 	if (c && c->ioc == MDL_IOC_MAP_IO_SPACE)
 		return t_iomem_free_page(t_env.page, &fx->io_page);
 	return 0;
@@ -158,6 +191,14 @@ int cmd_issue(const struct fixture *fx, const struct cmd_spec *c, void *arg)
 	int32_t fd;
 	int ret = t_ioctl(fixture_target(fx, c), c->ioc, arg);
 
+	if (!ret && c == &cmd_specs[CMD_LOCK_HANDLE]) {
+		memcpy(&fd, (char *)arg + offsetof(struct mdl_lock_user, fd), sizeof(fd));
+		ret = mdl_unlock_handle(fx->dev, (uint32_t)fd);
+		if (ret)
+			t_diag("%s succeeded but handle %d does not unlock: %s",
+			       c->name, fd, strerror(-ret));
+		return ret;
+	}
 	if (ret || c->fd_off < 0)
 		return ret;
 	memcpy(&fd, (char *)arg + c->fd_off, sizeof(fd));

@@ -24,6 +24,7 @@ struct fixture {
 	uint64_t out[64];	/* PFN / physical address output */
 	uint64_t io_page;	/* a free I/O page (0 when none found) */
 	uint64_t unmapped;	/* @buf + @buf_len: nothing mapped there */
+	uint32_t handle;	/* UNLOCK, HANDLE_FD: a handle lock of @dev */
 };
 
 enum cmd_target { ON_DEV, ON_MDL };
@@ -44,7 +45,7 @@ struct cmd_spec {
 enum cmd_id {
 	CMD_GET_VERSION, CMD_LOCK_USER, CMD_ALLOC_PAGES, CMD_MAP_IO_SPACE,
 	CMD_TRANSLATE, CMD_QUERY, CMD_GET_PFNS, CMD_PARTIAL,
-	CMD_EXPORT_DMABUF, CMD_COUNT
+	CMD_EXPORT_DMABUF, CMD_LOCK_HANDLE, CMD_UNLOCK, CMD_HANDLE_FD, CMD_COUNT
 };
 
 extern const struct cmd_spec cmd_specs[CMD_COUNT];
@@ -57,7 +58,8 @@ int fixture_init(struct fixture *fx, const struct cmd_spec *c);
 int fixture_target(const struct fixture *fx, const struct cmd_spec *c);
 /*
  * Issue the command with @arg; on success check the returned fd is a
- * working fd and close it. 0 or -errno.
+ * working fd and close it, or the returned handle a live one and unlock
+ * it. 0 or -errno.
  */
 int cmd_issue(const struct fixture *fx, const struct cmd_spec *c, void *arg);
 

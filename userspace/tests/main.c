@@ -78,6 +78,7 @@ static const struct t_suite *const suites[] = {
 	&suite_rw,
 	&suite_lifetime,
 	&suite_fdlimit,
+	&suite_handles,
 	&suite_perm,
 	&suite_memcg,
 	&suite_iospace,

@@ -48,8 +48,10 @@ words() {
 	echo $#
 }
 
-run 0 "$ctl" info && [ "$(field module_abi)" = 1.0 ]
-check $? "info shows module ABI 1.0"
+run 0 "$ctl" info && [ "$(field module_abi)" = "$(field mdlctl_abi)" ] &&
+	[ -n "$(field module_abi)" ] &&
+	case " $(field feature_names) " in *" lock-user "*" handles "*) true ;; *) false ;; esac
+check $? "info shows the module's ABI, mdlctl's own, and its feature names"
 run 0 "$ctl" --json info && grep -q '^{.*"max_bytes":[0-9]*.*}$' "$out"
 check $? "--json info is one JSON object"
 run 0 "$ctl" lock --size 12K --offset 100 && [ "$(words "$(field pfns)")" -eq 4 ]

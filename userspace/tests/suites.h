@@ -23,6 +23,7 @@ extern const struct t_suite suite_rw_map;	/* rw.c */
 extern const struct t_suite suite_rw;		/* rw.c */
 extern const struct t_suite suite_lifetime;	/* lifetime.c */
 extern const struct t_suite suite_fdlimit;	/* cover_fdlimit.c */
+extern const struct t_suite suite_handles;	/* handles.c */
 extern const struct t_suite suite_perm;		/* perm.c */
 extern const struct t_suite suite_memcg;	/* memcg.c */
 extern const struct t_suite suite_iospace;	/* iospace.c */

@@ -9,11 +9,13 @@
 
 /* The features this test suite exercises. */
 #define NEEDED (MDL_FEATURE_LOCK_USER | MDL_FEATURE_ALLOC_PAGES |	\
-		MDL_FEATURE_PARTIAL | MDL_FEATURE_RW | MDL_FEATURE_MMAP)
+		MDL_FEATURE_PARTIAL | MDL_FEATURE_RW | MDL_FEATURE_MMAP |	\
+		MDL_FEATURE_HANDLES)
 #define KNOWN (MDL_FEATURE_LOCK_USER | MDL_FEATURE_ALLOC_PAGES |	\
 	       MDL_FEATURE_NONPAGED | MDL_FEATURE_IO_SPACE |		\
 	       MDL_FEATURE_TRANSLATE | MDL_FEATURE_PARTIAL |		\
-	       MDL_FEATURE_RW | MDL_FEATURE_DMABUF | MDL_FEATURE_MMAP)
+	       MDL_FEATURE_RW | MDL_FEATURE_DMABUF | MDL_FEATURE_MMAP |	\
+	       MDL_FEATURE_HANDLES)
 
 static int version_abi(const struct t_case *tc)
 {
@@ -85,7 +87,7 @@ static int version_lib(const struct t_case *tc)
 static const struct t_case cases[] = {
 	{ "version: ABI major equals the uapi header's", version_abi, NULL, 0 },
 	{ "version: page_size equals sysconf(_SC_PAGESIZE)", version_page, NULL, 0 },
-	{ "version: features cover lock, alloc, partial, rw, mmap; no unknown bits",
+	{ "version: features cover lock, alloc, partial, rw, mmap, handles; no unknown bits",
 	  version_features, NULL, 0 },
 	{ "version: max_pfns_per_call and max_bytes are usable", version_limits, NULL, 0 },
 	{ "version: a second open answers the same", version_two_opens, NULL, 0 },

@@ -9,6 +9,8 @@
  *
  * An MDL is a file descriptor. Close it with mdl_close() or close(); share
  * it with fork(), mdl_send_fd()/mdl_recv_fd() (SCM_RIGHTS) or pidfd_getfd().
+ * A lock may instead be a handle of the /dev/mdl fd that made it
+ * (mdl_lock_handle()), released with mdl_unlock_handle().
  *
  * Arguments come in one order: the fd acted on, then the address, the
  * length (or count), flags, the cache type, and out-parameters last.
@@ -55,6 +57,22 @@ const char *mdl_lib_version(uint32_t *abi_major, uint32_t *abi_minor);
  * @flags: MDL_LOCK_WRITE, MDL_FD_CLOEXEC. Returns the MDL fd or -errno.
  */
 int mdl_lock_user(int dev, const void *addr, size_t length, uint32_t flags);
+
+/*
+ * MDL_IOC_LOCK_USER with MDL_LOCK_HANDLE: lock @length bytes at @addr of
+ * the caller without an fd, into the table of the open file @dev.
+ * @flags: MDL_LOCK_WRITE. Returns the handle (0 or more) or -errno.
+ */
+int mdl_lock_handle(int dev, const void *addr, size_t length, uint32_t flags);
+
+/* MDL_IOC_UNLOCK: release @handle of @dev. Returns 0 or -errno. */
+int mdl_unlock_handle(int dev, uint32_t handle);
+
+/*
+ * MDL_IOC_HANDLE_FD: a new MDL fd of @handle of @dev, which holds the pages
+ * as long as it lives. @flags: MDL_FD_CLOEXEC. Returns the fd or -errno.
+ */
+int mdl_handle_fd(int dev, uint32_t handle, uint32_t flags);
 
 /*
  * MDL_IOC_ALLOC_PAGES: new zeroed kernel pages. @flags: MDL_ALLOC_*,
