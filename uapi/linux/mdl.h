@@ -121,7 +121,8 @@ struct mdl_version {
  * are. MDL_IOC_UNLOCK releases a handle; MDL_IOC_HANDLE_FD makes an MDL fd
  * of it (to query, map or share the pages), which keeps the pages for as
  * long as it lives. The table belongs to the open file, which dup and fork
- * share; when its last fd is closed, every handle left is released.
+ * share; when its last fd is closed, every handle left is released. A
+ * table holding INT32_MAX + 1 handles refuses another with ENOSPC.
  */
 struct mdl_lock_user {
 	__u32 size;

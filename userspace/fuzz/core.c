@@ -302,6 +302,18 @@ struct fz_map *fz_map_pick(struct fz_thread *t)
 	return NULL;
 }
 
+void fz_dev_drop(struct fz_dev *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_DEV_FDS; i++)
+		if (d->fds[i] >= 0)
+			close(d->fds[i]);
+	memset(d, 0, sizeof(*d));
+	for (i = 0; i < FZ_DEV_FDS; i++)
+		d->fds[i] = -1;
+}
+
 /* Forget a mapping record (the caller unmapped it or moved it away). */
 void fz_map_drop(struct fz_map *m)
 {
@@ -399,7 +411,7 @@ void fz_kmsg_poll(struct fz_thread *t)
 int fz_thread_init(struct fz_thread *t, unsigned int id, uint64_t seed)
 {
 	struct fz_rng r = { seed };
-	unsigned int i;
+	unsigned int i, j;
 
 	memset(t, 0, sizeof(*t));
 	t->id = id;
@@ -410,6 +422,9 @@ int fz_thread_init(struct fz_thread *t, unsigned int id, uint64_t seed)
 		t->bufs[i].fd = -1;
 	for (i = 0; i < FZ_FDS; i++)
 		t->fds[i].fd = -1;
+	for (i = 0; i < FZ_DEVS; i++)
+		for (j = 0; j < FZ_DEV_FDS; j++)
+			t->devs[i].fds[j] = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, t->sock))
 		return -errno;
 	t->guard = mmap(NULL, fz.page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -450,6 +465,10 @@ void fz_thread_fini(struct fz_thread *t)
 	for (i = 0; i < FZ_FDS; i++)
 		if (t->fds[i].used)
 			fz_fd_drop(t, &t->fds[i]);
+	/* The last close of each open file of /dev/mdl releases its handles. */
+	for (i = 0; i < FZ_DEVS; i++)
+		if (t->devs[i].used)
+			fz_dev_drop(&t->devs[i]);
 	for (i = 0; i < FZ_BUFS; i++)
 		if (t->bufs[i].used)
 			buf_release(&t->bufs[i]);

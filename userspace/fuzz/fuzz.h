@@ -3,9 +3,10 @@
  * mdlfuzz: random sequences of every operation on /dev/mdl, MDL fds,
  * their dma-bufs and their mappings, with valid and invalid arguments.
  *
- * Each thread owns its tables (buffers, fds, mappings) and a random stream
- * derived from the run's seed, so that one seed with one thread replays the
- * same sequence. Threads pass fds to each other through a shared pool.
+ * Each thread owns its tables (buffers, fds, mappings, open files of
+ * /dev/mdl with their handles) and a random stream derived from the run's
+ * seed, so that one seed with one thread replays the same sequence. Threads
+ * pass fds to each other through a shared pool.
  */
 #ifndef MDL_FUZZ_H
 #define MDL_FUZZ_H
@@ -23,6 +24,10 @@
 #define FZ_FDS		24
 #define FZ_MAPS		32
 #define FZ_POOL		16
+#define FZ_DEVS		3	/* open files of /dev/mdl besides fz.dev */
+#define FZ_DEV_FDS	3	/* fds of one of them (dups) */
+#define FZ_HANDLES	8	/* live handles kept per open file */
+#define FZ_STALE	8	/* handles it released lately, per open file */
 #define FZ_SCRATCH	(64 * 1024)
 
 /* MdlFlags bit of an MDL of device memory (MDL_IO_SPACE of the WDK). */
@@ -68,6 +73,33 @@ struct fz_fd {
 	bool adopted;		/* received from a child: its source unknown */
 };
 
+/* A handle of an open file of /dev/mdl (MDL_LOCK_HANDLE) with its facts. */
+struct fz_handle {
+	bool used;
+	uint32_t handle;
+	bool writable;
+	bool pagecache;
+	uint32_t byte_offset;
+	uint64_t byte_count;
+	uint64_t start_va;
+};
+
+/*
+ * An open file of /dev/mdl a thread opened itself (not fz.dev, whose table
+ * stays empty): its fds, dups of each other that share one table, and every
+ * handle of that table, so that the outcome of MDL_IOC_UNLOCK and
+ * MDL_IOC_HANDLE_FD of any number is known.
+ */
+struct fz_dev {
+	bool used;
+	bool inherited;		/* a forked child's copy of its parent's table: */
+				/* the child never changes it */
+	int fds[FZ_DEV_FDS];	/* -1 where none */
+	struct fz_handle handles[FZ_HANDLES];
+	uint32_t stale[FZ_STALE];	/* released lately (a ring) */
+	unsigned int nstale;		/* how many ever went into the ring */
+};
+
 /* A mapping (one VMA as far as the fuzzer knows). */
 struct fz_map {
 	bool used;
@@ -94,6 +126,7 @@ struct fz_thread {
 	struct fz_buf bufs[FZ_BUFS];
 	struct fz_fd fds[FZ_FDS];
 	struct fz_map maps[FZ_MAPS];
+	struct fz_dev devs[FZ_DEVS];
 	int sock[2];		/* a socketpair for SCM_RIGHTS to itself */
 	uint8_t *guard;		/* a PROT_NONE page: a wild pointer */
 	uint8_t *scratch;	/* FZ_SCRATCH bytes for pread/pwrite */
@@ -207,6 +240,8 @@ void fz_fd_drop(struct fz_thread *t, struct fz_fd *f);
 struct fz_map *fz_map_free(struct fz_thread *t);
 struct fz_map *fz_map_pick(struct fz_thread *t);
 void fz_map_drop(struct fz_map *m);
+/* Close every fd of an open file of /dev/mdl (its handles go with the last). */
+void fz_dev_drop(struct fz_dev *d);
 /* Fill @f from MDL_IOC_QUERY of @fd (an fd received from elsewhere). */
 int fz_fd_adopt(struct fz_fd *f, int fd);
 

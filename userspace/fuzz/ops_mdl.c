@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mdlfuzz: the ioctls of /dev/mdl and of MDL fds, with valid arguments and
- * with one invalid field at a time (where uapi/linux/mdl.h documents the
- * errno, anything else is a failure), plus wild combinations (any errno is
- * accepted but an unusual one is logged).
+ * mdlfuzz: the ioctls of /dev/mdl and of MDL fds, and the handles of the
+ * open files of /dev/mdl, with valid arguments and with one invalid field at
+ * a time (where uapi/linux/mdl.h documents the errno, anything else is a
+ * failure), plus wild combinations (any errno is accepted but an unusual one
+ * is logged).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -168,24 +169,235 @@ static uint32_t pick_cloexec(struct fz_thread *t)
 	return fz_chance(&t->rng, 30) ? MDL_FD_CLOEXEC : 0;
 }
 
+/* --- the tables of handles ---------------------------------------------- */
+
+/*
+ * Each thread opens /dev/mdl itself (struct fz_dev) and knows every handle
+ * of those tables; fz.dev never has one. So the outcome of a command on any
+ * number is documented: success for a handle of the table, ENOENT for
+ * another (stale, another table's, random).
+ */
+
+static bool have_handles(void)
+{
+	return fz.ver.features & MDL_FEATURE_HANDLES;
+}
+
+static unsigned int dev_index(const struct fz_thread *t, const struct fz_dev *d)
+{
+	return (unsigned int)(d - t->devs);
+}
+
+/* A random open file of the thread's (@own: one it may change), or NULL. */
+static struct fz_dev *dev_pick(struct fz_thread *t, bool own)
+{
+	unsigned int i, n = 0, k;
+
+	for (i = 0; i < FZ_DEVS; i++)
+		n += t->devs[i].used && (!own || !t->devs[i].inherited);
+	if (!n)
+		return NULL;
+	k = (unsigned int)fz_below(&t->rng, n);
+	for (i = 0; i < FZ_DEVS; i++)
+		if (t->devs[i].used && (!own || !t->devs[i].inherited) && !k--)
+			return &t->devs[i];
+	return NULL;
+}
+
+static struct fz_dev *dev_free(struct fz_thread *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < FZ_DEVS; i++)
+		if (!t->devs[i].used)
+			return &t->devs[i];
+	return NULL;
+}
+
+static unsigned int dev_nfds(const struct fz_dev *d)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FZ_DEV_FDS; i++)
+		n += d->fds[i] >= 0;
+	return n;
+}
+
+/* A random one of @d's fds (a used record has at least one). */
+static int *dev_fd_pick(struct fz_thread *t, struct fz_dev *d)
+{
+	unsigned int i, k = (unsigned int)fz_below(&t->rng, dev_nfds(d));
+
+	for (i = 0; i < FZ_DEV_FDS; i++)
+		if (d->fds[i] >= 0 && !k--)
+			return &d->fds[i];
+	return &d->fds[0];
+}
+
+static unsigned int dev_nhandles(const struct fz_dev *d)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FZ_HANDLES; i++)
+		n += d->handles[i].used;
+	return n;
+}
+
+/* Open /dev/mdl into a free record; NULL when none is free or it failed. */
+static struct fz_dev *dev_open(struct fz_thread *t)
+{
+	struct fz_dev *d = dev_free(t);
+	int fd;
+
+	if (!d)
+		return NULL;
+	fd = mdl_open();
+	if (fd < 0) {
+		fz_any(t, fd, FZ_ERRS(EMFILE, ENFILE, ENOMEM));
+		return NULL;
+	}
+	d->used = true;		/* a dropped record is clean */
+	d->fds[0] = fd;
+	return d;
+}
+
+static struct fz_handle *handle_find(struct fz_dev *d, uint32_t handle)
+{
+	unsigned int i;
+
+	for (i = 0; d && i < FZ_HANDLES; i++)
+		if (d->handles[i].used && d->handles[i].handle == handle)
+			return &d->handles[i];
+	return NULL;
+}
+
+static struct fz_handle *handle_pick(struct fz_thread *t, struct fz_dev *d)
+{
+	unsigned int i, k, n = dev_nhandles(d);
+
+	if (!n)
+		return NULL;
+	k = (unsigned int)fz_below(&t->rng, n);
+	for (i = 0; i < FZ_HANDLES; i++)
+		if (d->handles[i].used && !k--)
+			return &d->handles[i];
+	return NULL;
+}
+
+/* The handle MDL_LOCK_HANDLE gives next: the lowest free one. */
+static uint32_t handle_lowest_free(struct fz_dev *d)
+{
+	uint32_t h = 0;
+
+	while (handle_find(d, h))
+		h++;
+	return h;
+}
+
+static void stale_push(struct fz_dev *d, uint32_t handle)
+{
+	d->stale[d->nstale++ % FZ_STALE] = handle;
+}
+
+static void handle_released(struct fz_dev *d, struct fz_handle *h)
+{
+	stale_push(d, h->handle);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * A handle number to use on @d (NULL: fz.dev): one of its table, one it
+ * released, another table's, or a random one (small, past INT32_MAX, any).
+ */
+static uint32_t pick_handle(struct fz_thread *t, struct fz_dev *d, const char **what)
+{
+	unsigned int k = (unsigned int)fz_below(&t->rng, 100);
+	struct fz_dev *o;
+	struct fz_handle *h;
+
+	if (k < 55 && d && (h = handle_pick(t, d))) {
+		*what = "live";
+		return h->handle;
+	}
+	if (k < 72 && d && d->nstale) {
+		*what = "released";
+		return d->stale[fz_below(&t->rng, d->nstale < FZ_STALE ? d->nstale : FZ_STALE)];
+	}
+	if (k < 82 && (o = dev_pick(t, false)) && o != d && (h = handle_pick(t, o))) {
+		*what = "another table's";
+		return h->handle;
+	}
+	*what = "random";
+	switch (fz_below(&t->rng, 4)) {
+	case 0:
+		return (uint32_t)fz_below(&t->rng, 2 * FZ_HANDLES);
+	case 1:
+		return 0x80000000U + (uint32_t)fz_below(&t->rng, 16);
+	case 2:
+		return 0xffffffffU - (uint32_t)fz_below(&t->rng, 4);
+	default:
+		return (uint32_t)fz_rnd(&t->rng);
+	}
+}
+
+/* A successful MDL_LOCK_HANDLE: the lowest free handle, kept or released. */
+static void handle_added(struct fz_thread *t, struct fz_dev *d, int dev,
+			 const struct mdl_lock_user *a, const struct fz_buf *b)
+{
+	uint32_t got = (uint32_t)a->fd, want = handle_lowest_free(d);
+	struct fz_handle *h;
+	int ret;
+
+	if (got != want)
+		fz_fail(t, "new handle %u, documented the lowest free one: %u", got, want);
+	if (handle_find(d, got))
+		return;		/* a handle it holds already: failed above */
+	h = &d->handles[0];
+	while (h < d->handles + FZ_HANDLES && h->used)
+		h++;
+	if (h == d->handles + FZ_HANDLES) {
+		/* No room to remember it: the table must hold only what is known. */
+		ret = mdl_unlock_handle(dev, got);
+		if (ret)
+			fz_fail(t, "UNLOCK of the new handle %u: errno %d", got, -ret);
+		stale_push(d, got);
+		return;
+	}
+	h->used = true;
+	h->handle = got;
+	h->writable = a->flags & MDL_LOCK_WRITE;
+	h->pagecache = b->used && (b->type == BUF_MEMFD || b->type == BUF_SHMEM ||
+				   b->type == BUF_FILE);
+	h->byte_offset = (uint32_t)(a->addr % fz.page);
+	h->byte_count = a->length;
+	h->start_va = a->addr - a->addr % fz.page;
+}
+
 /* --- MDL_IOC_LOCK_USER --------------------------------------------------- */
 
 static const char *const buf_names[BUF_TYPES] = { "anon", "memfd", "shmem",
 						  "private-file", "thp" };
 
-static void op_lock(struct fz_thread *t)
+/*
+ * MDL_IOC_LOCK_USER through fz.dev (an MDL fd), or with @d through an fd of
+ * that open file with MDL_LOCK_HANDLE (a handle in its table).
+ */
+static void lock_common(struct fz_thread *t, struct fz_dev *d, int dev)
 {
 	struct mdl_lock_user a = { .size = sizeof(a) };
 	unsigned int slot = (unsigned int)fz_below(&t->rng, FZ_BUFS);
 	struct fz_buf *b = &t->bufs[slot];
 	unsigned int k = (unsigned int)fz_below(&t->rng, 100);
 	enum sz_variant v = pick_size(t);
+	uint32_t known = MDL_LOCK_WRITE | MDL_FD_CLOEXEC |
+			 (have_handles() ? MDL_LOCK_HANDLE : 0);
 	bool bad = false, wild = false;
 	const char *what = "";
 	struct fz_fd *f;
 	long ret;
 
-	a.flags = (fz_chance(&t->rng, 60) ? MDL_LOCK_WRITE : 0) | pick_cloexec(t);
+	a.flags = (fz_chance(&t->rng, 60) ? MDL_LOCK_WRITE : 0) |
+		  (d ? MDL_LOCK_HANDLE : pick_cloexec(t));
 	if (b->used) {
 		a.addr = (uintptr_t)b->addr + fz_below(&t->rng, b->len);
 		a.length = 1 + fz_below(&t->rng, b->addr + b->len - (uint8_t *)(uintptr_t)a.addr);
@@ -199,7 +411,7 @@ static void op_lock(struct fz_thread *t)
 		a.length = fz.page;
 	}
 	if (k < 6) {
-		a.flags |= bad_flag(t, MDL_LOCK_WRITE | MDL_FD_CLOEXEC);
+		a.flags |= bad_flag(t, known);
 		bad = true;
 		what = " bad-flag";
 	} else if (k < 10) {
@@ -214,18 +426,40 @@ static void op_lock(struct fz_thread *t)
 		a.length = fz_chance(&t->rng, 50) ? fz.ver.max_bytes + 1 : ~0ULL;
 		wild = true;
 		what = " length-huge";
+	} else if (d && k < 20) {
+		/* A handle has no fd to close on exec: EINVAL. */
+		a.flags |= MDL_FD_CLOEXEC;
+		bad = true;
+		what = " handle+cloexec";
 	}
-	fz_desc(t, "%s buf%u%s +%llu len %llu flags %#x%s%s",
-		 b->used ? buf_names[b->type] : "wild", slot, wild ? "(wild)" : "",
-		 b->used ? (unsigned long long)(a.addr - (uintptr_t)b->addr) : 0ULL,
-		 (unsigned long long)a.length, a.flags, what, sz_names[v]);
-	ret = ioctl_sized(t, fz.dev, MDL_IOC_LOCK_USER, &a, sizeof(a), v);
+	/* A module without handles does not know the flag. */
+	if (d && !have_handles())
+		bad = true;
+	if (d)
+		fz_desc(t, "dev%u fd %d (%u handles): %s buf%u%s +%llu len %llu flags %#x%s%s",
+			 dev_index(t, d), dev, dev_nhandles(d),
+			 b->used ? buf_names[b->type] : "wild", slot, wild ? "(wild)" : "",
+			 b->used ? (unsigned long long)(a.addr - (uintptr_t)b->addr) : 0ULL,
+			 (unsigned long long)a.length, a.flags, what, sz_names[v]);
+	else
+		fz_desc(t, "%s buf%u%s +%llu len %llu flags %#x%s%s",
+			 b->used ? buf_names[b->type] : "wild", slot, wild ? "(wild)" : "",
+			 b->used ? (unsigned long long)(a.addr - (uintptr_t)b->addr) : 0ULL,
+			 (unsigned long long)a.length, a.flags, what, sz_names[v]);
+	ret = ioctl_sized(t, dev, MDL_IOC_LOCK_USER, &a, sizeof(a), v);
 	if (wild)
 		fz_any(t, ret, FZ_ERRS(EINVAL, EFAULT, ENOMEM, E2BIG));
 	else
 		sized_result(t, ret, v, bad, FZ_ERRS(ENOMEM, EFAULT, EAGAIN));
 	if (ret)
 		return;
+	if (d) {
+		if (have_handles())
+			handle_added(t, d, dev, &a, b);
+		else
+			close(a.fd);	/* refused above: it made an fd */
+		return;
+	}
 	f = add_mdl(t, a.fd, MDL_KIND_USER, a.flags & MDL_LOCK_WRITE, MDL_CACHE_CACHED,
 		    (uint32_t)(a.addr % fz.page), a.length);
 	if (!f)
@@ -234,6 +468,201 @@ static void op_lock(struct fz_thread *t)
 				   b->type == BUF_FILE);
 	check_new_fd(t, f->fd, a.flags & MDL_FD_CLOEXEC, f->writable);
 	check_facts(t, f, a.addr - a.addr % fz.page);
+}
+
+static void op_lock(struct fz_thread *t)
+{
+	lock_common(t, NULL, fz.dev);
+}
+
+/* --- handles: MDL_LOCK_HANDLE, MDL_IOC_UNLOCK, MDL_IOC_HANDLE_FD -------- */
+
+static void op_lock_handle(struct fz_thread *t)
+{
+	struct fz_dev *d = dev_pick(t, true);
+
+	/* Sometimes another open file; the first one when it has none. */
+	if ((!d || fz_chance(&t->rng, 5)) && dev_free(t)) {
+		d = dev_open(t);
+		if (!d)
+			return;
+	}
+	if (!d)
+		return;
+	lock_common(t, d, *dev_fd_pick(t, d));
+}
+
+/*
+ * The outcome of MDL_IOC_UNLOCK or MDL_IOC_HANDLE_FD: ENOTTY for a module
+ * without handles, EINVAL for a bad flag, else success for a handle of the
+ * table (@live; or an errno of @allowed) and ENOENT for any other.
+ */
+static void handle_result(struct fz_thread *t, long ret, enum sz_variant v, bool bad,
+			  bool live, const int *allowed)
+{
+	const int *e;
+
+	if (!have_handles()) {
+		fz_doc(t, ret, ENOTTY);
+		return;
+	}
+	if (v != SZ_EXACT && v != SZ_BIG_ZERO) {
+		sized_result(t, ret, v, bad, NULL);
+		return;
+	}
+	if (bad) {
+		fz_doc(t, ret, EINVAL);
+		return;
+	}
+	if (!live) {
+		fz_doc(t, ret, ENOENT);
+		return;
+	}
+	for (e = allowed; e && *e; e++)
+		if (ret == -*e) {
+			fz_any(t, ret, allowed);
+			return;
+		}
+	fz_doc(t, ret, 0);
+}
+
+static void op_unlock(struct fz_thread *t)
+{
+	struct mdl_handle a = { .size = sizeof(a) };
+	struct fz_dev *d = fz_chance(&t->rng, 10) ? NULL : dev_pick(t, true);
+	int dev = d ? *dev_fd_pick(t, d) : fz.dev;
+	enum sz_variant v = pick_size(t);
+	bool bad = fz_chance(&t->rng, 6);
+	struct fz_handle *h;
+	const char *what;
+	long ret;
+
+	a.handle = pick_handle(t, d, &what);
+	a.fd = (int32_t)fz_rnd(&t->rng);	/* not read */
+	if (bad)
+		a.flags = 1U << fz_below(&t->rng, 32);	/* must be 0 */
+	h = handle_find(d, a.handle);
+	if (d)
+		fz_desc(t, "dev%u fd %d (%u fds, %u handles) handle %u (%s, %s) flags %#x%s",
+			 dev_index(t, d), dev, dev_nfds(d), dev_nhandles(d), a.handle, what,
+			 h ? "in the table" : "not in it", a.flags, sz_names[v]);
+	else
+		fz_desc(t, "shared /dev/mdl (no handles) handle %u (%s) flags %#x%s",
+			 a.handle, what, a.flags, sz_names[v]);
+	ret = ioctl_sized(t, dev, MDL_IOC_UNLOCK, &a, sizeof(a), v);
+	handle_result(t, ret, v, bad, h != NULL, NULL);
+	if (!ret && h)
+		handle_released(d, h);
+}
+
+static void op_handle_fd(struct fz_thread *t)
+{
+	struct mdl_handle a = { .size = sizeof(a) };
+	struct fz_dev *d = fz_chance(&t->rng, 10) ? NULL : dev_pick(t, false);
+	int dev = d ? *dev_fd_pick(t, d) : fz.dev;
+	enum sz_variant v = pick_size(t);
+	bool bad = fz_chance(&t->rng, 6);
+	struct fz_handle *h;
+	const char *what;
+	struct fz_fd *f;
+	long ret;
+
+	a.flags = pick_cloexec(t);
+	if (bad)
+		a.flags |= bad_flag(t, MDL_FD_CLOEXEC);
+	a.handle = pick_handle(t, d, &what);
+	a.fd = (int32_t)fz_rnd(&t->rng);	/* out only */
+	h = handle_find(d, a.handle);
+	if (d)
+		fz_desc(t, "dev%u%s fd %d (%u fds, %u handles) handle %u (%s, %s) flags %#x%s",
+			 dev_index(t, d), d->inherited ? " (parent's)" : "", dev, dev_nfds(d),
+			 dev_nhandles(d), a.handle, what, h ? "in the table" : "not in it",
+			 a.flags, sz_names[v]);
+	else
+		fz_desc(t, "shared /dev/mdl (no handles) handle %u (%s) flags %#x%s",
+			 a.handle, what, a.flags, sz_names[v]);
+	ret = ioctl_sized(t, dev, MDL_IOC_HANDLE_FD, &a, sizeof(a), v);
+	handle_result(t, ret, v, bad, h != NULL, FZ_ERRS(EMFILE, ENFILE, ENOMEM));
+	if (ret || !have_handles())
+		return;
+	if (!h) {
+		close(a.fd);	/* an fd of no handle: failed above */
+		return;
+	}
+	/* The handle's MDL: the facts of its lock, pages held while it lives. */
+	f = add_mdl(t, a.fd, MDL_KIND_USER, h->writable, MDL_CACHE_CACHED, h->byte_offset,
+		    h->byte_count);
+	if (!f)
+		return;
+	f->pagecache = h->pagecache;
+	check_new_fd(t, f->fd, a.flags & MDL_FD_CLOEXEC, f->writable);
+	check_facts(t, f, h->start_va);
+}
+
+/* Open /dev/mdl again, or another fd of one of the open files (one table). */
+static void op_dev_open(struct fz_thread *t)
+{
+	static const char *const how[] = { "dup", "F_DUPFD_CLOEXEC", "SCM_RIGHTS" };
+	struct fz_dev *d = dev_pick(t, false);
+	unsigned int k = (unsigned int)fz_below(&t->rng, 3), i;
+	int fd, src, *slot = NULL;
+
+	if (!d || (dev_free(t) && fz_chance(&t->rng, 40))) {
+		if (!dev_free(t))
+			return;
+		fz_desc(t, "open %s", LIBMDL_DEVICE);
+		d = dev_open(t);
+		if (d)
+			fz_any(t, d->fds[0], NULL);
+		return;
+	}
+	for (i = 0; i < FZ_DEV_FDS && !slot; i++)
+		if (d->fds[i] < 0)
+			slot = &d->fds[i];
+	if (!slot)
+		return;
+	src = *dev_fd_pick(t, d);
+	fz_desc(t, "dev%u%s fd %d (%u fds, %u handles) by %s", dev_index(t, d),
+		 d->inherited ? " (parent's)" : "", src, dev_nfds(d), dev_nhandles(d),
+		 how[k]);
+	if (k == 0) {
+		fd = dup(src);
+		fd = fd < 0 ? -errno : fd;
+	} else if (k == 1) {
+		fd = fcntl(src, F_DUPFD_CLOEXEC, 0);
+		fd = fd < 0 ? -errno : fd;
+	} else {
+		fd = mdl_send_fd(t->sock[0], src);
+		if (!fd)
+			fd = mdl_recv_fd(t->sock[1]);
+	}
+	fz_any(t, fd, FZ_ERRS(EMFILE, ENFILE, ENOMEM, ENOBUFS));
+	if (fd >= 0)
+		*slot = fd;
+}
+
+/*
+ * Close an fd of an open file of /dev/mdl: the last one releases every
+ * handle left (a forked child's last leaves the parent's table alone).
+ */
+static void op_dev_close(struct fz_thread *t)
+{
+	struct fz_dev *d = dev_pick(t, false);
+	unsigned int n;
+	int *fd;
+
+	if (!d)
+		return;
+	n = dev_nfds(d);
+	fd = dev_fd_pick(t, d);
+	fz_desc(t, "dev%u%s fd %d, %u of its fds, %u handles%s", dev_index(t, d),
+		 d->inherited ? " (parent's)" : "", *fd, n, dev_nhandles(d),
+		 n > 1 ? ": they stay" : d->inherited ? ": the parent keeps them" :
+		 ": the last, releases them");
+	fz_any(t, close(*fd) ? -errno : 0, NULL);
+	*fd = -1;
+	if (n == 1)
+		fz_dev_drop(d);
 }
 
 /* --- MDL_IOC_ALLOC_PAGES ------------------------------------------------- */
@@ -664,14 +1093,14 @@ static void op_bad_ioctl(struct fz_thread *t)
 	if (fz_chance(&t->rng, 40)) {
 		/* A command of the other kind of fd. */
 		nr = on_dev ? MDL_CMD_QUERY + (unsigned int)fz_below(&t->rng, 4) :
-		     MDL_CMD_GET_VERSION + (unsigned int)fz_below(&t->rng, 5);
+		     MDL_CMD_GET_VERSION + (unsigned int)fz_below(&t->rng, 7);
 		cmd = _IO(MDL_IOCTL_TYPE, nr);
 	} else if (fz_chance(&t->rng, 50)) {
 		/* A known number with direction and size bits: another command. */
 		cmd = _IOC(1 + fz_below(&t->rng, 3), MDL_IOCTL_TYPE, nr & 0x13,
 			   8 + fz_below(&t->rng, 120));
 	} else {
-		while (nr <= MDL_CMD_TRANSLATE ||
+		while (nr <= MDL_CMD_HANDLE_FD ||
 		       (nr >= MDL_CMD_QUERY && nr <= MDL_CMD_EXPORT_DMABUF))
 			nr = (unsigned int)fz_below(&t->rng, 256);
 		cmd = _IO(MDL_IOCTL_TYPE, nr);
@@ -691,6 +1120,11 @@ const struct fz_op fz_ops[] = {
 	{ "buffer", fz_op_buf_new, 6 },
 	{ "unbuffer", fz_op_buf_free, 2 },
 	{ "lock", op_lock, 12 },
+	{ "lock-hdl", op_lock_handle, 8 },
+	{ "unlock", op_unlock, 4 },
+	{ "handle-fd", op_handle_fd, 5 },
+	{ "dev-open", op_dev_open, 2 },
+	{ "dev-close", op_dev_close, 2 },
 	{ "alloc", op_alloc, 8 },
 	{ "io-space", op_io, 2 },
 	{ "query", op_query, 5 },

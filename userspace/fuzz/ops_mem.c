@@ -667,6 +667,14 @@ static void child_main(struct fz_thread *t, int sock, uint64_t seed, unsigned in
 	for (i = 0; i < FZ_MAPS; i++)
 		if (t->maps[i].used && t->maps[i].dontfork)
 			memset(&t->maps[i], 0, sizeof(t->maps[i]));
+	/*
+	 * The open files of /dev/mdl are the parent's too (one table): the
+	 * child makes fds of their handles and closes its fds of them, never
+	 * changes them, so that the parent knows their handles still.
+	 */
+	for (i = 0; i < FZ_DEVS; i++)
+		if (t->devs[i].used)
+			t->devs[i].inherited = true;
 	fz_run_thread(t, ops);
 	if (send && (f = fz_fd_pick(t, FD_MDL)))
 		mdl_send_fd(sock, f->fd);

@@ -74,8 +74,8 @@ LIBMDL_EXPORT const char *mdl_lib_version(uint32_t *abi_major,
 	return LIBMDL_RELEASE;
 }
 
-LIBMDL_EXPORT int mdl_lock_user(int dev, const void *addr, size_t length,
-				uint32_t flags)
+/* MDL_IOC_LOCK_USER: the new fd, or the new handle with MDL_LOCK_HANDLE. */
+static int mdl_lock_cmd(int dev, const void *addr, size_t length, uint32_t flags)
 {
 	struct mdl_lock_user arg = {
 		.size = sizeof(arg),
@@ -89,12 +89,21 @@ LIBMDL_EXPORT int mdl_lock_user(int dev, const void *addr, size_t length,
 	return ret ? ret : arg.fd;
 }
 
+LIBMDL_EXPORT int mdl_lock_user(int dev, const void *addr, size_t length,
+				uint32_t flags)
+{
+	/* A handle is not an fd: mdl_lock_handle() returns those. */
+	if (flags & MDL_LOCK_HANDLE)
+		return -EINVAL;
+	return mdl_lock_cmd(dev, addr, length, flags);
+}
+
 LIBMDL_EXPORT int mdl_lock_handle(int dev, const void *addr, size_t length,
 				  uint32_t flags)
 {
 	if (flags & MDL_LOCK_HANDLE)
 		return -EINVAL;
-	return mdl_lock_user(dev, addr, length, flags | MDL_LOCK_HANDLE);
+	return mdl_lock_cmd(dev, addr, length, flags | MDL_LOCK_HANDLE);
 }
 
 /* MDL_IOC_UNLOCK or MDL_IOC_HANDLE_FD of @handle; *@fd gets the new fd. */

@@ -101,6 +101,7 @@ struct fi_ctx {
 	int dmabuf;			/* its dma-buf, for mmap of one */
 	size_t mdl_len;			/* its byte count */
 	uint64_t io_page;		/* a free I/O page */
+	uint32_t handle;		/* a handle lock of @lock's buffer */
 	uint64_t pfns[64];		/* PFNs read at setup */
 	uint64_t addrs[4];		/* TRANSLATE input */
 	uint64_t phys[4];		/* TRANSLATE output */
@@ -590,6 +591,59 @@ static int verify_translate(struct fi_ctx *c, long res)
 	return T_PASS;
 }
 
+/* The handle of a successful LOCK_USER with MDL_LOCK_HANDLE: its fd, then unlocked. */
+static int verify_lock_handle(struct fi_ctx *c, long res)
+{
+	struct mdl_lock_user *a = (struct mdl_lock_user *)c->arg;
+	uint8_t b = 0;
+	int fd;
+
+	(void)res;
+	fd = mdl_handle_fd(t_env.dev, (uint32_t)a->fd, 0);
+	CHECK_OK(fd);
+	CHECK_OK(mdl_unlock_handle(t_env.dev, (uint32_t)a->fd));
+	CHECK_EQ(t_pread(fd, &b, 1, 5), 1);
+	CHECK_EQ(b, lock_byte(c, 5));
+	return verify_new_mdl(fd, c->lock.len, MDL_KIND_USER);
+}
+
+/* A handle lock of the fixture's buffer (left to the open file's close). */
+static int setup_handle(struct fi_ctx *c)
+{
+	int ret = setup_lock(c), h;
+
+	if (ret)
+		return ret;
+	h = mdl_lock_handle(t_env.dev, c->lock.buf, c->lock.len, MDL_LOCK_WRITE);
+	if (h < 0)
+		return h;
+	c->handle = (uint32_t)h;
+	return 0;
+}
+
+static long call_handle_fd(struct fi_ctx *c)
+{
+	struct mdl_handle *h = (struct mdl_handle *)c->arg;
+
+	memset(c->arg, 0, sizeof(c->arg));
+	h->size = sizeof(*h);
+	h->handle = c->handle;
+	h->fd = -1;
+	return call_ioctl_dev(c, MDL_IOC_HANDLE_FD);
+}
+
+static int verify_handle_fd(struct fi_ctx *c, long res)
+{
+	struct mdl_handle *h = (struct mdl_handle *)c->arg;
+	uint8_t b = 0;
+
+	(void)res;
+	T_FAIL_IF(h->fd < 0, "HANDLE_FD returned fd %d", h->fd);
+	CHECK_EQ(t_pread(h->fd, &b, 1, 5), 1);
+	CHECK_EQ(b, lock_byte(c, 5));
+	return verify_new_mdl(h->fd, c->lock.len, MDL_KIND_USER);
+}
+
 /* ------------------------------------------------------------------ */
 /* MDL-fd commands.                                                   */
 /* ------------------------------------------------------------------ */
@@ -818,6 +872,10 @@ static const struct fi_op ops[] = {
 	{ .name = "LOCK_USER writable, 4 pages", .unpriv = true, .setup = setup_lock,
 	  .prep = prep_lock, .call = call_lock, .verify = verify_lock,
 	  .flags = MDL_LOCK_WRITE },
+	{ .name = "LOCK_USER with MDL_LOCK_HANDLE, writable, 4 pages", .unpriv = true,
+	  .setup = setup_lock, .prep = prep_lock, .call = call_lock,
+	  .verify = verify_lock_handle, .flags = MDL_LOCK_WRITE | MDL_LOCK_HANDLE },
+	OP("HANDLE_FD", 0, true, setup_handle, NULL, call_handle_fd, verify_handle_fd),
 	ALLOC_OP("ALLOC_PAGES pages cached", 0, MDL_CACHE_CACHED, 4, false),
 	ALLOC_OP("ALLOC_PAGES pages write-combined", 0, MDL_CACHE_WRITECOMBINED, 4, true),
 	ALLOC_OP("ALLOC_PAGES pages non-cached", 0, MDL_CACHE_NONCACHED, 4, true),

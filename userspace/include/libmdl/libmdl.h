@@ -54,7 +54,8 @@ const char *mdl_lib_version(uint32_t *abi_major, uint32_t *abi_minor);
 
 /*
  * MDL_IOC_LOCK_USER: lock @length bytes at @addr of the caller.
- * @flags: MDL_LOCK_WRITE, MDL_FD_CLOEXEC. Returns the MDL fd or -errno.
+ * @flags: MDL_LOCK_WRITE, MDL_FD_CLOEXEC (MDL_LOCK_HANDLE: -EINVAL, see
+ * mdl_lock_handle()). Returns the MDL fd or -errno.
  */
 int mdl_lock_user(int dev, const void *addr, size_t length, uint32_t flags);
 
