@@ -140,37 +140,20 @@ u32 mdl_pfn_run_end(const PFN_NUMBER *pfns, u32 i, u32 n)
 }
 EXPORT_SYMBOL_IF_KUNIT(mdl_pfn_run_end);
 
-/* Scattered pages unpinned together, from a batch of their struct pages. */
-#define MDL_UNPIN_BATCH		32
-
 /*
  * Unpin by runs of physically contiguous PFNs: one call per run (a whole
- * huge page at a time), which walks folios and only reads the PFN array;
- * runs of one page (scattered small pages) are gathered into one call per
- * MDL_UNPIN_BATCH pages.
+ * huge page at a time), which walks folios and only reads the PFN array.
  */
 void mdl_unpin_user_pages(PMDL mdl, u32 npages, bool dirty)
 {
 	PPFN_NUMBER pfns = MmGetMdlPfnArray(mdl);
-	struct page *batch[MDL_UNPIN_BATCH];
-	u32 i = 0, j, k = 0;
+	u32 i = 0, j;
 
 	while (i < npages) {
 		j = mdl_pfn_run_end(pfns, i, npages);
-		if (j - i > 1) {
-			unpin_user_page_range_dirty_lock(pfn_to_page(pfns[i]), j - i,
-							 dirty);
-		} else {
-			batch[k++] = pfn_to_page(pfns[i]);
-			if (k == MDL_UNPIN_BATCH) {
-				unpin_user_pages_dirty_lock(batch, k, dirty);
-				k = 0;
-			}
-		}
+		unpin_user_page_range_dirty_lock(pfn_to_page(pfns[i]), j - i, dirty);
 		i = j;
 	}
-	if (k)
-		unpin_user_pages_dirty_lock(batch, k, dirty);
 }
 
 /* Release what the state holds on the MDL's pages (not its mappings). */
