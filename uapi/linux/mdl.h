@@ -219,8 +219,8 @@ struct mdl_translate {
  *      MDL_IOC_UNLOCK: not read
  *
  * MDL_IOC_UNLOCK removes the handle from the table and drops its hold on
- * the pages: they are unlocked now unless an fd of MDL_IOC_HANDLE_FD or a
- * mapping of one still holds them. A handle the table does not hold fails
+ * the pages: they are unlocked now unless an fd of MDL_IOC_HANDLE_FD, or a
+ * mapping, part or dma-buf made from one, still holds them. A handle the table does not hold fails
  * with ENOENT, in both commands.
  */
 struct mdl_handle {

@@ -188,13 +188,6 @@ static int h_fork_shares(const struct t_case *tc)
 	return T_PASS;
 }
 
-static int set_memlock(size_t bytes)
-{
-	struct rlimit r = { bytes, bytes };
-
-	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
-}
-
 static int h_memlock(const struct t_case *tc)
 {
 	uint8_t *buf = t_buffer(256 * t_env.page);
@@ -204,7 +197,7 @@ static int h_memlock(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_OK(set_memlock(16 * t_env.page));
+	CHECK_OK(t_set_memlock(16 * t_env.page));
 	CHECK_OK(t_pins_read(&p0));
 	CHECK_ERR(mdl_lock_handle(t_env.dev, buf, 256 * t_env.page, MDL_LOCK_WRITE), ENOMEM);
 	T_FAIL_IF(!t_pins_settle(&p0, &p1), "pins left by a refused handle lock");

@@ -5,7 +5,6 @@
  * case's process), so the EPERM and RLIMIT_MEMLOCK paths are always tested.
  */
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,13 +68,6 @@ static int perm_allowed(const struct t_case *tc)
 	return T_PASS;
 }
 
-static int set_memlock(size_t bytes)
-{
-	struct rlimit r = { bytes, bytes };
-
-	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
-}
-
 static int memlock_lock_over(const struct t_case *tc)
 {
 	uint8_t *buf = t_buffer(256 * t_env.page);
@@ -84,7 +76,7 @@ static int memlock_lock_over(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_OK(set_memlock(16 * t_env.page));
+	CHECK_OK(t_set_memlock(16 * t_env.page));
 	CHECK_OK(t_pins_read(&p0));
 	CHECK_ERR(mdl_lock_user(t_env.dev, buf, 256 * t_env.page, MDL_LOCK_WRITE), ENOMEM);
 	T_FAIL_IF(!t_pins_settle(&p0, &p1), "pins left behind");
@@ -99,7 +91,7 @@ static int memlock_adds_up(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_OK(set_memlock(16 * t_env.page));
+	CHECK_OK(t_set_memlock(16 * t_env.page));
 	a = mdl_lock_user(t_env.dev, buf, 10 * t_env.page, 0);
 	CHECK_OK(a);
 	CHECK_ERR(mdl_lock_user(t_env.dev, buf + 10 * t_env.page, 10 * t_env.page, 0),
@@ -113,7 +105,7 @@ static int memlock_adds_up(const struct t_case *tc)
 static int memlock_alloc_over(const struct t_case *tc)
 {
 	(void)tc;
-	CHECK_OK(set_memlock(16 * t_env.page));
+	CHECK_OK(t_set_memlock(16 * t_env.page));
 	CHECK_ERR(mdl_alloc_pages(t_env.dev, 64 * t_env.page, 0, MDL_CACHE_CACHED),
 		  ENOMEM);
 	CHECK_OK(mdl_alloc_pages(t_env.dev, 4 * t_env.page, 0, MDL_CACHE_CACHED));
@@ -193,7 +185,7 @@ static int memlock_user_wide(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_OK(set_memlock(16 * t_env.page));
+	CHECK_OK(t_set_memlock(16 * t_env.page));
 	a = memlock_from_child(8, false);
 	CHECK_OK(a);
 	b = memlock_from_child(8, false);
@@ -231,7 +223,7 @@ static int memlock_root_bypass(const struct t_case *tc)
 
 	(void)tc;
 	CHECK(buf);
-	CHECK_OK(set_memlock(4 * t_env.page));
+	CHECK_OK(t_set_memlock(4 * t_env.page));
 	CHECK_OK(mdl_lock_user(t_env.dev, buf, 64 * t_env.page, MDL_LOCK_WRITE));
 	return T_PASS;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,6 +438,13 @@ int t_stats_returned(const struct t_stats *before, const struct t_stats *after)
 			       now.key[i], t_stats_get(before, now.key[i]),
 			       now.val[i]);
 	return same ? T_PASS : T_FAIL;
+}
+
+int t_set_memlock(size_t bytes)
+{
+	struct rlimit r = { bytes, bytes };
+
+	return setrlimit(RLIMIT_MEMLOCK, &r) ? -errno : 0;
 }
 
 int t_next_fd(void)

@@ -79,6 +79,9 @@ int t_reap(pid_t pid);
 int t_send(int fd, const void *buf, size_t len);
 int t_recv(int fd, void *buf, size_t len);
 
+/* Set RLIMIT_MEMLOCK (soft and hard) to @bytes; 0 or -errno. */
+int t_set_memlock(size_t bytes);
+
 /* The lowest free fd number: equal before and after = no fd leaked. */
 int t_next_fd(void);
 
